@@ -1,0 +1,107 @@
+package com.rediacc.bridge.queue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rediacc.contract.bridge.AttemptResult;
+import com.rediacc.contract.bridge.BridgeApi;
+import com.rediacc.contract.bridge.ClaimRequest;
+import com.rediacc.contract.bridge.ClaimedTask;
+import com.rediacc.contract.bridge.LeaseReport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/** HTTP adapter to the queue-service bridge endpoints. Blocking: call it from virtual threads. */
+public class QueueClient {
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+    private static final TypeReference<List<ClaimedTask>> CLAIMED = new TypeReference<>() {
+    };
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI base;
+    private final String token;
+    private final String bridgeId;
+    private final ObjectMapper json;
+
+    public QueueClient(URI queueUrl, String token, String bridgeId, ObjectMapper json) {
+        this.base = URI.create(queueUrl.toString().replaceAll("/+$", "") + BridgeApi.BASE);
+        this.token = token;
+        this.bridgeId = bridgeId;
+        this.json = json;
+    }
+
+    public List<ClaimedTask> claim(String machine, List<String> tags, int max) throws QueueUnavailable {
+        HttpResponse<String> response = post(BridgeApi.CLAIMS, new ClaimRequest(machine, bridgeId, tags, max));
+        expect(response, 200);
+        try {
+            return json.readValue(response.body(), CLAIMED);
+        } catch (IOException e) {
+            throw new QueueUnavailable("unreadable claim response: " + e.getMessage(), e);
+        }
+    }
+
+    /** True when the lease still holds and the task is now PROCESSING. */
+    public boolean start(ClaimedTask task) throws QueueUnavailable {
+        return accepted(post(path(BridgeApi.START, task.taskId()), new LeaseReport(task.leaseToken())));
+    }
+
+    /** True when the lease still holds. */
+    public boolean heartbeat(ClaimedTask task) throws QueueUnavailable {
+        return accepted(post(path(BridgeApi.HEARTBEAT, task.taskId()), new LeaseReport(task.leaseToken())));
+    }
+
+    /** True when the result was recorded; false when the lease was lost meanwhile. */
+    public boolean finish(ClaimedTask task, AttemptResult result) throws QueueUnavailable {
+        return accepted(post(path(BridgeApi.FINISH, task.taskId()), result));
+    }
+
+    private boolean accepted(HttpResponse<String> response) throws QueueUnavailable {
+        if (response.statusCode() == 409) {
+            return false;
+        }
+        expect(response, 204);
+        return true;
+    }
+
+    private static void expect(HttpResponse<String> response, int status) throws QueueUnavailable {
+        if (response.statusCode() != status) {
+            throw new QueueUnavailable("queue-service answered " + response.statusCode() + " to "
+                    + response.request().uri().getPath() + ": " + response.body(), null);
+        }
+    }
+
+    private static String path(String template, UUID taskId) {
+        return template.replace("{taskId}", taskId.toString());
+    }
+
+    private HttpResponse<String> post(String path, Object body) throws QueueUnavailable {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                    .timeout(REQUEST_TIMEOUT)
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .header("X-Rediacc-Bridge", bridgeId)
+                    .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+                    .build();
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new QueueUnavailable("queue-service unreachable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueueUnavailable("interrupted", e);
+        }
+    }
+
+    /** The queue-service could not be reached or answered unexpectedly. */
+    public static class QueueUnavailable extends Exception {
+        public QueueUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package com.rediacc.bridge.work;
+
+import com.rediacc.bridge.BridgeConfig;
+import com.rediacc.bridge.credentials.CredentialStore;
+import com.rediacc.bridge.queue.QueueClient;
+import com.rediacc.bridge.ssh.SshSessionPool;
+import com.rediacc.contract.bridge.ClaimedTask;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns "machine M has work" signals into claims, within this bridge's capacity ({@code batch-size}
+ * tasks at once). Claims are made one at a time on one thread; each claimed task runs on its own
+ * virtual thread. A machine stays on the wanted list until a claim returns less than was asked for,
+ * and every finished task asks for its machine again.
+ */
+public final class WorkScheduler implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(WorkScheduler.class);
+    private static final Duration CLAIM_RETRY = Duration.ofSeconds(1);
+
+    private final QueueClient queue;
+    private final SshSessionPool ssh;
+    private final CredentialStore credentials;
+    private final BridgeConfig config;
+    private final List<String> tags;
+    private final Duration heartbeatEvery;
+
+    private final Semaphore slots;
+    private final Set<String> wanted = ConcurrentHashMap.newKeySet();
+    private final ExecutorService claimer = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("claimer").factory());
+    private final ExecutorService runners = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-", 0).factory());
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("bridge-timers").daemon().factory());
+    private volatile boolean accepting = true;
+
+    public WorkScheduler(QueueClient queue, SshSessionPool ssh, CredentialStore credentials, BridgeConfig config,
+                         Duration heartbeatEvery) {
+        this.queue = queue;
+        this.ssh = ssh;
+        this.credentials = credentials;
+        this.config = config;
+        this.tags = config.tags().orElse(List.of());
+        this.heartbeatEvery = heartbeatEvery;
+        this.slots = new Semaphore(config.batchSize());
+    }
+
+    /** Machine {@code machine} may have ready work. */
+    public void wake(String machine) {
+        if (!accepting) {
+            return;
+        }
+        wanted.add(machine);
+        claimer.execute(this::claimWanted);
+    }
+
+    public int running() {
+        return config.batchSize() - slots.availablePermits();
+    }
+
+    private void claimWanted() {
+        for (String machine : List.copyOf(wanted)) {
+            int free = slots.availablePermits();
+            if (!accepting || free == 0) {
+                return; // a finishing task wakes us again
+            }
+            wanted.remove(machine);
+            List<ClaimedTask> claimed;
+            try {
+                claimed = queue.claim(machine, tags, free);
+            } catch (QueueClient.QueueUnavailable e) {
+                LOG.warnf("claim for %s failed, retrying in %s: %s", machine, CLAIM_RETRY, e.getMessage());
+                timers.schedule(() -> wake(machine), CLAIM_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                continue;
+            }
+            if (claimed.size() == free) {
+                wanted.add(machine);
+            }
+            for (ClaimedTask task : claimed) {
+                slots.acquireUninterruptibly();
+                runners.execute(() -> runAttempt(task));
+            }
+        }
+    }
+
+    private void runAttempt(ClaimedTask task) {
+        ScheduledFuture<?> heartbeat = timers.scheduleAtFixedRate(() -> heartbeat(task),
+                heartbeatEvery.toMillis(), heartbeatEvery.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            new TaskAttempt(task, queue, ssh, credentials, config.output().maxBytes(), config.reportRetryFor()).run();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "task %s: unexpected failure in the bridge", task.taskId());
+        } finally {
+            heartbeat.cancel(false);
+            slots.release();
+            wake(task.machine().name());
+        }
+    }
+
+    private void heartbeat(ClaimedTask task) {
+        runners.execute(() -> {
+            try {
+                if (!queue.heartbeat(task)) {
+                    LOG.warnf("task %s: lease lost while running", task.taskId());
+                }
+            } catch (QueueClient.QueueUnavailable e) {
+                LOG.warnf("task %s: heartbeat failed: %s", task.taskId(), e.getMessage());
+            }
+        });
+    }
+
+    /** Stops claiming, then waits up to the grace period for running tasks to finish and report. */
+    @Override
+    public void close() {
+        accepting = false;
+        claimer.shutdown();
+        runners.shutdown();
+        Instant deadline = Instant.now().plus(config.shutdownGrace());
+        try {
+            if (!runners.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warnf("%d task(s) still running after %s; their leases will expire and the queue decides",
+                        running(), config.shutdownGrace());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        timers.shutdownNow();
+        LOG.debugf("scheduler stopped at %s", deadline);
+    }
+}

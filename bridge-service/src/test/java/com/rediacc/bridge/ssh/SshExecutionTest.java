@@ -1,0 +1,110 @@
+package com.rediacc.bridge.ssh;
+
+import com.rediacc.bridge.credentials.KeyFileCredentialStore;
+import com.rediacc.contract.bridge.MachineConnection;
+import org.apache.sshd.client.session.ClientSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The SSH client against a real OpenSSH server on loopback. */
+class SshExecutionTest {
+    private static TestSshd sshd;
+    private static SshSessionPool pool;
+    private static KeyPair identity;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sshd = TestSshd.start();
+        pool = new SshSessionPool(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1));
+        Files.copy(sshd.clientKey, sshd.dir.resolve("demo"));
+        identity = new KeyFileCredentialStore(sshd.dir).keyPair("demo");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (pool != null) {
+            pool.close();
+        }
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+
+    private static MachineConnection machine(String hostKey) {
+        return new MachineConnection("test-01", "127.0.0.1", sshd.port, sshd.user, hostKey, "demo");
+    }
+
+    @Test
+    void runsACommandAndKeepsItsOutputAndExitCode() throws Exception {
+        ClientSession session = pool.session(machine(sshd.hostKey), identity);
+        ExecResult ok = RemoteCommand.run(session, "uname -s; echo to-stderr >&2; id -un", 1 << 20);
+        assertThat(ok.exitCode()).isZero();
+        assertThat(ok.output()).contains("Linux").contains("to-stderr").contains(sshd.user);
+        assertThat(ok.outputTruncated()).isFalse();
+
+        ExecResult failed = RemoteCommand.run(session, "echo about to fail; exit 3", 1 << 20);
+        assertThat(failed.exitCode()).isEqualTo(3);
+        assertThat(failed.output()).contains("about to fail");
+    }
+
+    @Test
+    void reusesOneSessionPerMachine() throws Exception {
+        ClientSession first = pool.session(machine(sshd.hostKey), identity);
+        ClientSession second = pool.session(machine(sshd.hostKey), identity);
+        assertThat(second).isSameAs(first);
+        assertThat(RemoteCommand.run(second, "true", 1024).exitCode()).isZero();
+    }
+
+    @Test
+    void hostKeyMismatchFailsWithoutRunningTheCommand() throws Exception {
+        Path marker = sshd.dir.resolve("must-not-exist");
+        String impostorKey = TestSshd.otherHostKey();
+        assertThatThrownBy(() -> {
+            ClientSession session = pool.session(machine(impostorKey), identity);
+            RemoteCommand.run(session, "touch " + marker, 1024);
+        })
+                .isInstanceOfSatisfying(SshFailure.class, e -> assertThat(e.kind()).isEqualTo(SshFailure.Kind.HOST_KEY_MISMATCH))
+                .hasMessageContaining("host key mismatch")
+                .hasMessageContaining("SHA256:")
+                .hasMessageContaining("not run");
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void wrongClientKeyIsAnAuthenticationFailure() throws Exception {
+        Path otherDir = Files.createTempDirectory("rediacc-otherclient-");
+        new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", otherDir.resolve("stranger").toString())
+                .start().waitFor();
+        KeyPair stranger = new KeyFileCredentialStore(otherDir).keyPair("stranger");
+        assertThatThrownBy(() -> pool.session(machine(sshd.hostKey), stranger))
+                .isInstanceOfSatisfying(SshFailure.class, e -> assertThat(e.kind()).isEqualTo(SshFailure.Kind.AUTH))
+                .hasMessageContaining("authentication as '" + sshd.user + "'");
+    }
+
+    @Test
+    void closedPortIsAConnectionFailure() throws Exception {
+        int closed = TestSshd.freePort();
+        MachineConnection nowhere = new MachineConnection("gone", "127.0.0.1", closed, sshd.user, sshd.hostKey, "demo");
+        assertThatThrownBy(() -> pool.session(nowhere, identity))
+                .isInstanceOfSatisfying(SshFailure.class, e -> assertThat(e.kind()).isEqualTo(SshFailure.Kind.CONNECT))
+                .hasMessageContaining("cannot connect to 127.0.0.1:" + closed);
+    }
+
+    @Test
+    void capsOutputAndMarksTruncation() throws Exception {
+        ClientSession session = pool.session(machine(sshd.hostKey), identity);
+        ExecResult big = RemoteCommand.run(session, "head -c 100000 /dev/zero | tr '\\0' 'a'", 1000);
+        assertThat(big.exitCode()).isZero();
+        assertThat(big.outputTruncated()).isTrue();
+        assertThat(big.output()).startsWith("a".repeat(1000)).contains("[output truncated: 99000 more bytes");
+    }
+}

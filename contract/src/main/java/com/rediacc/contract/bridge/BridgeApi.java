@@ -1,0 +1,13 @@
+package com.rediacc.contract.bridge;
+
+/** Paths of the queue-service endpoints reserved for bridges (service token only). */
+public final class BridgeApi {
+    public static final String BASE = "/api/v1/bridge";
+    public static final String CLAIMS = "/claims";
+    public static final String START = "/tasks/{taskId}/start";
+    public static final String HEARTBEAT = "/tasks/{taskId}/heartbeat";
+    public static final String FINISH = "/tasks/{taskId}/finish";
+
+    private BridgeApi() {
+    }
+}

@@ -1,0 +1,164 @@
+# shellcheck shell=bash
+# The three Quarkus services of the dev stack (queue, bridge, vault) and the
+# registration of the demo machine.
+#
+# Exposes:
+#   rediacc_services_build_if_needed   ./mvnw package when a jar is missing or stale
+#   rediacc_service_start NAME         NAME in queue-service|bridge-service|vault-service
+#   rediacc_service_stop NAME
+#   rediacc_register_machine NAME PORT HOSTKEY [CREDENTIAL]
+#   rediacc_bootstrap_token / rediacc_bridge_token   (.dev/secrets, generated once)
+#   REDIACC_SERVICES                    (queue-service bridge-service vault-service)
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+REDIACC_SERVICES=(queue-service bridge-service vault-service)
+
+rediacc_bootstrap_token() { rediacc_secret bootstrap_token 32; }
+rediacc_bridge_token()    { rediacc_secret bridge_token 32; }
+
+rediacc_service_jar() { echo "$REDIACC_ROOT/$1/target/quarkus-app/quarkus-run.jar"; }
+
+rediacc_service_port() {
+  case "$1" in
+    queue-service)  echo "${QUEUE_PORT:-}" ;;
+    bridge-service) echo "${BRIDGE_PORT:-}" ;;
+    vault-service)  echo "${VAULT_PORT:-}" ;;
+    *) echo "stack: ERROR: unknown service $1" >&2; return 1 ;;
+  esac
+}
+
+# Build when a jar is missing or any file under */src (or a pom.xml) is newer
+# than the oldest jar. Skipped when all services are already running.
+rediacc_services_build_if_needed() {
+  local svc jar oldest="" reason="" newer running=0
+  for svc in "${REDIACC_SERVICES[@]}"; do
+    rediacc_is_running "$svc" && running=$((running + 1))
+  done
+  [ "$running" -eq "${#REDIACC_SERVICES[@]}" ] && return 0
+  for svc in "${REDIACC_SERVICES[@]}"; do
+    jar=$(rediacc_service_jar "$svc")
+    if [ ! -f "$jar" ]; then reason="$svc jar missing"; break; fi
+    if [ -z "$oldest" ] || [ "$jar" -ot "$oldest" ]; then oldest="$jar"; fi
+  done
+  if [ -z "$reason" ]; then
+    local -a inputs=()
+    local old_nullglob
+    old_nullglob=$(shopt -p nullglob || true)
+    shopt -s nullglob
+    inputs=("$REDIACC_ROOT"/pom.xml "$REDIACC_ROOT"/*/pom.xml "$REDIACC_ROOT"/*/src)
+    eval "$old_nullglob"
+    newer=""
+    [ "${#inputs[@]}" -gt 0 ] && newer=$(find "${inputs[@]}" -type f -newer "$oldest" -print -quit 2>/dev/null || true)
+    [ -n "$newer" ] && reason="${newer#"$REDIACC_ROOT"/} is newer than the jars"
+  fi
+  [ -z "$reason" ] && return 0
+  [ "$running" -gt 0 ] && rediacc_warn "$running service(s) already running keep their old code; ./dev/stack down && ./dev/stack up to restart them"
+  rediacc_require_java || exit 1
+  echo "stack: building services... ($reason)" >&2
+  printf '\n==== %s: ./mvnw -q -B package -DskipTests\n' "$(date '+%F %T')" >>"$REDIACC_LOG_DIR/build.log"
+  if ! (cd "$REDIACC_ROOT" && ./mvnw -q -B package -DskipTests) >>"$REDIACC_LOG_DIR/build.log" 2>&1; then
+    rediacc_fail build "service build failed (./mvnw -q -B package -DskipTests)"
+  fi
+  for svc in "${REDIACC_SERVICES[@]}"; do
+    [ -f "$(rediacc_service_jar "$svc")" ] || rediacc_fail build "build succeeded but $(rediacc_service_jar "$svc") is missing"
+  done
+}
+
+# Environment of each service (one VAR=value per line).
+rediacc_service_env() {
+  local pw
+  pw=$(rediacc_secret pg_password 24)
+  case "$1" in
+    queue-service) cat <<EOF
+QUARKUS_HTTP_PORT=$QUEUE_PORT
+QUARKUS_HTTP_HOST=127.0.0.1
+QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/rediacc_queue
+QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$PG_PORT/rediacc_queue
+QUARKUS_DATASOURCE_USERNAME=rediacc
+QUARKUS_DATASOURCE_PASSWORD=$pw
+KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
+REDIACC_AUTH_BOOTSTRAP_TOKEN=$(rediacc_bootstrap_token)
+REDIACC_AUTH_BRIDGE_TOKEN=$(rediacc_bridge_token)
+EOF
+    ;;
+    bridge-service) cat <<EOF
+QUARKUS_HTTP_PORT=$BRIDGE_PORT
+QUARKUS_HTTP_HOST=127.0.0.1
+KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
+REDIACC_QUEUE_URL=http://127.0.0.1:$QUEUE_PORT
+REDIACC_AUTH_BRIDGE_TOKEN=$(rediacc_bridge_token)
+REDIACC_BRIDGE_CREDENTIALS_DIR=$REDIACC_DEV_DIR/keys
+EOF
+    ;;
+    vault-service) cat <<EOF
+QUARKUS_HTTP_PORT=$VAULT_PORT
+QUARKUS_HTTP_HOST=127.0.0.1
+QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/rediacc_vault
+QUARKUS_DATASOURCE_USERNAME=rediacc
+QUARKUS_DATASOURCE_PASSWORD=$pw
+EOF
+    ;;
+  esac
+}
+
+rediacc_wait_ready() {
+  local name="$1" port="$2" timeout="$3" deadline=$((SECONDS + $3))
+  until curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$port/q/health/ready" 2>/dev/null; do
+    rediacc_is_running "$name" || rediacc_fail "$name" "$name exited during startup"
+    [ "$SECONDS" -ge "$deadline" ] && rediacc_fail "$name" "$name not ready (GET http://127.0.0.1:$port/q/health/ready) within ${timeout}s"
+    sleep 1
+  done
+}
+
+rediacc_service_start() {
+  local name="$1" port jar pid line
+  local -a envs=()
+  port=$(rediacc_service_port "$name") || exit 1
+  jar=$(rediacc_service_jar "$name")
+  if pid=$(rediacc_pid_of "$name"); then
+    rediacc_log "$name already running (pid $pid, port $port)"
+  else
+    [ -f "$jar" ] || rediacc_die "$jar not found"
+    rediacc_require_java || exit 1
+    while IFS= read -r line; do envs+=("$line"); done < <(rediacc_service_env "$name")
+    rediacc_log "starting $name on 127.0.0.1:$port"
+    # cwd .dev (so a stray .env/config/ in the repo root is not picked up);
+    # -Drediacc.dev.dir marks the process as ours for PID checks
+    pid=$(cd "$REDIACC_DEV_DIR" && rediacc_spawn "$name" env "${envs[@]}" \
+      "$JAVA_HOME/bin/java" -Xmx256m -Drediacc.dev.dir="$REDIACC_DEV_DIR" -jar "$jar")
+  fi
+  rediacc_wait_ready "$name" "$port" 60
+}
+
+rediacc_service_stop() { rediacc_stop "$1" TERM; }
+
+# rediacc_register_machine NAME PORT HOSTKEY [CREDENTIAL]: POST it to the queue
+# service; 201 created, 409 already there (warn if port/host key changed since
+# the last registration we did).
+rediacc_register_machine() {
+  local name="$1" port="$2" hostkey="$3" cred="${4:-$1}" body code out stamp
+  stamp="$REDIACC_RUN_DIR/registered-$name.json"
+  body=$(python3 -c 'import json,sys; n,p,u,k,c=sys.argv[1:]; print(json.dumps({"name":n,"team":"default","host":"127.0.0.1","port":int(p),"user":u,"hostKey":k,"credential":c}, sort_keys=True))' \
+    "$name" "$port" "$(id -un)" "$hostkey" "$cred")
+  out=$(mktemp)
+  code=$(curl -sS -o "$out" -w '%{http_code}' --max-time 15 -X POST "http://127.0.0.1:$QUEUE_PORT/api/v1/machines" \
+    -H "Authorization: Bearer $(rediacc_bootstrap_token)" -H 'Content-Type: application/json' -d "$body") || code=000
+  case "$code" in
+    201)
+      rediacc_log "registered machine $name (127.0.0.1:$port)"
+      echo "$body" >"$stamp" ;;
+    409)
+      if [ -f "$stamp" ] && [ "$(cat "$stamp")" != "$body" ]; then
+        rediacc_warn "machine $name is already registered with a different port/host key (now port $port);" \
+          "the queue has no PATCH yet: delete .dev (or the machine) to re-register"
+      else
+        rediacc_log "machine $name already registered"
+        [ -f "$stamp" ] || echo "$body" >"$stamp"
+      fi ;;
+    *)
+      echo "stack: ERROR: registering $name failed: HTTP $code: $(head -c 500 "$out")" >&2
+      rm -f "$out"; return 1 ;;
+  esac
+  rm -f "$out"
+}

@@ -1,0 +1,44 @@
+package com.rediacc.queue.api;
+
+import java.util.List;
+
+/** Ends a request with a problem response. Thrown by domain code for expected failures. */
+public class ProblemException extends RuntimeException {
+    private final int status;
+    private final String title;
+    private final List<FieldError> errors;
+
+    public ProblemException(int status, String title, String detail, List<FieldError> errors) {
+        super(detail);
+        this.status = status;
+        this.title = title;
+        this.errors = List.copyOf(errors);
+    }
+
+    public static ProblemException invalid(List<FieldError> errors) {
+        String detail = errors.size() == 1
+                ? errors.getFirst().field() + ": " + errors.getFirst().message()
+                : "the request has " + errors.size() + " invalid fields";
+        return new ProblemException(400, "Invalid request", detail, errors);
+    }
+
+    public static ProblemException badRequest(String detail) {
+        return new ProblemException(400, "Bad request", detail, List.of());
+    }
+
+    public static ProblemException notFound(String detail) {
+        return new ProblemException(404, "Not found", detail, List.of());
+    }
+
+    public static ProblemException conflict(String detail) {
+        return new ProblemException(409, "Conflict", detail, List.of());
+    }
+
+    public Problem toProblem() {
+        return new Problem("about:blank", title, status, getMessage(), errors);
+    }
+
+    public int status() {
+        return status;
+    }
+}

@@ -1,0 +1,72 @@
+package com.rediacc.queue.bridge;
+
+import com.rediacc.contract.bridge.AttemptResult;
+import com.rediacc.contract.bridge.BridgeApi;
+import com.rediacc.contract.bridge.ClaimRequest;
+import com.rediacc.contract.bridge.ClaimedTask;
+import com.rediacc.contract.bridge.LeaseReport;
+import com.rediacc.queue.api.ProblemException;
+import com.rediacc.queue.tasks.TaskService;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.List;
+import java.util.UUID;
+
+/** The endpoints bridges use to claim work and report on it; bridge token only. */
+@Path(BridgeApi.BASE)
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class BridgeResource {
+    public static final String BRIDGE_ID_HEADER = "X-Rediacc-Bridge";
+
+    @Inject
+    TaskService tasks;
+
+    @POST
+    @Path(BridgeApi.CLAIMS)
+    public Uni<List<ClaimedTask>> claim(ClaimRequest request) {
+        if (request == null || request.machine() == null || request.bridgeId() == null
+                || request.max() < 1 || request.max() > 1000) {
+            throw ProblemException.badRequest("a claim needs machine, bridgeId and max between 1 and 1000");
+        }
+        return tasks.claim(request);
+    }
+
+    @POST
+    @Path(BridgeApi.START)
+    public Uni<Void> start(@PathParam("taskId") UUID taskId, LeaseReport report,
+                           @HeaderParam(BRIDGE_ID_HEADER) String bridgeId) {
+        return tasks.start(taskId, required(report).leaseToken(), bridgeId);
+    }
+
+    @POST
+    @Path(BridgeApi.HEARTBEAT)
+    public Uni<Void> heartbeat(@PathParam("taskId") UUID taskId, LeaseReport report) {
+        return tasks.heartbeat(taskId, required(report).leaseToken());
+    }
+
+    @POST
+    @Path(BridgeApi.FINISH)
+    public Uni<Void> finish(@PathParam("taskId") UUID taskId, AttemptResult result,
+                            @HeaderParam(BRIDGE_ID_HEADER) String bridgeId) {
+        if (result == null || result.outcome() == null) {
+            throw ProblemException.badRequest("a result needs leaseToken and outcome");
+        }
+        return tasks.finish(taskId, result, bridgeId);
+    }
+
+    private static LeaseReport required(LeaseReport report) {
+        if (report == null) {
+            throw ProblemException.badRequest("a report needs leaseToken");
+        }
+        return report;
+    }
+}

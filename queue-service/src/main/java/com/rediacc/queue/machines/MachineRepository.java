@@ -1,0 +1,79 @@
+package com.rediacc.queue.machines;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL adapter for machines. */
+@ApplicationScoped
+public class MachineRepository {
+    @Inject
+    Pool pool;
+
+    /** Inserts; empty when a machine of that name already exists. */
+    public Uni<Optional<Machine>> insert(Machine m) {
+        return pool.preparedQuery("""
+                        INSERT INTO machines (name, team, host, port, ssh_user, host_key, credential, tags, max_concurrency)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                        ON CONFLICT (name) DO NOTHING
+                        RETURNING *""")
+                .execute(Tuple.from(List.of(m.name(), m.team(), m.host(), m.port(), m.user(), m.hostKey(),
+                        m.credential(), m.tags().toArray(String[]::new), m.maxConcurrency())))
+                .map(MachineRepository::first);
+    }
+
+    public Uni<Optional<Machine>> find(SqlClient client, String name) {
+        return client.preparedQuery("SELECT * FROM machines WHERE name = $1")
+                .execute(Tuple.of(name))
+                .map(MachineRepository::first);
+    }
+
+    public Uni<Optional<Machine>> find(String name) {
+        return find(pool, name);
+    }
+
+    /** Machines by name, after {@code afterName} when given. */
+    public Uni<List<Machine>> list(String team, String afterName, int limit) {
+        return pool.preparedQuery("""
+                        SELECT * FROM machines
+                        WHERE ($1::text IS NULL OR team = $1) AND ($2::text IS NULL OR name > $2)
+                        ORDER BY name LIMIT $3""")
+                .execute(Tuple.of(team, afterName, limit))
+                .map(rows -> {
+                    List<Machine> machines = new ArrayList<>();
+                    rows.forEach(row -> machines.add(map(row)));
+                    return machines;
+                });
+    }
+
+    private static Optional<Machine> first(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() ? Optional.of(map(it.next())) : Optional.empty();
+    }
+
+    public static Machine map(Row row) {
+        String[] tags = row.getArrayOfStrings("tags");
+        return new Machine(
+                row.getString("name"),
+                row.getString("team"),
+                row.getString("host"),
+                row.getInteger("port"),
+                row.getString("ssh_user"),
+                row.getString("host_key"),
+                row.getString("credential"),
+                tags == null ? List.of() : Arrays.asList(tags),
+                row.getInteger("max_concurrency"),
+                row.getBoolean("paused"),
+                row.getOffsetDateTime("created_at") == null ? null : row.getOffsetDateTime("created_at").toInstant());
+    }
+}

@@ -1,0 +1,16 @@
+package com.rediacc.queue.machines;
+
+import java.util.List;
+
+/** Body of {@code POST /api/v1/machines}. */
+public record MachineRequest(
+        String name,
+        String team,
+        String host,
+        Integer port,
+        String user,
+        String hostKey,
+        String credential,
+        List<String> tags,
+        Integer maxConcurrency) {
+}

@@ -1,0 +1,118 @@
+package com.rediacc.queue.outbox;
+
+import com.rediacc.queue.sql.SqlFiles;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Publishes outbox rows to Kafka, then deletes them: at least once, in outbox order per replica.
+ * Woken right after each commit that wrote events, and by a timer as a safety net (Kafka was down,
+ * another replica crashed mid-batch). Rows stay locked while a batch is in flight and come back
+ * if Kafka does not acknowledge it.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    @Channel("outbox")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 10_000)
+    MutinyEmitter<String> kafka;
+
+    @ConfigProperty(name = "rediacc.outbox.batch-size", defaultValue = "500")
+    int batchSize;
+
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean wokenWhileRunning = new AtomicBoolean();
+    private volatile boolean stopped;
+    private volatile boolean lastBatchFailed;
+
+    /** Asks for a relay pass soon; cheap, safe to call from any thread. */
+    public void wake() {
+        if (stopped) {
+            return;
+        }
+        if (running.compareAndSet(false, true)) {
+            wokenWhileRunning.set(false);
+            relayOnce().subscribe().with(this::afterBatch, this::afterFailure);
+        } else {
+            wokenWhileRunning.set(true);
+        }
+    }
+
+    // Delayed: the Kafka emitter is connected during start-up, after the scheduler may first fire.
+    @Scheduled(every = "${rediacc.outbox.poll-interval:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        wake();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopped = true;
+    }
+
+    private void afterBatch(int relayed) {
+        lastBatchFailed = false;
+        running.set(false);
+        if (relayed == batchSize || wokenWhileRunning.getAndSet(false)) {
+            wake();
+        }
+    }
+
+    private void afterFailure(Throwable failure) {
+        if (!lastBatchFailed) {
+            LOG.warnf("outbox relay: Kafka did not take the batch, will retry: %s", failure.getMessage());
+        }
+        lastBatchFailed = true;
+        running.set(false);
+    }
+
+    /** Sends one batch; resolves to the number of rows relayed. */
+    Uni<Integer> relayOnce() {
+        return pool.withTransaction(tx -> tx.preparedQuery(SqlFiles.load("relay-batch"))
+                .execute(Tuple.of(batchSize))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(0);
+                    }
+                    List<Uni<Void>> sends = new ArrayList<>(rows.size());
+                    List<Long> ids = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        ids.add(row.getLong("id"));
+                        sends.add(send(row.getString("topic"), row.getString("message_key"), row.getString("payload")));
+                    }
+                    return Uni.join().all(sends).andFailFast()
+                            .flatMap(acked -> tx.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
+                                    .execute(Tuple.of(ids.toArray(Long[]::new))))
+                            .map(deleted -> ids.size());
+                }));
+    }
+
+    private Uni<Void> send(String topic, String key, String payload) {
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(topic)
+                .withKey(key)
+                .build();
+        return kafka.sendMessage(Message.of(payload).addMetadata(metadata));
+    }
+}

@@ -1,0 +1,29 @@
+package com.rediacc.queue.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rediacc.contract.events.CloudEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Writes events to the outbox, inside the caller's transaction. */
+@ApplicationScoped
+public class OutboxRepository {
+    @Inject
+    ObjectMapper json;
+
+    public Uni<Void> add(SqlClient tx, String topic, String key, CloudEvent<?> event) {
+        String payload;
+        try {
+            payload = json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(new IllegalStateException("cannot serialise event " + event.type(), e));
+        }
+        return tx.preparedQuery("INSERT INTO outbox (topic, message_key, payload) VALUES ($1, $2, $3)")
+                .execute(Tuple.of(topic, key, payload))
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,10 @@
+-- Newest first; the cursor is the seq of the last row of the previous page.
+SELECT *
+FROM tasks
+WHERE ($1::text IS NULL OR status = $1)
+  AND ($2::text IS NULL OR machine = $2)
+  AND ($3::text IS NULL OR team = $3)
+  AND ($4::smallint IS NULL OR priority = $4)
+  AND ($5::bigint IS NULL OR seq < $5)
+ORDER BY seq DESC
+LIMIT $6
