@@ -1,4 +1,6 @@
+-- Renews the lease of the current holder and appends output that continues the stored output.
 UPDATE tasks
-SET lease_expires_at = now() + make_interval(secs => $3)
+SET lease_expires_at = now() + make_interval(secs => $3),
+    output           = CASE WHEN char_length(output) = $4 THEN output || $5 ELSE output END
 WHERE task_id = $1 AND lease_token = $2 AND status IN ('ASSIGNED', 'PROCESSING')
-RETURNING task_id
+RETURNING cancel_requested, char_length(output) AS output_length

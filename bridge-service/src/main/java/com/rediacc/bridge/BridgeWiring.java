@@ -69,7 +69,7 @@ public class BridgeWiring {
     @Singleton
     WorkScheduler workScheduler(QueueClient queue, SshSessionPool ssh, CredentialStore credentials,
                                 BridgeConfig config, @Named("bridgeId") String bridgeId,
-                                @ConfigProperty(name = "rediacc.bridge.heartbeat-every", defaultValue = "10s") Duration heartbeat) {
+                                @ConfigProperty(name = "rediacc.bridge.heartbeat-every", defaultValue = "2s") Duration heartbeat) {
         LOG.infof("bridge %s: up to %d tasks at once, tags %s", bridgeId, config.batchSize(), config.tags().orElse(java.util.List.of()));
         return new WorkScheduler(queue, ssh, credentials, config, heartbeat);
     }

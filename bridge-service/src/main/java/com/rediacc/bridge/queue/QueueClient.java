@@ -6,6 +6,8 @@ import com.rediacc.contract.bridge.AttemptResult;
 import com.rediacc.contract.bridge.BridgeApi;
 import com.rediacc.contract.bridge.ClaimRequest;
 import com.rediacc.contract.bridge.ClaimedTask;
+import com.rediacc.contract.bridge.Heartbeat;
+import com.rediacc.contract.bridge.HeartbeatReply;
 import com.rediacc.contract.bridge.LeaseReport;
 
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** HTTP adapter to the queue-service bridge endpoints. Blocking: call it from virtual threads. */
@@ -51,9 +54,25 @@ public class QueueClient {
         return accepted(post(path(BridgeApi.START, task.taskId()), new LeaseReport(task.leaseToken())));
     }
 
-    /** True when the lease still holds. */
-    public boolean heartbeat(ClaimedTask task) throws QueueUnavailable {
-        return accepted(post(path(BridgeApi.HEARTBEAT, task.taskId()), new LeaseReport(task.leaseToken())));
+    /** Renews the lease and sends new output; empty when the lease is lost. */
+    public Optional<HeartbeatReply> heartbeat(ClaimedTask task, int outputOffset, String outputChunk)
+            throws QueueUnavailable {
+        HttpResponse<String> response = post(path(BridgeApi.HEARTBEAT, task.taskId()),
+                new Heartbeat(task.leaseToken(), outputOffset, outputChunk));
+        if (response.statusCode() == 409) {
+            return Optional.empty();
+        }
+        expect(response, 200);
+        try {
+            return Optional.of(json.readValue(response.body(), HeartbeatReply.class));
+        } catch (IOException e) {
+            throw new QueueUnavailable("unreadable heartbeat reply: " + e.getMessage(), e);
+        }
+    }
+
+    /** Gives back a claimed task that was not started; true when it went back to the queue. */
+    public boolean release(ClaimedTask task) throws QueueUnavailable {
+        return accepted(post(path(BridgeApi.RELEASE, task.taskId()), new LeaseReport(task.leaseToken())));
     }
 
     /** True when the result was recorded; false when the lease was lost meanwhile. */

@@ -40,4 +40,26 @@ public final class OutputCollector extends OutputStream {
         return dropped == 0 ? text
                 : text + "\n[output truncated: " + dropped + " more bytes after the first " + maxBytes + "]\n";
     }
+
+    /**
+     * The kept output so far, without a trailing incomplete UTF-8 sequence (its remaining bytes may
+     * still arrive), for streaming while the command runs.
+     */
+    public synchronized String completeText() {
+        byte[] bytes = kept.toByteArray();
+        return new String(bytes, 0, completeLength(bytes), StandardCharsets.UTF_8);
+    }
+
+    static int completeLength(byte[] bytes) {
+        int end = bytes.length;
+        for (int back = 1; back <= 3 && end - back >= 0; back++) {
+            int b = bytes[end - back] & 0xFF;
+            if ((b & 0xC0) == 0x80) {
+                continue; // continuation byte: look further back for the lead byte
+            }
+            int needed = (b & 0x80) == 0 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 1;
+            return needed > back ? end - back : end;
+        }
+        return end;
+    }
 }

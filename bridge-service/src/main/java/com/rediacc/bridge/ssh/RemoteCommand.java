@@ -4,36 +4,126 @@ import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** Runs one command on its own exec channel of a pooled session and waits for it to end. */
-public final class RemoteCommand {
+/**
+ * One command on its own exec channel of a pooled session. The command is prefixed with a line
+ * that reports the remote shell's process id on stderr (taken out of the output again): sshd makes
+ * that shell a session leader, so killing its process group ends the command and everything it
+ * started. That is how cancel and timeout stop a remote process, on any OpenSSH server. The login
+ * shell must be POSIX-like (sh, bash, dash, zsh, ksh).
+ */
+public final class RemoteCommand implements AutoCloseable {
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(5);
 
-    private RemoteCommand() {
+    private final ClientSession session;
+    private final ChannelExec channel;
+    private final OutputCollector output;
+    private final PidCapture stderr;
+
+    private RemoteCommand(ClientSession session, ChannelExec channel, OutputCollector output, PidCapture stderr) {
+        this.session = session;
+        this.channel = channel;
+        this.output = output;
+        this.stderr = stderr;
     }
 
-    public static ExecResult run(ClientSession session, String command, int maxOutputBytes) throws SshFailure {
+    /** Starts {@code command}; {@code stdin} is sent to it and then closed (null: no input). */
+    public static RemoteCommand start(ClientSession session, String command, int maxOutputBytes, byte[] stdin)
+            throws SshFailure {
         OutputCollector output = new OutputCollector(maxOutputBytes);
-        try (ChannelExec channel = session.createExecChannel(command)) {
+        PidCapture stderr = new PidCapture(output);
+        ChannelExec channel = null;
+        try {
+            channel = session.createExecChannel(wrap(command));
             channel.setOut(output);
-            channel.setErr(output);
+            channel.setErr(stderr);
+            InputStream in = new ByteArrayInputStream(stdin == null ? new byte[0] : stdin);
+            channel.setIn(in);
             channel.open().verify(OPEN_TIMEOUT);
-            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 0L);
-            Integer exit = channel.getExitStatus();
-            String signal = channel.getExitSignal();
-            if (exit == null && signal == null && !events.contains(ClientChannelEvent.EXIT_STATUS)) {
-                throw new SshFailure(SshFailure.Kind.CONNECTION_LOST,
-                        "connection lost while the command ran; output so far:\n" + output.text(), null);
-            }
-            return new ExecResult(exit, signal, output.text(), output.truncated());
+            return new RemoteCommand(session, channel, output, stderr);
         } catch (IOException e) {
+            if (channel != null) {
+                channel.close(true);
+            }
             SshFailure.Kind kind = session.isOpen() ? SshFailure.Kind.CHANNEL : SshFailure.Kind.CONNECTION_LOST;
             throw new SshFailure(kind, (kind == SshFailure.Kind.CHANNEL ? "cannot open a channel: " : "connection lost: ")
                     + SshSessionPool.rootMessage(e), e);
         }
+    }
+
+    static String wrap(String command) {
+        // On its own line: the shell runs it before it parses (and maybe rejects) the command.
+        return "printf '" + PidCapture.MARKER + "%s\\n' \"$$\" >&2\n" + command;
+    }
+
+    /** Waits for the command to end; null when {@code timeout} passed first (null timeout: no limit). */
+    public ExecResult await(Duration timeout) throws SshFailure {
+        Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED),
+                timeout == null ? 0L : Math.max(1L, timeout.toMillis()));
+        if (events.contains(ClientChannelEvent.TIMEOUT) && !events.contains(ClientChannelEvent.CLOSED)) {
+            return null;
+        }
+        Integer exit = channel.getExitStatus();
+        String signal = channel.getExitSignal();
+        if (exit == null && signal == null) {
+            throw new SshFailure(SshFailure.Kind.CONNECTION_LOST,
+                    "connection lost while the command ran", null);
+        }
+        return new ExecResult(exit, signal, output.text(), output.truncated());
+    }
+
+    /** Output so far, for streaming (no partial characters, no truncation marker). */
+    public String outputSoFar() {
+        return output.completeText();
+    }
+
+    public String output() {
+        return output.text();
+    }
+
+    public boolean outputTruncated() {
+        return output.truncated();
+    }
+
+    /**
+     * Ends the remote command and its children: SIGTERM to its process group, SIGKILL after 2 s if
+     * any is left. Returns once the command's channel closed, or after a few seconds at most.
+     */
+    public void kill() {
+        Long pid = stderr.pid();
+        if (pid != null && session.isOpen()) {
+            String group = "-" + pid;
+            String script = "kill -TERM -- " + group + " 2>/dev/null; i=0; "
+                    + "while kill -0 -- " + group + " 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i+1)); done; "
+                    + "kill -KILL -- " + group + " 2>/dev/null; true";
+            try (ChannelExec killer = session.createExecChannel(script)) {
+                killer.setIn(new ByteArrayInputStream(new byte[0]));
+                killer.open().verify(OPEN_TIMEOUT);
+                killer.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), KILL_TIMEOUT.toMillis());
+            } catch (IOException ignored) {
+                // fall through: closing the channel is the last resort
+            }
+        }
+        channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), KILL_TIMEOUT.toMillis());
+        channel.close(true);
+    }
+
+    /** Runs a command to its end (no timeout): for tests and simple callers. */
+    public static ExecResult run(ClientSession session, String command, int maxOutputBytes) throws SshFailure {
+        try (RemoteCommand running = start(session, command, maxOutputBytes, null)) {
+            return running.await(null);
+        }
+    }
+
+    @Override
+    public void close() {
+        channel.close(false);
     }
 }

@@ -9,16 +9,21 @@ import com.rediacc.bridge.ssh.SshSessionPool;
 import com.rediacc.contract.bridge.AttemptOutcome;
 import com.rediacc.contract.bridge.AttemptResult;
 import com.rediacc.contract.bridge.ClaimedTask;
+import com.rediacc.contract.bridge.HeartbeatReply;
 import org.apache.sshd.client.session.ClientSession;
 import org.jboss.logging.Logger;
 
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * One attempt of one claimed task: log in, report PROCESSING, run, report the result. Never throws:
  * every failure ends as a reported result, or (queue unreachable) as a lease left to expire.
+ * {@link #heartbeat()} is called periodically from another thread: it renews the lease, streams
+ * new output, and kills the command when the task was cancelled or the lease was lost.
  */
 final class TaskAttempt {
     private static final Logger LOG = Logger.getLogger(TaskAttempt.class);
@@ -29,15 +34,26 @@ final class TaskAttempt {
     private final CredentialStore credentials;
     private final int maxOutputBytes;
     private final Duration reportRetryFor;
+    private final BooleanSupplier accepting;
+
+    private volatile RemoteCommand running;
+    private volatile boolean cancelled;
+    private volatile boolean leaseLost;
+    private int outputSent;
 
     TaskAttempt(ClaimedTask task, QueueClient queue, SshSessionPool ssh, CredentialStore credentials,
-                int maxOutputBytes, Duration reportRetryFor) {
+                int maxOutputBytes, Duration reportRetryFor, BooleanSupplier accepting) {
         this.task = task;
         this.queue = queue;
         this.ssh = ssh;
         this.credentials = credentials;
         this.maxOutputBytes = maxOutputBytes;
         this.reportRetryFor = reportRetryFor;
+        this.accepting = accepting;
+    }
+
+    ClaimedTask task() {
+        return task;
     }
 
     void run() {
@@ -45,11 +61,12 @@ final class TaskAttempt {
         try {
             KeyPair identity = credentials.keyPair(task.machine().credential());
             session = ssh.session(task.machine(), identity);
-        } catch (CredentialStore.CredentialException e) {
+        } catch (CredentialStore.CredentialException | SshFailure e) {
             report(notRun(e.getMessage()));
             return;
-        } catch (SshFailure e) {
-            report(notRun(e.getMessage()));
+        }
+        if (!accepting.getAsBoolean()) {
+            release();
             return;
         }
         try {
@@ -63,18 +80,39 @@ final class TaskAttempt {
         }
         AttemptResult result;
         try {
-            ExecResult exec = RemoteCommand.run(session, task.command(), maxOutputBytes);
-            result = fromExec(exec);
+            running = RemoteCommand.start(session, task.command(), maxOutputBytes, null);
+            result = await(running);
         } catch (SshFailure e) {
             if (e.kind() == SshFailure.Kind.CONNECTION_LOST) {
                 ssh.discard(session);
             }
-            result = new AttemptResult(task.leaseToken(), AttemptOutcome.FAILED, null, "", false, e.getMessage());
+            RemoteCommand partial = running;
+            result = new AttemptResult(task.leaseToken(), AttemptOutcome.FAILED, null,
+                    partial == null ? "" : partial.output(), partial != null && partial.outputTruncated(), e.getMessage());
+        } finally {
+            if (running != null) {
+                running.close();
+            }
+        }
+        if (leaseLost) {
+            LOG.warnf("task %s: lease lost while running; command killed, result not reported", task.taskId());
+            return;
         }
         report(result);
     }
 
-    private AttemptResult fromExec(ExecResult exec) {
+    private AttemptResult await(RemoteCommand command) throws SshFailure {
+        Duration timeout = task.timeoutSeconds() == null ? null : Duration.ofSeconds(task.timeoutSeconds());
+        ExecResult exec = command.await(timeout);
+        if (exec == null) {
+            command.kill();
+            return new AttemptResult(task.leaseToken(), AttemptOutcome.FAILED, null, command.output(),
+                    command.outputTruncated(), "timed out after " + task.timeoutSeconds() + " s; remote process killed");
+        }
+        if (cancelled) {
+            return new AttemptResult(task.leaseToken(), AttemptOutcome.CANCELLED, exec.exitCode(), exec.output(),
+                    exec.outputTruncated(), "cancelled while running");
+        }
         if (exec.succeeded()) {
             return new AttemptResult(task.leaseToken(), AttemptOutcome.SUCCEEDED, 0, exec.output(), exec.outputTruncated(), null);
         }
@@ -83,8 +121,55 @@ final class TaskAttempt {
                 exec.outputTruncated(), error);
     }
 
+    /** Renews the lease, streams output; kills the command on cancel or a lost lease. */
+    void heartbeat() {
+        RemoteCommand command = running;
+        String chunk = "";
+        int offset;
+        synchronized (this) {
+            offset = outputSent;
+            if (command != null) {
+                String soFar = command.outputSoFar();
+                int codePoints = soFar.codePointCount(0, soFar.length());
+                if (codePoints > offset) {
+                    chunk = soFar.substring(soFar.offsetByCodePoints(0, offset));
+                }
+            }
+        }
+        Optional<HeartbeatReply> reply;
+        try {
+            reply = queue.heartbeat(task, offset, chunk);
+        } catch (QueueClient.QueueUnavailable e) {
+            LOG.warnf("task %s: heartbeat failed: %s", task.taskId(), e.getMessage());
+            return;
+        }
+        if (reply.isEmpty()) {
+            leaseLost = true;
+            if (command != null) {
+                command.kill();
+            }
+            return;
+        }
+        synchronized (this) {
+            outputSent = reply.get().outputLength();
+        }
+        if (reply.get().cancelRequested() && command != null && !cancelled) {
+            cancelled = true;
+            LOG.infof("task %s: cancelled, killing the remote process", task.taskId());
+            command.kill();
+        }
+    }
+
     private AttemptResult notRun(String error) {
         return new AttemptResult(task.leaseToken(), AttemptOutcome.NOT_RUN, null, "", false, error);
+    }
+
+    private void release() {
+        try {
+            queue.release(task);
+        } catch (QueueClient.QueueUnavailable e) {
+            LOG.warnf("task %s: cannot release it, its lease will expire: %s", task.taskId(), e.getMessage());
+        }
     }
 
     /** Reports the result, retrying while the queue-service is unreachable. */

@@ -40,6 +40,7 @@ public final class WorkScheduler implements AutoCloseable {
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private final ExecutorService claimer = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("claimer").factory());
     private final ExecutorService runners = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-", 0).factory());
+    private final ExecutorService heartbeats = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("heartbeat-", 0).factory());
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("bridge-timers").daemon().factory());
     private volatile boolean accepting = true;
@@ -94,10 +95,12 @@ public final class WorkScheduler implements AutoCloseable {
     }
 
     private void runAttempt(ClaimedTask task) {
-        ScheduledFuture<?> heartbeat = timers.scheduleAtFixedRate(() -> heartbeat(task),
+        TaskAttempt attempt = new TaskAttempt(task, queue, ssh, credentials, config.output().maxBytes(),
+                config.reportRetryFor(), () -> accepting);
+        ScheduledFuture<?> heartbeat = timers.scheduleAtFixedRate(() -> heartbeats.execute(attempt::heartbeat),
                 heartbeatEvery.toMillis(), heartbeatEvery.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            new TaskAttempt(task, queue, ssh, credentials, config.output().maxBytes(), config.reportRetryFor()).run();
+            attempt.run();
         } catch (RuntimeException e) {
             LOG.errorf(e, "task %s: unexpected failure in the bridge", task.taskId());
         } finally {
@@ -107,23 +110,12 @@ public final class WorkScheduler implements AutoCloseable {
         }
     }
 
-    private void heartbeat(ClaimedTask task) {
-        runners.execute(() -> {
-            try {
-                if (!queue.heartbeat(task)) {
-                    LOG.warnf("task %s: lease lost while running", task.taskId());
-                }
-            } catch (QueueClient.QueueUnavailable e) {
-                LOG.warnf("task %s: heartbeat failed: %s", task.taskId(), e.getMessage());
-            }
-        });
-    }
-
     /** Stops claiming, then waits up to the grace period for running tasks to finish and report. */
     @Override
     public void close() {
         accepting = false;
         claimer.shutdown();
+        // Heartbeats go on so running tasks keep their leases while they finish.
         runners.shutdown();
         Instant deadline = Instant.now().plus(config.shutdownGrace());
         try {
@@ -135,6 +127,7 @@ public final class WorkScheduler implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timers.shutdownNow();
+        heartbeats.shutdownNow();
         LOG.debugf("scheduler stopped at %s", deadline);
     }
 }

@@ -23,4 +23,15 @@ class OutputCollectorTest {
         assertThat(out.truncated()).isTrue();
         assertThat(out.text()).startsWith("abcd\n[output truncated: 3 more bytes after the first 4]");
     }
+
+    @Test
+    void completeTextHoldsBackAPartialCharacter() {
+        OutputCollector out = new OutputCollector(100);
+        byte[] euro = "€".getBytes(StandardCharsets.UTF_8); // 3 bytes
+        out.write("a".getBytes(StandardCharsets.UTF_8), 0, 1);
+        out.write(euro, 0, 2);
+        assertThat(out.completeText()).isEqualTo("a");
+        out.write(euro, 2, 1);
+        assertThat(out.completeText()).isEqualTo("a€");
+    }
 }

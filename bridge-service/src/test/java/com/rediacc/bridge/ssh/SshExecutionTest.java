@@ -107,4 +107,65 @@ class SshExecutionTest {
         assertThat(big.outputTruncated()).isTrue();
         assertThat(big.output()).startsWith("a".repeat(1000)).contains("[output truncated: 99000 more bytes");
     }
+
+    @Test
+    void killEndsTheCommandAndEverythingItStarted() throws Exception {
+        String marker = "rediacc-kill-test-" + System.nanoTime();
+        ClientSession session = pool.session(machine(sshd.hostKey), identity);
+        try (RemoteCommand running = RemoteCommand.start(session,
+                "echo started; sh -c 'sleep 600; echo " + marker + "' & sleep 600", 1 << 20, null)) {
+            awaitOutput(running, "started");
+            assertThat(processesMatching(marker + "'")).as("remote processes before kill").isPositive();
+            long before = System.nanoTime();
+            running.kill();
+            ExecResult result = running.await(Duration.ofSeconds(5));
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(5));
+            assertThat(result).isNotNull();
+            assertThat(result.exitCode()).isNull();
+            assertThat(result.exitSignal()).isNotNull();
+            assertThat(result.output()).isEqualTo("started\n");
+        }
+        assertThat(processesMatching(marker + "'")).as("remote processes after kill").isZero();
+    }
+
+    @Test
+    void awaitReturnsNullOnTimeout() throws Exception {
+        ClientSession session = pool.session(machine(sshd.hostKey), identity);
+        try (RemoteCommand running = RemoteCommand.start(session, "sleep 30", 1024, null)) {
+            assertThat(running.await(Duration.ofMillis(300))).isNull();
+            running.kill();
+        }
+    }
+
+    @Test
+    void commandReadsGivenStdinThenEndOfFile() throws Exception {
+        ClientSession session = pool.session(machine(sshd.hostKey), identity);
+        try (RemoteCommand running = RemoteCommand.start(session, "cat; echo done", 1024, "{\"k\":1}".getBytes())) {
+            ExecResult result = running.await(Duration.ofSeconds(10));
+            assertThat(result).isNotNull();
+            assertThat(result.output()).isEqualTo("{\"k\":1}done\n");
+        }
+    }
+
+    @Test
+    void syntaxErrorIsAnOrdinaryFailureWithoutTheMarker() throws Exception {
+        ClientSession session = pool.session(machine(sshd.hostKey), identity);
+        ExecResult result = RemoteCommand.run(session, "if then fi (", 4096);
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).doesNotContain(PidCapture.MARKER).contains("syntax error");
+    }
+
+    private static void awaitOutput(RemoteCommand running, String expected) throws InterruptedException {
+        for (int i = 0; i < 100 && !running.outputSoFar().contains(expected); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(running.outputSoFar()).contains(expected);
+    }
+
+    /** The sshd is on this host, so its processes are visible here. */
+    private static long processesMatching(String text) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(text)).orElse(false))
+                .count();
+    }
 }

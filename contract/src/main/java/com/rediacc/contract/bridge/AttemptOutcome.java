@@ -4,8 +4,10 @@ package com.rediacc.contract.bridge;
 public enum AttemptOutcome {
     /** The command ran and exited 0. */
     SUCCEEDED,
-    /** The command ran and exited non-zero (or was killed). */
+    /** The command ran and exited non-zero, died by a signal, timed out or lost its connection. */
     FAILED,
-    /** The command never ran: connection, authentication or host key verification failed. */
-    NOT_RUN
+    /** The command never ran: credential, connection, authentication or host key failure. */
+    NOT_RUN,
+    /** The bridge killed the command because the task was cancelled. */
+    CANCELLED
 }

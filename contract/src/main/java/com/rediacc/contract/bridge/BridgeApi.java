@@ -7,6 +7,8 @@ public final class BridgeApi {
     public static final String START = "/tasks/{taskId}/start";
     public static final String HEARTBEAT = "/tasks/{taskId}/heartbeat";
     public static final String FINISH = "/tasks/{taskId}/finish";
+    /** Gives back a claimed task that was never started (bridge shutting down). */
+    public static final String RELEASE = "/tasks/{taskId}/release";
 
     private BridgeApi() {
     }

@@ -4,6 +4,8 @@ import com.rediacc.contract.bridge.AttemptResult;
 import com.rediacc.contract.bridge.BridgeApi;
 import com.rediacc.contract.bridge.ClaimRequest;
 import com.rediacc.contract.bridge.ClaimedTask;
+import com.rediacc.contract.bridge.Heartbeat;
+import com.rediacc.contract.bridge.HeartbeatReply;
 import com.rediacc.contract.bridge.LeaseReport;
 import com.rediacc.queue.api.ProblemException;
 import com.rediacc.queue.tasks.TaskService;
@@ -49,8 +51,11 @@ public class BridgeResource {
 
     @POST
     @Path(BridgeApi.HEARTBEAT)
-    public Uni<Void> heartbeat(@PathParam("taskId") UUID taskId, LeaseReport report) {
-        return tasks.heartbeat(taskId, required(report).leaseToken());
+    public Uni<HeartbeatReply> heartbeat(@PathParam("taskId") UUID taskId, Heartbeat heartbeat) {
+        if (heartbeat == null || heartbeat.outputOffset() < 0) {
+            throw ProblemException.badRequest("a heartbeat needs leaseToken and outputOffset >= 0");
+        }
+        return tasks.heartbeat(taskId, heartbeat);
     }
 
     @POST
@@ -61,6 +66,13 @@ public class BridgeResource {
             throw ProblemException.badRequest("a result needs leaseToken and outcome");
         }
         return tasks.finish(taskId, result, bridgeId);
+    }
+
+    @POST
+    @Path(BridgeApi.RELEASE)
+    public Uni<Void> release(@PathParam("taskId") UUID taskId, LeaseReport report,
+                             @HeaderParam(BRIDGE_ID_HEADER) String bridgeId) {
+        return tasks.release(taskId, required(report).leaseToken(), bridgeId);
     }
 
     private static LeaseReport required(LeaseReport report) {

@@ -32,6 +32,12 @@ public class MachineRepository {
                 .map(MachineRepository::first);
     }
 
+    public Uni<Optional<Machine>> setPaused(SqlClient client, String name, boolean paused) {
+        return client.preparedQuery("UPDATE machines SET paused = $2 WHERE name = $1 RETURNING *")
+                .execute(Tuple.of(name, paused))
+                .map(MachineRepository::first);
+    }
+
     public Uni<Optional<Machine>> find(SqlClient client, String name) {
         return client.preparedQuery("SELECT * FROM machines WHERE name = $1")
                 .execute(Tuple.of(name))

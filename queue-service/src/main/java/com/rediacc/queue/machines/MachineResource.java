@@ -2,7 +2,10 @@ package com.rediacc.queue.machines;
 
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.api.ProblemException;
+import com.rediacc.queue.outbox.OutboxRelay;
+import com.rediacc.queue.outbox.OutboxRepository;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -24,6 +27,15 @@ import java.net.URI;
 public class MachineResource {
     @Inject
     MachineRepository machines;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    OutboxRepository outbox;
+
+    @Inject
+    OutboxRelay relay;
 
     @POST
     public Uni<Response> register(MachineRequest request, UriInfo uri) {
@@ -47,7 +59,27 @@ public class MachineResource {
     @GET
     @Path("/{name}")
     public Uni<Machine> get(@PathParam("name") String name) {
-        return machines.find(name).map(found -> found
-                .orElseThrow(() -> ProblemException.notFound("no machine named '" + name + "'")));
+        return machines.find(name).map(found -> found.orElseThrow(() -> unknown(name)));
+    }
+
+    /** Stops claims from this machine; running tasks go on. Pausing a paused machine changes nothing. */
+    @POST
+    @Path("/{name}/pause")
+    public Uni<Machine> pause(@PathParam("name") String name) {
+        return machines.setPaused(pool, name, true).map(found -> found.orElseThrow(() -> unknown(name)));
+    }
+
+    /** Claims resume in priority order; the bridge serving the machine is woken at once. */
+    @POST
+    @Path("/{name}/resume")
+    public Uni<Machine> resume(@PathParam("name") String name) {
+        return pool.withTransaction(tx -> machines.setPaused(tx, name, false)
+                        .call(found -> found.isPresent() ? outbox.addMachineReady(tx, name) : Uni.createFrom().voidItem()))
+                .map(found -> found.orElseThrow(() -> unknown(name)))
+                .invoke(relay::wake);
+    }
+
+    private static ProblemException unknown(String name) {
+        return ProblemException.notFound("no machine named '" + name + "'");
     }
 }

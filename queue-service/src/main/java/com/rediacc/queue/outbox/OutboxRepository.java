@@ -3,15 +3,22 @@ package com.rediacc.queue.outbox;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.contract.events.CloudEvent;
+import com.rediacc.contract.events.MachineReady;
+import com.rediacc.contract.events.Topics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Instant;
+import java.util.UUID;
+
 /** Writes events to the outbox, inside the caller's transaction. */
 @ApplicationScoped
 public class OutboxRepository {
+    public static final String SOURCE = "/rediacc/queue-service";
+
     @Inject
     ObjectMapper json;
 
@@ -25,5 +32,11 @@ public class OutboxRepository {
         return tx.preparedQuery("INSERT INTO outbox (topic, message_key, payload) VALUES ($1, $2, $3)")
                 .execute(Tuple.of(topic, key, payload))
                 .replaceWithVoid();
+    }
+
+    /** Wakes the bridge serving {@code machine}: it has ready work. */
+    public Uni<Void> addMachineReady(SqlClient tx, String machine) {
+        return add(tx, Topics.DISPATCH, machine, CloudEvent.of(UUID.randomUUID().toString(), SOURCE, MachineReady.TYPE,
+                machine, Instant.now(), MachineReady.SCHEMA, new MachineReady(machine)));
     }
 }

@@ -1,6 +1,7 @@
 package com.rediacc.queue.tasks;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -16,11 +17,15 @@ public record Task(
         int retryCount,
         int maxRetries,
         int retryDelay,
-        String failureAction,
+        RetryBackoff retryBackoff,
+        FailureAction failureAction,
         String tag,
         boolean resumable,
         Integer timeoutSeconds,
         Instant notBefore,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String idempotencyKey,
+        @JsonInclude(JsonInclude.Include.NON_NULL) UUID retriedFrom,
+        boolean cancelRequested,
         String output,
         boolean outputTruncated,
         Integer exitCode,
@@ -32,4 +37,8 @@ public record Task(
         Instant completedAt,
         @JsonIgnore long seq,
         @JsonIgnore Long leaseToken) {
+
+    public enum RetryBackoff { FIXED, EXPONENTIAL }
+
+    public enum FailureAction { NONE, ALERT }
 }

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,13 +25,28 @@ public class TaskRepository {
     @Inject
     Pool pool;
 
-    public Uni<Task> insert(SqlClient client, UUID taskId, String team, NewTask task) {
-        return client.preparedQuery("""
-                        INSERT INTO tasks (task_id, team, machine, command, status, priority)
-                        VALUES ($1, $2, $3, $4, 'PENDING', $5)
-                        RETURNING *""")
-                .execute(Tuple.of(taskId, team, task.machine(), task.command(), (short) task.priority()))
+    public Uni<Task> insert(SqlClient tx, UUID taskId, String team, NewTask task) {
+        return tx.preparedQuery(SqlFiles.load("insert-task"))
+                .execute(Tuple.from(Arrays.asList(taskId, team, task.machine(), task.command(), (short) task.priority(),
+                        task.maxRetries(), task.retryDelay(), task.retryBackoff().name(), task.failureAction().name(),
+                        task.tag(), task.resumable(), task.timeoutSeconds(), timestamp(task.notBefore()),
+                        task.idempotencyKey(), task.retriedFrom())))
                 .map(rows -> map(rows.iterator().next()));
+    }
+
+    /** True when the key now names {@code taskId}; false when a younger binding names another task. */
+    public Uni<Boolean> bindIdempotencyKey(SqlClient tx, String team, String key, UUID taskId) {
+        return tx.preparedQuery(SqlFiles.load("claim-idempotency-key"))
+                .execute(Tuple.of(team, key, taskId))
+                .map(rows -> rows.size() == 1);
+    }
+
+    public Uni<Optional<Task>> findByIdempotencyKey(SqlClient tx, String team, String key) {
+        return tx.preparedQuery("""
+                        SELECT t.* FROM idempotency_keys k JOIN tasks t ON t.task_id = k.task_id
+                        WHERE k.team = $1 AND k.key = $2""")
+                .execute(Tuple.of(team, key))
+                .map(TaskRepository::first);
     }
 
     public Uni<Optional<Task>> find(UUID taskId) {
@@ -58,39 +74,80 @@ public class TaskRepository {
                 .map(TaskRepository::all);
     }
 
-    public Uni<List<Task>> claim(SqlClient client, String machine, String bridgeId, int max, List<String> tags,
+    public Uni<List<Task>> claim(SqlClient tx, String machine, String bridgeId, int max, List<String> tags,
                                  long leaseSeconds) {
-        return client.preparedQuery(SqlFiles.load("claim-tasks"))
+        return tx.preparedQuery(SqlFiles.load("claim-tasks"))
                 .execute(Tuple.of(machine, bridgeId, max, tags.toArray(String[]::new), (double) leaseSeconds))
                 .map(TaskRepository::all)
                 .map(tasks -> tasks.stream().sorted((a, b) -> a.priority() != b.priority()
                         ? Integer.compare(a.priority(), b.priority()) : Long.compare(a.seq(), b.seq())).toList());
     }
 
-    public Uni<Optional<Task>> start(SqlClient client, UUID taskId, long leaseToken, long leaseSeconds) {
-        return client.preparedQuery(SqlFiles.load("start-attempt"))
+    public Uni<Optional<Task>> start(SqlClient tx, UUID taskId, long leaseToken, long leaseSeconds) {
+        return tx.preparedQuery(SqlFiles.load("start-attempt"))
                 .execute(Tuple.of(taskId, leaseToken, (double) leaseSeconds))
                 .map(TaskRepository::first);
     }
 
-    public Uni<Boolean> heartbeat(UUID taskId, long leaseToken, long leaseSeconds) {
+    /** Empty when the lease is not held; else whether cancel was asked, and the stored output length. */
+    public Uni<Optional<Row>> heartbeat(UUID taskId, long leaseToken, long leaseSeconds, int outputOffset,
+                                        String outputChunk) {
         return pool.preparedQuery(SqlFiles.load("heartbeat"))
-                .execute(Tuple.of(taskId, leaseToken, (double) leaseSeconds))
-                .map(rows -> rows.rowCount() == 1);
+                .execute(Tuple.of(taskId, leaseToken, (double) leaseSeconds, outputOffset,
+                        outputChunk == null ? "" : outputChunk))
+                .map(rows -> rows.size() == 0 ? Optional.<Row>empty() : Optional.of(rows.iterator().next()));
     }
 
-    public Uni<Optional<Task>> finish(SqlClient client, UUID taskId, long leaseToken, TaskStatus status,
-                                      Integer exitCode, String output, boolean truncated, String error,
-                                      boolean neverRan) {
-        return client.preparedQuery(SqlFiles.load("finish-attempt"))
-                .execute(Tuple.from(Arrays.asList(taskId, leaseToken, status.name(), exitCode, output, truncated,
-                        error, neverRan)))
-                .map(TaskRepository::first);
+    public Uni<Task> settle(SqlClient tx, UUID taskId, Settlement s) {
+        return tx.preparedQuery(SqlFiles.load("settle-task"))
+                .execute(Tuple.from(Arrays.asList(taskId, s.status().name(), timestamp(s.notBefore()), s.retryCount(),
+                        s.exitCode(), s.output() == null ? "" : s.output(), s.outputTruncated(), s.error(), s.attempts())))
+                .map(rows -> map(rows.iterator().next()));
     }
 
-    public Uni<Void> recordTransition(SqlClient client, UUID taskId, TaskStatus from, TaskStatus to, String actor,
+    /** PENDING or ASSIGNED to CANCELLED at once. */
+    public Uni<Task> cancelNow(SqlClient tx, UUID taskId) {
+        return tx.preparedQuery("""
+                        UPDATE tasks SET status = 'CANCELLED', completed_at = now(), error = 'cancelled',
+                               lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+                        WHERE task_id = $1 RETURNING *""")
+                .execute(Tuple.of(taskId))
+                .map(rows -> map(rows.iterator().next()));
+    }
+
+    /** PROCESSING: ask the bridge to kill it; the task ends CANCELLED when it reports. */
+    public Uni<Task> requestCancel(SqlClient tx, UUID taskId) {
+        return tx.preparedQuery("UPDATE tasks SET cancel_requested = true WHERE task_id = $1 RETURNING *")
+                .execute(Tuple.of(taskId))
+                .map(rows -> map(rows.iterator().next()));
+    }
+
+    public Uni<List<Task>> lockExpiredLeases(SqlClient tx, int limit) {
+        return tx.preparedQuery(SqlFiles.load("expired-leases")).execute(Tuple.of(limit)).map(TaskRepository::all);
+    }
+
+    public Uni<List<String>> machinesWithStrandedWork(long readyForSeconds) {
+        return pool.preparedQuery(SqlFiles.load("machines-with-stranded-work"))
+                .execute(Tuple.of((double) readyForSeconds))
+                .map(rows -> {
+                    List<String> machines = new ArrayList<>();
+                    rows.forEach(row -> machines.add(row.getString("name")));
+                    return machines;
+                });
+    }
+
+    public Uni<RowSet<Row>> stats(String team) {
+        return pool.preparedQuery(SqlFiles.load("queue-stats")).execute(Tuple.of(team));
+    }
+
+    public Uni<Double> oldestPendingAgeSeconds(String team) {
+        return pool.preparedQuery(SqlFiles.load("oldest-pending")).execute(Tuple.of(team))
+                .map(rows -> rows.iterator().next().getDouble("age_seconds"));
+    }
+
+    public Uni<Void> recordTransition(SqlClient tx, UUID taskId, TaskStatus from, TaskStatus to, String actor,
                                       String detail) {
-        return client.preparedQuery("""
+        return tx.preparedQuery("""
                         INSERT INTO task_history (task_id, from_status, to_status, actor, detail)
                         VALUES ($1, $2, $3, $4, $5)""")
                 .execute(Tuple.of(taskId, from == null ? null : from.name(), to.name(), actor, detail))
@@ -134,11 +191,15 @@ public class TaskRepository {
                 row.getInteger("retry_count"),
                 row.getInteger("max_retries"),
                 row.getInteger("retry_delay"),
-                row.getString("failure_action"),
+                Task.RetryBackoff.valueOf(row.getString("retry_backoff")),
+                Task.FailureAction.valueOf(row.getString("failure_action")),
                 row.getString("tag"),
                 row.getBoolean("resumable"),
                 row.getInteger("timeout_seconds"),
                 instant(row, "not_before"),
+                row.getString("idempotency_key"),
+                row.getUUID("retried_from"),
+                row.getBoolean("cancel_requested"),
                 row.getString("output"),
                 row.getBoolean("output_truncated"),
                 row.getInteger("exit_code"),
@@ -150,6 +211,10 @@ public class TaskRepository {
                 instant(row, "completed_at"),
                 row.getLong("seq"),
                 row.getLong("lease_token"));
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
     private static Instant instant(Row row, String column) {

@@ -1,8 +1,27 @@
 package com.rediacc.queue.tasks;
 
+import java.time.Instant;
+
 /**
  * Body of {@code POST /api/v1/tasks}. Unknown fields are rejected, so a field this version does not
- * implement yet is an error rather than silently ignored.
+ * implement is an error rather than silently ignored.
  */
-public record TaskRequest(String machine, String command, Integer priority) {
+public record TaskRequest(
+        String machine,
+        String command,
+        Integer priority,
+        Integer maxRetries,
+        Integer retryDelay,
+        Task.RetryBackoff retryBackoff,
+        Task.FailureAction failureAction,
+        String tag,
+        Boolean resumable,
+        Integer timeoutSeconds,
+        Instant notBefore,
+        Integer delaySeconds,
+        String idempotencyKey) {
+
+    public static TaskRequest of(String machine, String command, Integer priority) {
+        return new TaskRequest(machine, command, priority, null, null, null, null, null, null, null, null, null, null);
+    }
 }

@@ -22,7 +22,9 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -31,20 +33,19 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class TaskResource {
+    static final int MAX_BULK_CANCEL = 1000;
+
     @Inject
     TaskService service;
 
     @ConfigProperty(name = "rediacc.tasks.max-command-bytes", defaultValue = "65536")
     int maxCommandBytes;
 
+    /** 201 with the new task; 200 with the existing one when the idempotency key was already used. */
     @POST
     public Uni<Response> create(TaskRequest request, @Context UriInfo uri, @Context ContainerRequestContext context) {
-        NewTask task = TaskValidation.validate(request, maxCommandBytes);
-        Caller caller = (Caller) context.getProperty(BearerTokenFilter.CALLER_PROPERTY);
-        return service.create(task, caller.name()).map(created -> Response
-                .created(URI.create(uri.getPath() + "/" + created.taskId()))
-                .entity(created)
-                .build());
+        NewTask task = TaskValidation.validate(request, maxCommandBytes, Instant.now());
+        return service.create(task, caller(context).name()).map(created -> located(uri, created));
     }
 
     @GET
@@ -57,6 +58,55 @@ public class TaskResource {
     @Path("/{id}/history")
     public Uni<Page<HistoryEntry>> history(@PathParam("id") String id) {
         return service.history(taskId(id)).map(entries -> new Page<>(entries, null));
+    }
+
+    /** The output captured so far, as text. {@code ?follow=true} streams it (see TaskOutputStream). */
+    @GET
+    @Path("/{id}/output")
+    @Produces(MediaType.TEXT_PLAIN)
+    public Uni<String> output(@PathParam("id") String id) {
+        return service.get(taskId(id)).map(Task::output);
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    public Uni<Response> cancel(@PathParam("id") String id, @Context ContainerRequestContext context) {
+        UUID taskId = taskId(id);
+        return service.cancel(taskId, caller(context).name()).map(result -> switch (result.result()) {
+            case NOT_FOUND -> throw TaskService.unknownTask(taskId);
+            case ALREADY_TERMINAL -> throw ProblemException.conflict("task " + taskId + " already ended " + result.status());
+            case CANCELLED -> Response.ok(result).build();
+            case CANCEL_REQUESTED -> Response.accepted(result).build();
+        });
+    }
+
+    /** Cancels many tasks; answers with one result per id, in the order given. */
+    @POST
+    @Path("/cancel")
+    public Uni<BulkCancelResult> cancelMany(BulkCancelRequest request, @Context ContainerRequestContext context) {
+        if (request == null || request.taskIds() == null || request.taskIds().isEmpty()) {
+            throw ProblemException.invalid(List.of(new FieldError("taskIds", "is required: a list of task ids")));
+        }
+        if (request.taskIds().size() > MAX_BULK_CANCEL) {
+            throw ProblemException.invalid(List.of(new FieldError("taskIds", "at most " + MAX_BULK_CANCEL + " ids at once")));
+        }
+        String actor = caller(context).name();
+        List<Uni<CancelResult>> results = new ArrayList<>();
+        for (String raw : new LinkedHashSet<>(request.taskIds())) {
+            results.add(TaskService.parseId(raw)
+                    .map(taskId -> service.cancel(taskId, actor))
+                    .orElseGet(() -> Uni.createFrom().item(new CancelResult(null, CancelResult.Result.NOT_FOUND, null,
+                            "'" + raw + "' is not a task id"))));
+        }
+        return Uni.join().all(results).andFailFast().map(BulkCancelResult::new);
+    }
+
+    @POST
+    @Path("/{id}/retry")
+    public Uni<Response> retry(@PathParam("id") String id, @Context UriInfo uri, @Context ContainerRequestContext context) {
+        return service.retry(taskId(id), caller(context).name()).map(created -> Response
+                .created(URI.create(uri.getBaseUri().getPath() + "api/v1/tasks/" + created.task().taskId()))
+                .entity(created.task()).build());
     }
 
     @GET
@@ -98,7 +148,23 @@ public class TaskResource {
                         items.size() == pageSize ? Long.toString(items.getLast().seq()) : null));
     }
 
-    private static UUID taskId(String raw) {
+    private static Response located(UriInfo uri, TaskService.Created created) {
+        URI location = URI.create(uri.getPath() + "/" + created.task().taskId());
+        return (created.isNew() ? Response.created(location) : Response.ok().location(location))
+                .entity(created.task()).build();
+    }
+
+    private static Caller caller(ContainerRequestContext context) {
+        return (Caller) context.getProperty(BearerTokenFilter.CALLER_PROPERTY);
+    }
+
+    static UUID taskId(String raw) {
         return TaskService.parseId(raw).orElseThrow(() -> ProblemException.notFound("no task " + raw));
+    }
+
+    public record BulkCancelRequest(List<String> taskIds) {
+    }
+
+    public record BulkCancelResult(List<CancelResult> results) {
     }
 }

@@ -1,11 +1,11 @@
 package com.rediacc.queue.tasks;
 
-import com.rediacc.contract.bridge.AttemptOutcome;
 import com.rediacc.contract.bridge.AttemptResult;
 import com.rediacc.contract.bridge.ClaimRequest;
 import com.rediacc.contract.bridge.ClaimedTask;
+import com.rediacc.contract.bridge.Heartbeat;
+import com.rediacc.contract.bridge.HeartbeatReply;
 import com.rediacc.contract.events.CloudEvent;
-import com.rediacc.contract.events.MachineReady;
 import com.rediacc.contract.events.Topics;
 import com.rediacc.queue.api.ProblemException;
 import com.rediacc.queue.machines.MachineRepository;
@@ -14,27 +14,30 @@ import com.rediacc.queue.outbox.OutboxRepository;
 import com.rediacc.queue.sql.SqlFiles;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The task lifecycle. Each transition is one transaction that changes the task, records the
- * history row and writes the event to the outbox, so the three never disagree.
+ * history row and writes its events to the outbox, so the three never disagree.
  */
 @ApplicationScoped
 public class TaskService {
-    static final String SOURCE = "/rediacc/queue-service";
-
     @Inject
     Pool pool;
     @Inject
@@ -49,15 +52,53 @@ public class TaskService {
     @ConfigProperty(name = "rediacc.lease.duration", defaultValue = "30s")
     Duration leaseDuration;
 
-    public Uni<Task> create(NewTask request, String actor) {
+    @ConfigProperty(name = "rediacc.retry.max-delay", defaultValue = "1h")
+    Duration maxRetryDelay;
+
+    private Lifecycle lifecycle;
+
+    @PostConstruct
+    void init() {
+        lifecycle = new Lifecycle(new RetryPolicy(maxRetryDelay));
+    }
+
+    /** A new task, or the existing one when the idempotency key was used in the last 24 hours. */
+    public Uni<Created> create(NewTask request, String actor) {
         UUID taskId = UUID.randomUUID();
         return pool.withTransaction(tx -> machines.find(tx, request.machine())
                         .map(found -> found.orElseThrow(() -> ProblemException.notFound(
                                 "no machine named '" + request.machine() + "'; register it with POST /api/v1/machines")))
-                        .flatMap(machine -> tasks.insert(tx, taskId, machine.team(), request))
-                        .call(task -> transitioned(tx, task, null, actor, null))
-                        .call(task -> outbox.add(tx, Topics.DISPATCH, task.machine(), machineReady(task.machine()))))
-                .invoke(relay::wake);
+                        .flatMap(machine -> request.idempotencyKey() == null
+                                ? insert(tx, taskId, machine.team(), request, actor)
+                                : tasks.bindIdempotencyKey(tx, machine.team(), request.idempotencyKey(), taskId)
+                                .flatMap(bound -> bound
+                                        ? insert(tx, taskId, machine.team(), request, actor)
+                                        : existing(tx, machine.team(), request))))
+                .invoke(created -> {
+                    if (created.isNew()) {
+                        relay.wake();
+                    }
+                });
+    }
+
+    private Uni<Created> insert(SqlClient tx, UUID taskId, String team, NewTask request, String actor) {
+        return tasks.insert(tx, taskId, team, request)
+                .call(task -> transitioned(tx, task, null, actor, request.retriedFrom() == null ? null
+                        : "retry of " + request.retriedFrom()))
+                .call(task -> task.notBefore() == null ? outbox.addMachineReady(tx, task.machine())
+                        : Uni.createFrom().voidItem())
+                .map(task -> new Created(task, true));
+    }
+
+    private Uni<Created> existing(SqlClient tx, String team, NewTask request) {
+        return tasks.findByIdempotencyKey(tx, team, request.idempotencyKey()).map(found -> {
+            Task task = found.orElseThrow(() -> new IllegalStateException("idempotency key without task"));
+            if (!request.sameWorkAs(task)) {
+                throw ProblemException.conflict("idempotency key '" + request.idempotencyKey()
+                        + "' was used within 24 hours for task " + task.taskId() + " with a different machine, command or priority");
+            }
+            return new Created(task, false);
+        });
     }
 
     public Uni<Task> get(UUID taskId) {
@@ -66,6 +107,10 @@ public class TaskService {
 
     public Uni<List<HistoryEntry>> history(UUID taskId) {
         return get(taskId).flatMap(task -> tasks.history(taskId));
+    }
+
+    public Uni<List<Task>> list(TaskFilter filter, Long beforeSeq, int limit) {
+        return tasks.list(filter, beforeSeq, limit);
     }
 
     /** Hands up to {@code max} ready tasks of one machine to a bridge. */
@@ -77,12 +122,11 @@ public class TaskService {
                                 return Uni.createFrom().item(List.<ClaimedTask>of());
                             }
                             var machine = MachineRepository.map(locked.iterator().next());
+                            String actor = "bridge:" + request.bridgeId();
                             return tasks.claim(tx, request.machine(), request.bridgeId(), request.max(),
                                             request.tags() == null ? List.of() : request.tags(), leaseDuration.toSeconds())
-                                    .call(claimed -> inOrder(claimed.stream()
-                                            .map(task -> (Supplier<Uni<Void>>) () -> transitioned(tx, task,
-                                                    TaskStatus.PENDING, "bridge:" + request.bridgeId(), null))
-                                            .toList()))
+                                    .call(claimed -> inOrder(claimed, task ->
+                                            transitioned(tx, task, TaskStatus.PENDING, actor, null)))
                                     .map(claimed -> claimed.stream()
                                             .map(task -> new ClaimedTask(task.taskId(), task.command(), task.timeoutSeconds(),
                                                     task.leaseToken(), Instant.now().plus(leaseDuration), machine.connection()))
@@ -104,51 +148,147 @@ public class TaskService {
                 .invoke(relay::wake);
     }
 
-    public Uni<Void> heartbeat(UUID taskId, long leaseToken) {
-        return tasks.heartbeat(taskId, leaseToken, leaseDuration.toSeconds())
-                .flatMap(held -> held ? Uni.createFrom().voidItem() : staleLease(taskId));
+    public Uni<HeartbeatReply> heartbeat(UUID taskId, Heartbeat heartbeat) {
+        return tasks.heartbeat(taskId, heartbeat.leaseToken(), leaseDuration.toSeconds(), heartbeat.outputOffset(),
+                        heartbeat.outputChunk())
+                .flatMap(row -> row
+                        .map(r -> Uni.createFrom().item(new HeartbeatReply(r.getBoolean("cancel_requested"),
+                                r.getInteger("output_length"))))
+                        .orElseGet(() -> staleLease(taskId)));
     }
 
-    /** Ends an attempt: COMPLETED on exit 0, else FAILED. */
+    /** Ends an attempt as the bridge reports it; Lifecycle decides what follows. */
     public Uni<Void> finish(UUID taskId, AttemptResult result, String bridgeId) {
-        TaskStatus to = result.outcome() == AttemptOutcome.SUCCEEDED ? TaskStatus.COMPLETED : TaskStatus.FAILED;
-        boolean neverRan = result.outcome() == AttemptOutcome.NOT_RUN;
-        String output = result.output() == null ? "" : result.output();
-        return pool.withTransaction(tx -> tasks.lock(tx, taskId)
-                        .flatMap(before -> tasks.finish(tx, taskId, result.leaseToken(), to, result.exitCode(), output,
-                                        result.outputTruncated(), result.error(), neverRan)
-                                .flatMap(finished -> finished
-                                        .map(task -> transitioned(tx, task,
-                                                before.map(Task::status).orElse(TaskStatus.PROCESSING),
-                                                "bridge:" + bridgeId, result.error()))
-                                        .orElseGet(() -> staleLease(taskId)))))
+        return settleHeld(taskId, result.leaseToken(), "bridge:" + bridgeId,
+                task -> lifecycle.afterAttempt(task, result, Instant.now()));
+    }
+
+    /** A claimed task the bridge never started goes back to its place in the queue. */
+    public Uni<Void> release(UUID taskId, long leaseToken, String bridgeId) {
+        return settleHeld(taskId, leaseToken, "bridge:" + bridgeId, task -> {
+            if (task.status() != TaskStatus.ASSIGNED) {
+                throw ProblemException.conflict("task " + taskId + " is " + task.status() + "; only ASSIGNED tasks can be released");
+            }
+            return lifecycle.released(task);
+        });
+    }
+
+    private Uni<Void> settleHeld(UUID taskId, long leaseToken, String actor, Function<Task, Settlement> decide) {
+        return pool.withTransaction(tx -> tasks.lock(tx, taskId).flatMap(found -> {
+                    Optional<Task> held = found.filter(task -> !task.status().terminal()
+                            && task.leaseToken() != null && task.leaseToken() == leaseToken);
+                    if (held.isEmpty()) {
+                        return staleLease(taskId);
+                    }
+                    return settle(tx, held.get(), decide.apply(held.get()), actor);
+                }))
                 .invoke(relay::wake);
     }
 
-    public Uni<List<Task>> list(TaskFilter filter, Long beforeSeq, int limit) {
-        return tasks.list(filter, beforeSeq, limit);
+    private Uni<Void> settle(SqlClient tx, Task before, Settlement settlement, String actor) {
+        return tasks.settle(tx, before.taskId(), settlement)
+                .call(after -> transitioned(tx, after, before.status(), actor, settlement.detail()))
+                .call(after -> after.status() == TaskStatus.PENDING && after.notBefore() == null
+                        ? outbox.addMachineReady(tx, after.machine()) : Uni.createFrom().voidItem())
+                .call(after -> after.status() == TaskStatus.FAILED && after.failureAction() == Task.FailureAction.ALERT
+                        ? outbox.add(tx, Topics.ALERTS, after.taskId().toString(), event(after, before.status(),
+                        "rediacc.alert.task-failed")) : Uni.createFrom().voidItem())
+                .replaceWithVoid();
+    }
+
+    /** Restores tasks whose bridge stopped heartbeating; returns how many. */
+    public Uni<Integer> reapExpiredLeases(int limit) {
+        return pool.withTransaction(tx -> tasks.lockExpiredLeases(tx, limit)
+                        .call(expired -> inOrder(expired, task ->
+                                settle(tx, task, lifecycle.afterLeaseExpired(task, Instant.now()), "lease-reaper")))
+                        .map(List::size))
+                .invoke(count -> {
+                    if (count > 0) {
+                        relay.wake();
+                    }
+                });
+    }
+
+    /** Sends a wake-up for every machine whose ready work has waited longer than {@code readyFor}. */
+    public Uni<List<String>> redispatchStrandedWork(Duration readyFor) {
+        return tasks.machinesWithStrandedWork(readyFor.toSeconds())
+                .call(stranded -> stranded.isEmpty() ? Uni.createFrom().voidItem()
+                        : pool.withTransaction(tx -> inOrder(stranded, machine -> outbox.addMachineReady(tx, machine)))
+                        .invoke(relay::wake));
+    }
+
+    public Uni<CancelResult> cancel(UUID taskId, String actor) {
+        return pool.withTransaction(tx -> tasks.lock(tx, taskId).flatMap(found -> {
+                    if (found.isEmpty()) {
+                        return Uni.createFrom().item(new CancelResult(taskId, CancelResult.Result.NOT_FOUND, null, "no such task"));
+                    }
+                    Task task = found.get();
+                    return switch (task.status()) {
+                        case COMPLETED, FAILED, CANCELLED -> Uni.createFrom().item(new CancelResult(taskId,
+                                CancelResult.Result.ALREADY_TERMINAL, task.status(), "task already ended " + task.status()));
+                        case PENDING, ASSIGNED -> tasks.cancelNow(tx, taskId)
+                                .call(after -> transitioned(tx, after, task.status(), actor, "cancelled"))
+                                .map(after -> new CancelResult(taskId, CancelResult.Result.CANCELLED, after.status(), null));
+                        case PROCESSING -> task.cancelRequested()
+                                ? Uni.createFrom().item(new CancelResult(taskId, CancelResult.Result.CANCEL_REQUESTED,
+                                task.status(), "already requested"))
+                                : tasks.requestCancel(tx, taskId)
+                                .call(() -> tasks.recordTransition(tx, taskId, TaskStatus.PROCESSING, TaskStatus.PROCESSING,
+                                        actor, "cancel requested: the bridge kills the remote process"))
+                                .map(after -> new CancelResult(taskId, CancelResult.Result.CANCEL_REQUESTED, after.status(),
+                                        "the bridge kills the remote process; the task ends CANCELLED"));
+                    };
+                }))
+                .invoke(relay::wake);
+    }
+
+    /** A FAILED or CANCELLED task's work again, as a new task linked to it. */
+    public Uni<Created> retry(UUID taskId, String actor) {
+        return get(taskId).flatMap(original -> {
+            if (original.status() != TaskStatus.FAILED && original.status() != TaskStatus.CANCELLED) {
+                throw ProblemException.conflict("task " + taskId + " is " + original.status()
+                        + "; only FAILED or CANCELLED tasks can be retried");
+            }
+            return create(NewTask.again(original), actor);
+        });
+    }
+
+    public Uni<QueueStats> stats(String team) {
+        return tasks.stats(team).flatMap(rows -> {
+            EnumMap<TaskStatus, Long> byStatus = new EnumMap<>(TaskStatus.class);
+            TreeMap<Integer, java.util.Map<TaskStatus, Long>> byPriority = new TreeMap<>();
+            for (TaskStatus status : TaskStatus.values()) {
+                byStatus.put(status, 0L);
+            }
+            for (Row row : rows) {
+                TaskStatus status = TaskStatus.valueOf(row.getString("status"));
+                long count = row.getLong("tasks");
+                byStatus.merge(status, count, Long::sum);
+                byPriority.computeIfAbsent((int) row.getShort("priority"), p -> new EnumMap<>(TaskStatus.class))
+                        .merge(status, count, Long::sum);
+            }
+            return tasks.oldestPendingAgeSeconds(team).map(age -> new QueueStats(byStatus, byPriority, age));
+        });
     }
 
     private Uni<Void> transitioned(SqlClient tx, Task task, TaskStatus from, String actor, String detail) {
-        CloudEvent<TaskEventData> event = CloudEvent.of(UUID.randomUUID().toString(), SOURCE,
-                TaskEventData.type(task.status()), task.taskId().toString(), Instant.now(), TaskEventData.SCHEMA,
-                TaskEventData.of(task, from));
         return tasks.recordTransition(tx, task.taskId(), from, task.status(), actor, detail)
-                .call(() -> outbox.add(tx, Topics.TASK_EVENTS, task.taskId().toString(), event));
+                .call(() -> outbox.add(tx, Topics.TASK_EVENTS, task.taskId().toString(),
+                        event(task, from, TaskEventData.type(task.status()))));
     }
 
-    /** Runs the steps one after another on the transaction's connection. */
-    private static Uni<Void> inOrder(List<Supplier<Uni<Void>>> steps) {
+    private static CloudEvent<TaskEventData> event(Task task, TaskStatus from, String type) {
+        return CloudEvent.of(UUID.randomUUID().toString(), OutboxRepository.SOURCE, type, task.taskId().toString(),
+                Instant.now(), TaskEventData.SCHEMA, TaskEventData.of(task, from));
+    }
+
+    /** Runs one step per item, one after another on the transaction's connection. */
+    private static <T> Uni<Void> inOrder(List<T> items, Function<T, Uni<Void>> step) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (var step : steps) {
-            chain = chain.chain(() -> step.get());
+        for (T item : items) {
+            chain = chain.chain(() -> step.apply(item));
         }
         return chain;
-    }
-
-    private static CloudEvent<MachineReady> machineReady(String machine) {
-        return CloudEvent.of(UUID.randomUUID().toString(), SOURCE, MachineReady.TYPE, machine, Instant.now(),
-                MachineReady.SCHEMA, new MachineReady(machine));
     }
 
     private static <T> Uni<T> staleLease(UUID taskId) {
@@ -166,5 +306,9 @@ public class TaskService {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /** A create's answer: the task, and whether it is new (201) or an idempotent repeat (200). */
+    public record Created(Task task, boolean isNew) {
     }
 }

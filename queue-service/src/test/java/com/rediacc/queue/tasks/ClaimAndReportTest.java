@@ -44,7 +44,13 @@ class ClaimAndReportTest {
 
         bridge().body(Map.of("leaseToken", token)).post("/api/v1/bridge/tasks/" + id + "/start").then().statusCode(204);
         admin().get("/api/v1/tasks/" + id).then().body("status", equalTo("PROCESSING")).body("attempts", equalTo(1));
-        bridge().body(Map.of("leaseToken", token)).post("/api/v1/bridge/tasks/" + id + "/heartbeat").then().statusCode(204);
+        bridge().body(Map.of("leaseToken", token, "outputOffset", 0, "outputChunk", "Linux"))
+                .post("/api/v1/bridge/tasks/" + id + "/heartbeat").then().statusCode(200)
+                .body("cancelRequested", equalTo(false)).body("outputLength", equalTo(5));
+        // A repeated chunk (same offset) is not appended twice.
+        bridge().body(Map.of("leaseToken", token, "outputOffset", 0, "outputChunk", "Linux"))
+                .post("/api/v1/bridge/tasks/" + id + "/heartbeat").then().statusCode(200).body("outputLength", equalTo(5));
+        admin().get("/api/v1/tasks/" + id + "/output").then().statusCode(200).body(equalTo("Linux"));
         bridge().body(Map.of("leaseToken", token, "outcome", "SUCCEEDED", "exitCode", 0, "output", "Linux box\n",
                         "outputTruncated", false))
                 .post("/api/v1/bridge/tasks/" + id + "/finish").then().statusCode(204);

@@ -1,0 +1,19 @@
+package com.rediacc.queue.tasks;
+
+import java.time.Instant;
+
+/**
+ * The new state of a task whose lease ends: terminal, or PENDING again (a retry, a resumed or
+ * released task). {@code detail} goes into the history row.
+ */
+public record Settlement(
+        TaskStatus status,
+        Instant notBefore,
+        int retryCount,
+        Integer exitCode,
+        String output,
+        boolean outputTruncated,
+        String error,
+        int attempts,
+        String detail) {
+}

@@ -1,0 +1,100 @@
+package com.rediacc.queue.tasks;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.smallrye.mutiny.Multi;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /api/v1/tasks/{id}/output?follow=true}: the output as server-sent events while the
+ * task runs. Each event carries the new output; the last one carries the final status, then the
+ * stream ends. Reads PostgreSQL, so it works on any replica.
+ */
+@Path("/api/v1/tasks/{id}/output/follow")
+public class TaskOutputStream {
+    private static final Pattern OUTPUT_PATH = Pattern.compile("/api/v1/tasks/[^/]+/output");
+
+    @Inject
+    TaskService service;
+
+    @Inject
+    Vertx vertx;
+
+    @ConfigProperty(name = "rediacc.output.follow-interval", defaultValue = "500ms")
+    Duration interval;
+
+    /** Routes {@code .../output?follow=true} here. */
+    @ServerRequestFilter(preMatching = true)
+    public void routeFollow(ContainerRequestContext request) {
+        var uri = request.getUriInfo();
+        if (OUTPUT_PATH.matcher(uri.getPath()).matches()
+                && "true".equalsIgnoreCase(uri.getQueryParameters().getFirst("follow"))) {
+            URI followUri = uri.getRequestUriBuilder().replacePath(uri.getPath() + "/follow").replaceQuery(null).build();
+            request.setRequestUri(followUri);
+        }
+    }
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<OutputEvent> follow(@PathParam("id") String id) {
+        UUID taskId = TaskResource.taskId(id);
+        return service.get(taskId).onItem().transformToMulti(first -> Multi.createFrom().<OutputEvent>emitter(emitter -> {
+            AtomicInteger sent = new AtomicInteger();
+            AtomicBoolean polling = new AtomicBoolean();
+            long timer = vertx.setPeriodic(0, Math.max(50, interval.toMillis()), tick -> {
+                if (!polling.compareAndSet(false, true)) {
+                    return;
+                }
+                service.get(taskId).subscribe().with(task -> {
+                    polling.set(false);
+                    String output = task.output() == null ? "" : task.output();
+                    if (output.length() > sent.get()) {
+                        emitter.emit(OutputEvent.chunk(output.substring(sent.get())));
+                        sent.set(output.length());
+                    } else if (output.length() < sent.get()) {
+                        // A retry started over: send the new attempt's output from the start.
+                        emitter.emit(OutputEvent.chunk(output));
+                        sent.set(output.length());
+                    }
+                    if (task.status().terminal()) {
+                        emitter.emit(OutputEvent.end(task));
+                        emitter.complete();
+                    }
+                }, failure -> {
+                    polling.set(false);
+                    emitter.fail(failure);
+                });
+            });
+            emitter.onTermination(() -> vertx.cancelTimer(timer));
+        }));
+    }
+
+    /** One server-sent event: a piece of output, or the end with the task's final status. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record OutputEvent(String output, TaskStatus status, Integer exitCode, String error) {
+        static OutputEvent chunk(String output) {
+            return new OutputEvent(output, null, null, null);
+        }
+
+        static OutputEvent end(Task task) {
+            return new OutputEvent(null, task.status(), task.exitCode(), task.error());
+        }
+    }
+}
