@@ -27,14 +27,15 @@ final class ServiceProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static ServiceProcess start(Path root, String module, int port, Map<String, String> env) throws IOException {
+    static ServiceProcess start(Path root, String module, String name, int port, Map<String, String> env)
+            throws IOException {
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
         }
         Path logs = root.resolve("e2e-tests/target/e2e-logs");
         Files.createDirectories(logs);
-        Path log = logs.resolve(module + ".log");
+        Path log = logs.resolve(name + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar.toString()))
                 .redirectErrorStream(true)
@@ -42,7 +43,7 @@ final class ServiceProcess implements AutoCloseable {
         builder.environment().putAll(env);
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        return new ServiceProcess(module, builder.start(), log, port);
+        return new ServiceProcess(name, builder.start(), log, port);
     }
 
     void awaitReady(Duration timeout) throws Exception {
@@ -64,6 +65,20 @@ final class ServiceProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException(name + " not ready after " + timeout + ":\n" + logTail());
+    }
+
+    String name() {
+        return name;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: the process gets no chance to clean up, as in a node crash. */
+    void killHard() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
     }
 
     String logText() throws IOException {

@@ -1,0 +1,231 @@
+package com.rediacc.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The services of one end-to-end test class as real processes: one queue-service, one
+ * vault-service and any number of bridges, on their own fresh databases, against the PostgreSQL,
+ * Kafka and sshd that ./dev/test provides (PG_*, KAFKA_BOOTSTRAP_SERVERS, SSH_PORT, DEMO_SSH_*).
+ */
+final class E2eStack implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "CANCELLED");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    final Path root = Path.of(System.getProperty("rediacc.root", "..")).toAbsolutePath().normalize();
+    final String adminToken = "e2e-admin-" + UUID.randomUUID();
+    final String bridgeToken = "e2e-bridge-" + UUID.randomUUID();
+    /** Bridges of this stack share this consumer group; no other stack's bridge is in it. */
+    final String bridgeGroup = "rediacc-bridges-e2e-" + UUID.randomUUID();
+    final Path credentials;
+    private final String name;
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private ServiceProcess queue;
+    private String kafkaBootstrap = env("KAFKA_BOOTSTRAP_SERVERS");
+
+    E2eStack(String name) throws IOException {
+        this.name = name;
+        credentials = Files.createTempDirectory("rediacc-e2e-credentials-");
+        Files.copy(Path.of(env("DEMO_SSH_KEY_FILE")), credentials.resolve("demo-01-key"));
+    }
+
+    /** Use another broker than the shared one (for tests that stop Kafka). */
+    E2eStack kafka(String bootstrap) {
+        this.kafkaBootstrap = bootstrap;
+        return this;
+    }
+
+    String queueUrl() {
+        return "http://127.0.0.1:" + queue.port;
+    }
+
+    /** Starts queue-service and vault-service on fresh databases, and waits until both are ready. */
+    E2eStack startCore(Map<String, String> queueSettings) throws Exception {
+        String queueDb = "rediacc_e2e_" + name + "_queue";
+        String vaultDb = "rediacc_e2e_" + name + "_vault";
+        recreateDatabase(queueDb);
+        recreateDatabase(vaultDb);
+        String pg = "127.0.0.1:" + env("PG_PORT");
+        Map<String, String> queueEnv = new HashMap<>(database());
+        queueEnv.putAll(Map.of(
+                "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + pg + "/" + queueDb,
+                "QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://" + pg + "/" + queueDb,
+                "KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap,
+                "REDIACC_AUTH_BOOTSTRAP_TOKEN", adminToken,
+                "REDIACC_AUTH_BRIDGE_TOKEN", bridgeToken));
+        queueEnv.putAll(queueSettings);
+        queue = start("queue-service", queueEnv);
+        Map<String, String> vaultEnv = new HashMap<>(database());
+        vaultEnv.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + pg + "/" + vaultDb);
+        ServiceProcess vault = start("vault-service", vaultEnv);
+        queue.awaitReady(Duration.ofSeconds(90));
+        vault.awaitReady(Duration.ofSeconds(90));
+        return this;
+    }
+
+    /** Starts a bridge named {@code id} and waits until it is ready. */
+    ServiceProcess startBridge(String id, Map<String, String> settings) throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap,
+                "MP_MESSAGING_INCOMING_DISPATCH_GROUP_ID", bridgeGroup,
+                "REDIACC_QUEUE_URL", queueUrl(),
+                "REDIACC_AUTH_BRIDGE_TOKEN", bridgeToken,
+                "REDIACC_BRIDGE_CREDENTIALS_DIR", credentials.toString(),
+                "REDIACC_BRIDGE_ID", id));
+        env.putAll(settings);
+        ServiceProcess bridge = start("bridge-service", env, id);
+        bridge.awaitReady(Duration.ofSeconds(90));
+        return bridge;
+    }
+
+    /** Registers a machine on the demo sshd (or another one) logging in with the demo key. */
+    void registerMachine(String machine, int port, String hostKey, int maxConcurrency) throws Exception {
+        HttpResponse<String> response = post("/api/v1/machines", Map.of(
+                "name", machine, "team", "default", "host", "127.0.0.1", "port", port,
+                "user", env("DEMO_SSH_USER"), "hostKey", hostKey, "credential", "demo-01-key",
+                "maxConcurrency", maxConcurrency));
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("registering " + machine + ": " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    void registerDemoMachine(String machine, int maxConcurrency) throws Exception {
+        registerMachine(machine, Integer.parseInt(env("SSH_PORT")), env("DEMO_SSH_HOST_KEY"), maxConcurrency);
+    }
+
+    JsonNode createTask(Map<String, Object> body) throws Exception {
+        HttpResponse<String> response = post("/api/v1/tasks", body);
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("create task: " + response.statusCode() + " " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    JsonNode task(String taskId) throws Exception {
+        return get("/api/v1/tasks/" + taskId);
+    }
+
+    JsonNode awaitStatus(String taskId, Set<String> statuses, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        JsonNode task = null;
+        while (Instant.now().isBefore(deadline)) {
+            task = task(taskId);
+            if (statuses.contains(task.path("status").asText())) {
+                return task;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("task " + taskId + " not in " + statuses + " after " + timeout + "; last seen " + task
+                + "\n" + logs());
+    }
+
+    JsonNode awaitTerminal(String taskId) throws Exception {
+        return awaitStatus(taskId, TERMINAL, Duration.ofSeconds(60));
+    }
+
+    List<String> transitions(String taskId) throws Exception {
+        List<String> to = new ArrayList<>();
+        get("/api/v1/tasks/" + taskId + "/history").path("items").forEach(entry -> to.add(entry.path("to").asText()));
+        return to;
+    }
+
+    JsonNode get(String path) throws Exception {
+        HttpResponse<String> response = HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + ": " + response.statusCode() + " " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    HttpResponse<String> post(String path, Object body) throws Exception {
+        return HTTP.send(request(path).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(queueUrl() + path)).header("Authorization", "Bearer " + adminToken);
+    }
+
+    /** Runs a shell command on the demo machine's host (it is this host) and returns its stdout. */
+    static String sh(String command) throws Exception {
+        Process process = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes());
+        process.waitFor();
+        return out;
+    }
+
+    String logs() {
+        StringBuilder all = new StringBuilder();
+        for (ServiceProcess service : services) {
+            all.append("--- ").append(service.name()).append(" ---\n").append(service.logTail()).append('\n');
+        }
+        return all.toString();
+    }
+
+    private ServiceProcess start(String module, Map<String, String> env) throws IOException {
+        return start(module, env, module);
+    }
+
+    private ServiceProcess start(String module, Map<String, String> env, String name) throws IOException {
+        ServiceProcess service = ServiceProcess.start(root, module, this.name + "-" + name, freePort(), env);
+        services.add(service);
+        return service;
+    }
+
+    private static Map<String, String> database() {
+        return Map.of("QUARKUS_DATASOURCE_USERNAME", env("PG_USER"), "QUARKUS_DATASOURCE_PASSWORD", env("PG_PASSWORD"));
+    }
+
+    static void recreateDatabase(String database) throws Exception {
+        String url = "jdbc:postgresql://127.0.0.1:" + env("PG_PORT") + "/postgres";
+        try (Connection connection = DriverManager.getConnection(url, env("PG_USER"), env("PG_PASSWORD"));
+             Statement statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            statement.execute("CREATE DATABASE " + database);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static String env(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is not set: run the tests with ./dev/test");
+        }
+        return value;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (ServiceProcess service : services.reversed()) {
+            service.close();
+        }
+    }
+}
