@@ -3,27 +3,25 @@ package com.rediacc.queue.outbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.contract.events.Topics;
+import com.rediacc.queue.KafkaProbe;
 import com.rediacc.queue.TestSupport;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static com.rediacc.queue.TestSupport.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Creating a task reaches the real Kafka broker through the outbox, and the outbox drains. */
+/** Events reach the real Kafka broker through the outbox, and the outbox drains. */
 @QuarkusTest
 class OutboxRelayTest {
     @Inject
@@ -37,40 +35,63 @@ class OutboxRelayTest {
 
     @Test
     void dispatchAndLifecycleEventsArePublishedAndOutboxDrains() throws Exception {
-        try (KafkaConsumer<String, String> consumer = consumer()) {
-            consumer.subscribe(List.of(Topics.DISPATCH, Topics.TASK_EVENTS));
-            awaitAssignment(consumer);
-
+        try (KafkaProbe probe = new KafkaProbe(bootstrap, List.of(Topics.DISPATCH, Topics.TASK_EVENTS))) {
             String machine = TestSupport.registerMachine(1);
             String taskId = TestSupport.createTask(machine, "echo hi", 2);
 
-            List<ConsumerRecord<String, String>> dispatch = new ArrayList<>();
-            List<ConsumerRecord<String, String>> events = new ArrayList<>();
-            Instant deadline = Instant.now().plusSeconds(20);
-            while ((dispatch.isEmpty() || events.isEmpty()) && Instant.now().isBefore(deadline)) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.topic().equals(Topics.DISPATCH) && machine.equals(record.key())) {
-                        dispatch.add(record);
-                    } else if (record.topic().equals(Topics.TASK_EVENTS) && taskId.equals(record.key())) {
-                        events.add(record);
-                    }
-                }
-            }
-            assertThat(dispatch).as("dispatch message keyed by machine").hasSize(1);
-            JsonNode wake = json.readTree(dispatch.getFirst().value());
+            List<ConsumerRecord<String, String>> records = probe.await(r ->
+                    (r.topic().equals(Topics.DISPATCH) && machine.equals(r.key()))
+                            || (r.topic().equals(Topics.TASK_EVENTS) && taskId.equals(r.key())), 2, Duration.ofSeconds(20));
+            assertThat(records).extracting(ConsumerRecord::topic).containsExactlyInAnyOrder(Topics.DISPATCH, Topics.TASK_EVENTS);
+
+            JsonNode wake = json.readTree(only(records, Topics.DISPATCH).value());
             assertThat(wake.path("type").asText()).isEqualTo("rediacc.machine.ready");
             assertThat(wake.path("data").path("machine").asText()).isEqualTo(machine);
 
-            assertThat(events).as("lifecycle event keyed by taskId").hasSize(1);
-            JsonNode created = json.readTree(events.getFirst().value());
+            JsonNode created = json.readTree(only(records, Topics.TASK_EVENTS).value());
             assertThat(created.path("specversion").asText()).isEqualTo("1.0");
             assertThat(created.path("type").asText()).isEqualTo("rediacc.task.pending");
             assertThat(created.path("subject").asText()).isEqualTo(taskId);
+            assertThat(created.path("dataschema").asText()).isEqualTo("urn:rediacc:schema:task-event:1");
             assertThat(UUID.fromString(created.path("id").asText())).isNotNull();
             assertThat(created.path("data").path("status").asText()).isEqualTo("PENDING");
             assertThat(created.path("data").has("output")).isFalse();
         }
         awaitOutboxEmpty();
+    }
+
+    @Test
+    void finalFailureWithAlertIsPublishedToAlerts() throws Exception {
+        try (KafkaProbe probe = new KafkaProbe(bootstrap, List.of(Topics.ALERTS))) {
+            String machine = TestSupport.registerMachine(1);
+            String quiet = TestSupport.admin().body(Map.of("machine", machine, "command", "false"))
+                    .post("/api/v1/tasks").then().statusCode(201).extract().path("taskId");
+            failOnce(machine, quiet);
+            String loud = TestSupport.admin().body(Map.of("machine", machine, "command", "false", "failureAction", "ALERT"))
+                    .post("/api/v1/tasks").then().statusCode(201).extract().path("taskId");
+            failOnce(machine, loud);
+
+            // One partition, relayed in commit order: an alert of the quiet task would arrive first.
+            List<ConsumerRecord<String, String>> alerts = probe.await(r -> true, 1, Duration.ofSeconds(10));
+            assertThat(alerts).extracting(ConsumerRecord::key).containsExactly(loud);
+            JsonNode alert = json.readTree(alerts.getFirst().value());
+            assertThat(alert.path("type").asText()).isEqualTo("rediacc.alert.task-failed");
+            assertThat(alert.path("data").path("status").asText()).isEqualTo("FAILED");
+            assertThat(alert.path("data").path("error").asText()).isEqualTo("exit 1");
+        }
+    }
+
+    private static void failOnce(String machine, String taskId) {
+        List<Number> tokens = bridge().body(Map.of("machine", machine, "bridgeId", "test-bridge", "tags", List.of(), "max", 1))
+                .post("/api/v1/bridge/claims").then().statusCode(200).extract().path("leaseToken");
+        long token = tokens.getFirst().longValue();
+        bridge().body(Map.of("leaseToken", token)).post("/api/v1/bridge/tasks/" + taskId + "/start").then().statusCode(204);
+        bridge().body(Map.of("leaseToken", token, "outcome", "FAILED", "exitCode", 1, "error", "exit 1"))
+                .post("/api/v1/bridge/tasks/" + taskId + "/finish").then().statusCode(204);
+    }
+
+    private static ConsumerRecord<String, String> only(List<ConsumerRecord<String, String>> records, String topic) {
+        return records.stream().filter(r -> r.topic().equals(topic)).findFirst().orElseThrow();
     }
 
     private void awaitOutboxEmpty() throws InterruptedException {
@@ -84,22 +105,5 @@ class OutboxRelayTest {
             Thread.sleep(100);
         } while (Instant.now().isBefore(deadline));
         assertThat(rows).as("outbox rows left after relaying").isZero();
-    }
-
-    private KafkaConsumer<String, String> consumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "outbox-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
-    }
-
-    private static void awaitAssignment(KafkaConsumer<String, String> consumer) {
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (consumer.assignment().isEmpty() && Instant.now().isBefore(deadline)) {
-            consumer.poll(Duration.ofMillis(100));
-        }
-        assertThat(consumer.assignment()).as("partitions assigned").isNotEmpty();
     }
 }
