@@ -59,6 +59,11 @@ public interface BridgeConfig {
         @WithDefault("10s")
         Duration authTimeout();
 
+        /** Tasks sharing one SSH connection; OpenSSH's MaxSessions (default 10) must be larger. */
+        @WithName("max-channels-per-session")
+        @WithDefault("8")
+        int maxChannelsPerSession();
+
         /** A pooled session unused this long is closed. */
         @WithName("idle-timeout")
         @WithDefault("5m")

@@ -44,7 +44,8 @@ public class BridgeWiring {
     @Produces
     @Singleton
     SshSessionPool sshSessionPool(BridgeConfig config) {
-        return new SshSessionPool(config.ssh().connectTimeout(), config.ssh().authTimeout(), config.ssh().idleTimeout());
+        return new SshSessionPool(config.ssh().connectTimeout(), config.ssh().authTimeout(), config.ssh().idleTimeout(),
+                config.ssh().maxChannelsPerSession());
     }
 
     void closeSshSessionPool(@Disposes SshSessionPool pool) {

@@ -16,25 +16,29 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One shared {@link SshClient}; one authenticated session per machine, reused by every task on it
- * (each task gets its own channel). A session is keyed by everything that identifies the login, so
- * a changed host, key or credential opens a new one.
+ * One shared {@link SshClient}; authenticated sessions per machine, reused by every task on it
+ * (each task gets its own channel). Sessions are keyed by everything that identifies the login, so
+ * a changed host, host key or credential opens a new one.
  */
 public final class SshSessionPool implements AutoCloseable {
     private final SshClient client;
     private final Duration connectTimeout;
     private final Duration authTimeout;
-    private final Map<SessionKey, ClientSession> sessions = new ConcurrentHashMap<>();
-    private final Map<SessionKey, Object> connectLocks = new ConcurrentHashMap<>();
+    private final int maxChannelsPerSession;
+    private final Map<SessionKey, List<PooledSession>> sessions = new ConcurrentHashMap<>();
 
-    public SshSessionPool(Duration connectTimeout, Duration authTimeout, Duration idleTimeout) {
+    public SshSessionPool(Duration connectTimeout, Duration authTimeout, Duration idleTimeout, int maxChannelsPerSession) {
         this.connectTimeout = connectTimeout;
         this.authTimeout = authTimeout;
+        this.maxChannelsPerSession = maxChannelsPerSession;
         client = SshClient.setUpDefaultClient();
         // Never consult ~/.ssh: the machine registry is the only source of hosts, users and host keys.
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
@@ -44,33 +48,47 @@ public final class SshSessionPool implements AutoCloseable {
         client.start();
     }
 
-    /** An open, authenticated session to the machine, reused when one exists. */
-    public ClientSession session(MachineConnection machine, KeyPair identity) throws SshFailure {
+    /**
+     * A share of an open, authenticated session to the machine: an existing one with room for
+     * another channel, else a new one. OpenSSH allows 10 channels per connection (MaxSessions), so
+     * a session serves at most {@code maxChannelsPerSession} tasks at once, leaving room for the
+     * channel that kills a command. Close the lease when the task's channel is closed.
+     */
+    public Lease acquire(MachineConnection machine, KeyPair identity) throws SshFailure {
         SessionKey key = new SessionKey(machine.host(), machine.port(), machine.user(), machine.hostKey().trim(),
                 identity.getPublic());
-        ClientSession existing = sessions.get(key);
-        if (usable(existing)) {
-            return existing;
-        }
-        synchronized (connectLocks.computeIfAbsent(key, k -> new Object())) {
-            existing = sessions.get(key);
-            if (usable(existing)) {
-                return existing;
+        List<PooledSession> pooled = sessions.computeIfAbsent(key, k -> new ArrayList<>());
+        synchronized (pooled) {
+            pooled.removeIf(p -> !usable(p.session));
+            for (PooledSession candidate : pooled) {
+                if (candidate.users.get() < maxChannelsPerSession) {
+                    return new Lease(candidate);
+                }
             }
-            ClientSession fresh = connect(machine, identity);
-            sessions.put(key, fresh);
-            return fresh;
+            PooledSession fresh = new PooledSession(connect(machine, identity));
+            pooled.add(fresh);
+            return new Lease(fresh);
         }
     }
 
     /** Drops a session that broke, so the next task reconnects. */
     public void discard(ClientSession session) {
-        sessions.values().remove(session);
+        for (List<PooledSession> pooled : sessions.values()) {
+            synchronized (pooled) {
+                pooled.removeIf(p -> p.session == session);
+            }
+        }
         session.close(true);
     }
 
     public int openSessions() {
-        return (int) sessions.values().stream().filter(SshSessionPool::usable).count();
+        int open = 0;
+        for (List<PooledSession> pooled : sessions.values()) {
+            synchronized (pooled) {
+                open += (int) pooled.stream().filter(p -> usable(p.session)).count();
+            }
+        }
+        return open;
     }
 
     private ClientSession connect(MachineConnection machine, KeyPair identity) throws SshFailure {
@@ -127,14 +145,46 @@ public final class SshSessionPool implements AutoCloseable {
 
     @Override
     public void close() {
-        sessions.values().forEach(s -> s.close(true));
+        for (List<PooledSession> pooled : sessions.values()) {
+            synchronized (pooled) {
+                pooled.forEach(p -> p.session.close(true));
+            }
+        }
         sessions.clear();
         client.stop();
     }
 
     private record SessionKey(String host, int port, String user, String hostKey, PublicKey identity) {
-        SessionKey {
-            Objects.requireNonNull(host);
+    }
+
+    private static final class PooledSession {
+        final ClientSession session;
+        final AtomicInteger users = new AtomicInteger();
+
+        PooledSession(ClientSession session) {
+            this.session = session;
+        }
+    }
+
+    /** One task's share of a pooled session; closing it frees the share. */
+    public static final class Lease implements AutoCloseable {
+        private final PooledSession pooled;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        private Lease(PooledSession pooled) {
+            this.pooled = pooled;
+            pooled.users.incrementAndGet();
+        }
+
+        public ClientSession session() {
+            return pooled.session;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                pooled.users.decrementAndGet();
+            }
         }
     }
 }

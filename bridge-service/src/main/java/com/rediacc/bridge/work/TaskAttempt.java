@@ -57,14 +57,20 @@ final class TaskAttempt {
     }
 
     void run() {
-        ClientSession session;
+        SshSessionPool.Lease share;
         try {
             KeyPair identity = credentials.keyPair(task.machine().credential());
-            session = ssh.session(task.machine(), identity);
+            share = ssh.acquire(task.machine(), identity);
         } catch (CredentialStore.CredentialException | SshFailure e) {
             report(notRun(e.getMessage()));
             return;
         }
+        try (share) {
+            runOn(share.session());
+        }
+    }
+
+    private void runOn(ClientSession session) {
         if (!accepting.getAsBoolean()) {
             release();
             return;

@@ -24,7 +24,7 @@ class SshExecutionTest {
     @BeforeAll
     static void start() throws Exception {
         sshd = TestSshd.start();
-        pool = new SshSessionPool(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1));
+        pool = new SshSessionPool(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1), 2);
         Files.copy(sshd.clientKey, sshd.dir.resolve("demo"));
         identity = new KeyFileCredentialStore(sshd.dir).keyPair("demo");
     }
@@ -39,13 +39,20 @@ class SshExecutionTest {
         }
     }
 
+    /** A session share that is given back at once: enough for commands run one at a time. */
+    private static ClientSession session(MachineConnection machine, KeyPair key) throws SshFailure {
+        try (SshSessionPool.Lease share = pool.acquire(machine, key)) {
+            return share.session();
+        }
+    }
+
     private static MachineConnection machine(String hostKey) {
         return new MachineConnection("test-01", "127.0.0.1", sshd.port, sshd.user, hostKey, "demo");
     }
 
     @Test
     void runsACommandAndKeepsItsOutputAndExitCode() throws Exception {
-        ClientSession session = pool.session(machine(sshd.hostKey), identity);
+        ClientSession session = session(machine(sshd.hostKey), identity);
         ExecResult ok = RemoteCommand.run(session, "uname -s; echo to-stderr >&2; id -un", 1 << 20);
         assertThat(ok.exitCode()).isZero();
         assertThat(ok.output()).contains("Linux").contains("to-stderr").contains(sshd.user);
@@ -57,11 +64,17 @@ class SshExecutionTest {
     }
 
     @Test
-    void reusesOneSessionPerMachine() throws Exception {
-        ClientSession first = pool.session(machine(sshd.hostKey), identity);
-        ClientSession second = pool.session(machine(sshd.hostKey), identity);
-        assertThat(second).isSameAs(first);
-        assertThat(RemoteCommand.run(second, "true", 1024).exitCode()).isZero();
+    void sharesASessionUpToTheChannelLimitThenOpensAnother() throws Exception {
+        try (SshSessionPool.Lease a = pool.acquire(machine(sshd.hostKey), identity);
+             SshSessionPool.Lease b = pool.acquire(machine(sshd.hostKey), identity);
+             SshSessionPool.Lease c = pool.acquire(machine(sshd.hostKey), identity)) {
+            assertThat(b.session()).isSameAs(a.session());
+            assertThat(c.session()).as("third share: over the limit of 2").isNotSameAs(a.session());
+            assertThat(RemoteCommand.run(c.session(), "true", 1024).exitCode()).isZero();
+        }
+        try (SshSessionPool.Lease again = pool.acquire(machine(sshd.hostKey), identity)) {
+            assertThat(again.session().isOpen()).isTrue();
+        }
     }
 
     @Test
@@ -69,7 +82,7 @@ class SshExecutionTest {
         Path marker = sshd.dir.resolve("must-not-exist");
         String impostorKey = TestSshd.otherHostKey();
         assertThatThrownBy(() -> {
-            ClientSession session = pool.session(machine(impostorKey), identity);
+            ClientSession session = session(machine(impostorKey), identity);
             RemoteCommand.run(session, "touch " + marker, 1024);
         })
                 .isInstanceOfSatisfying(SshFailure.class, e -> assertThat(e.kind()).isEqualTo(SshFailure.Kind.HOST_KEY_MISMATCH))
@@ -85,7 +98,7 @@ class SshExecutionTest {
         new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", otherDir.resolve("stranger").toString())
                 .start().waitFor();
         KeyPair stranger = new KeyFileCredentialStore(otherDir).keyPair("stranger");
-        assertThatThrownBy(() -> pool.session(machine(sshd.hostKey), stranger))
+        assertThatThrownBy(() -> session(machine(sshd.hostKey), stranger))
                 .isInstanceOfSatisfying(SshFailure.class, e -> assertThat(e.kind()).isEqualTo(SshFailure.Kind.AUTH))
                 .hasMessageContaining("authentication as '" + sshd.user + "'");
     }
@@ -94,14 +107,14 @@ class SshExecutionTest {
     void closedPortIsAConnectionFailure() throws Exception {
         int closed = TestSshd.freePort();
         MachineConnection nowhere = new MachineConnection("gone", "127.0.0.1", closed, sshd.user, sshd.hostKey, "demo");
-        assertThatThrownBy(() -> pool.session(nowhere, identity))
+        assertThatThrownBy(() -> session(nowhere, identity))
                 .isInstanceOfSatisfying(SshFailure.class, e -> assertThat(e.kind()).isEqualTo(SshFailure.Kind.CONNECT))
                 .hasMessageContaining("cannot connect to 127.0.0.1:" + closed);
     }
 
     @Test
     void capsOutputAndMarksTruncation() throws Exception {
-        ClientSession session = pool.session(machine(sshd.hostKey), identity);
+        ClientSession session = session(machine(sshd.hostKey), identity);
         ExecResult big = RemoteCommand.run(session, "head -c 100000 /dev/zero | tr '\\0' 'a'", 1000);
         assertThat(big.exitCode()).isZero();
         assertThat(big.outputTruncated()).isTrue();
@@ -111,7 +124,7 @@ class SshExecutionTest {
     @Test
     void killEndsTheCommandAndEverythingItStarted() throws Exception {
         String marker = "rediacc-kill-test-" + System.nanoTime();
-        ClientSession session = pool.session(machine(sshd.hostKey), identity);
+        ClientSession session = session(machine(sshd.hostKey), identity);
         try (RemoteCommand running = RemoteCommand.start(session,
                 "echo started; sh -c 'sleep 600; echo " + marker + "' & sleep 600", 1 << 20, null)) {
             awaitOutput(running, "started");
@@ -130,7 +143,7 @@ class SshExecutionTest {
 
     @Test
     void awaitReturnsNullOnTimeout() throws Exception {
-        ClientSession session = pool.session(machine(sshd.hostKey), identity);
+        ClientSession session = session(machine(sshd.hostKey), identity);
         try (RemoteCommand running = RemoteCommand.start(session, "sleep 30", 1024, null)) {
             assertThat(running.await(Duration.ofMillis(300))).isNull();
             running.kill();
@@ -139,7 +152,7 @@ class SshExecutionTest {
 
     @Test
     void commandReadsGivenStdinThenEndOfFile() throws Exception {
-        ClientSession session = pool.session(machine(sshd.hostKey), identity);
+        ClientSession session = session(machine(sshd.hostKey), identity);
         try (RemoteCommand running = RemoteCommand.start(session, "cat; echo done", 1024, "{\"k\":1}".getBytes())) {
             ExecResult result = running.await(Duration.ofSeconds(10));
             assertThat(result).isNotNull();
@@ -149,7 +162,7 @@ class SshExecutionTest {
 
     @Test
     void syntaxErrorIsAnOrdinaryFailureWithoutTheMarker() throws Exception {
-        ClientSession session = pool.session(machine(sshd.hostKey), identity);
+        ClientSession session = session(machine(sshd.hostKey), identity);
         ExecResult result = RemoteCommand.run(session, "if then fi (", 4096);
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).doesNotContain(PidCapture.MARKER).contains("syntax error");
