@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,13 +58,24 @@ final class E2eStack implements AutoCloseable {
         return this;
     }
 
+    /** The queue-service's database of this stack (for checks across many tasks at once). */
+    String queueDatabase() {
+        return "rediacc_e2e_" + name + "_queue";
+    }
+
+    /** A new JDBC connection to {@link #queueDatabase()}; the caller closes it. */
+    Connection queueDb() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + env("PG_PORT") + "/" + queueDatabase(),
+                env("PG_USER"), env("PG_PASSWORD"));
+    }
+
     String queueUrl() {
         return "http://127.0.0.1:" + queue.port;
     }
 
     /** Starts queue-service and vault-service on fresh databases, and waits until both are ready. */
     E2eStack startCore(Map<String, String> queueSettings) throws Exception {
-        String queueDb = "rediacc_e2e_" + name + "_queue";
+        String queueDb = queueDatabase();
         String vaultDb = "rediacc_e2e_" + name + "_vault";
         recreateDatabase(queueDb);
         recreateDatabase(vaultDb);
@@ -87,6 +99,14 @@ final class E2eStack implements AutoCloseable {
 
     /** Starts a bridge named {@code id} and waits until it is ready. */
     ServiceProcess startBridge(String id, Map<String, String> settings) throws Exception {
+        return startBridge(id, id, settings);
+    }
+
+    /**
+     * Starts a bridge with identity {@code id} whose log is named {@code instance}: a bridge
+     * restarted after a crash keeps its id, and its new log does not overwrite the old one.
+     */
+    ServiceProcess startBridge(String id, String instance, Map<String, String> settings) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap,
                 "MP_MESSAGING_INCOMING_DISPATCH_GROUP_ID", bridgeGroup,
@@ -95,7 +115,7 @@ final class E2eStack implements AutoCloseable {
                 "REDIACC_BRIDGE_CREDENTIALS_DIR", credentials.toString(),
                 "REDIACC_BRIDGE_ID", id));
         env.putAll(settings);
-        ServiceProcess bridge = start("bridge-service", env, id);
+        ServiceProcess bridge = start("bridge-service", env, instance);
         bridge.awaitReady(Duration.ofSeconds(90));
         return bridge;
     }

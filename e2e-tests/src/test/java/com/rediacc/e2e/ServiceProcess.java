@@ -71,8 +71,21 @@ final class ServiceProcess implements AutoCloseable {
         return name;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     boolean alive() {
         return process.isAlive();
+    }
+
+    /** SIGTERM, as Kubernetes stops a pod; returns the exit status. */
+    long stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(name + " did not exit within " + timeout + " of SIGTERM:\n" + logTail());
+        }
+        return process.exitValue();
     }
 
     /** SIGKILL: the process gets no chance to clean up, as in a node crash. */

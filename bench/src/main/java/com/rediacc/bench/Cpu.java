@@ -1,0 +1,163 @@
+package com.rediacc.bench;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CPU time of the stack's processes from /proc, to show where the time of a phase went. A
+ * component's CPU is that of its root process and every live descendant (utime + stime), plus what
+ * exited children left in cutime/cstime once reaped (PostgreSQL backends, sshd's per-command shells).
+ * Machine-wide busy time comes from /proc/stat, so load from outside the stack shows up as "other".
+ */
+final class Cpu {
+    /** USER_HZ: 100 on every Linux x86-64/arm64 kernel. */
+    private static final double TICK_MS = 10.0;
+
+    private final Map<String, Long> roots;
+
+    Cpu(Map<String, Long> roots) {
+        this.roots = new LinkedHashMap<>(roots);
+    }
+
+    record ProcStat(long pid, long ppid, long ticks) {
+    }
+
+    record Snapshot(long nanoTime, Map<String, Long> ticksByComponent, long machineBusyTicks, long machineTotalTicks) {
+    }
+
+    Snapshot snapshot() {
+        Map<Long, ProcStat> procs = readAll();
+        Map<Long, List<Long>> children = new HashMap<>();
+        for (ProcStat p : procs.values()) {
+            children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p.pid());
+        }
+        Map<String, Long> byComponent = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> root : roots.entrySet()) {
+            byComponent.put(root.getKey(), subtreeTicks(root.getValue(), procs, children));
+        }
+        long[] machine = machineTicks();
+        return new Snapshot(System.nanoTime(), byComponent, machine[0], machine[1]);
+    }
+
+    /**
+     * CPU used between two snapshots: per component in CPU-milliseconds and as cores busy on
+     * average; plus the whole machine and what was not the stack ("other").
+     */
+    static Map<String, Object> between(Snapshot a, Snapshot b, int tasks) {
+        double wallMs = (b.nanoTime() - a.nanoTime()) / 1e6;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("wallMs", Stats.round(wallMs));
+        Map<String, Object> components = new LinkedHashMap<>();
+        double stackMs = 0;
+        for (String name : b.ticksByComponent().keySet()) {
+            long before = a.ticksByComponent().getOrDefault(name, 0L);
+            double ms = Math.max(0, b.ticksByComponent().get(name) - before) * TICK_MS;
+            stackMs += ms;
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("cpuMs", Stats.round(ms));
+            c.put("cores", Stats.round(ms / wallMs));
+            if (tasks > 0) {
+                c.put("cpuMsPerTask", Stats.round(ms / tasks));
+            }
+            components.put(name, c);
+        }
+        out.put("components", components);
+        double machineMs = (b.machineBusyTicks() - a.machineBusyTicks()) * TICK_MS;
+        double totalMs = (b.machineTotalTicks() - a.machineTotalTicks()) * TICK_MS;
+        out.put("machineBusyCores", Stats.round(machineMs / wallMs));
+        out.put("machineCores", Runtime.getRuntime().availableProcessors());
+        out.put("machineBusyPercent", totalMs > 0 ? Stats.round(100.0 * machineMs / totalMs) : Double.NaN);
+        out.put("otherCores", Stats.round(Math.max(0, machineMs - stackMs) / wallMs));
+        if (tasks > 0) {
+            out.put("stackCpuMsPerTask", Stats.round(stackMs / tasks));
+        }
+        return out;
+    }
+
+    /** Cores used by the given components between two snapshots. */
+    static double cores(Snapshot a, Snapshot b, List<String> components) {
+        double wallMs = (b.nanoTime() - a.nanoTime()) / 1e6;
+        double ms = 0;
+        for (String name : components) {
+            Long after = b.ticksByComponent().get(name);
+            if (after != null) {
+                ms += Math.max(0, after - a.ticksByComponent().getOrDefault(name, 0L)) * TICK_MS;
+            }
+        }
+        return wallMs <= 0 ? 0 : ms / wallMs;
+    }
+
+    private static long subtreeTicks(long root, Map<Long, ProcStat> procs, Map<Long, List<Long>> children) {
+        if (!procs.containsKey(root)) {
+            return 0;
+        }
+        long total = 0;
+        List<Long> stack = new ArrayList<>(List.of(root));
+        while (!stack.isEmpty()) {
+            long pid = stack.removeLast();
+            ProcStat p = procs.get(pid);
+            if (p != null) {
+                total += p.ticks();
+            }
+            stack.addAll(children.getOrDefault(pid, List.of()));
+        }
+        return total;
+    }
+
+    private static Map<Long, ProcStat> readAll() {
+        Map<Long, ProcStat> out = new HashMap<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path dir : dirs) {
+                ProcStat p = read(dir.resolve("stat"));
+                if (p != null) {
+                    out.put(p.pid(), p);
+                }
+            }
+        } catch (IOException e) {
+            // an empty map: CPU figures become 0, the benchmark goes on
+        }
+        return out;
+    }
+
+    static ProcStat read(Path statFile) {
+        try {
+            String s = Files.readString(statFile);
+            int close = s.lastIndexOf(')');
+            long pid = Long.parseLong(s.substring(0, s.indexOf(' ')).trim());
+            String[] f = s.substring(close + 2).split(" ");
+            // f[0] = state (field 3); ppid = field 4; utime..cstime = fields 14..17
+            long ppid = Long.parseLong(f[1]);
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            return new ProcStat(pid, ppid, ticks);
+        } catch (IOException | RuntimeException e) {
+            return null; // the process ended meanwhile
+        }
+    }
+
+    /** [busy, total] ticks of all CPUs since boot. */
+    private static long[] machineTicks() {
+        try {
+            String line = Files.readAllLines(Path.of("/proc/stat")).getFirst();
+            String[] f = line.trim().split("\\s+");
+            long total = 0;
+            long idle = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                long v = Long.parseLong(f[i]);
+                total += v;
+                if (i == 4 || i == 5) {
+                    idle += v; // idle, iowait
+                }
+            }
+            return new long[] {total - idle, total};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+}
