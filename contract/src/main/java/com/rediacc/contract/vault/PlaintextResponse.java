@@ -1,0 +1,5 @@
+package com.rediacc.contract.vault;
+
+/** {@code plaintext} is base64. */
+public record PlaintextResponse(String plaintext) {
+}
