@@ -47,7 +47,7 @@ class SshExecutionTest {
     }
 
     private static MachineConnection machine(String hostKey) {
-        return new MachineConnection("test-01", "127.0.0.1", sshd.port, sshd.user, hostKey, "demo");
+        return MachineConnection.withoutSecrets("test-01", "127.0.0.1", sshd.port, sshd.user, hostKey, "demo");
     }
 
     @Test
@@ -106,7 +106,7 @@ class SshExecutionTest {
     @Test
     void closedPortIsAConnectionFailure() throws Exception {
         int closed = TestSshd.freePort();
-        MachineConnection nowhere = new MachineConnection("gone", "127.0.0.1", closed, sshd.user, sshd.hostKey, "demo");
+        MachineConnection nowhere = MachineConnection.withoutSecrets("gone", "127.0.0.1", closed, sshd.user, sshd.hostKey, "demo");
         assertThatThrownBy(() -> session(nowhere, identity))
                 .isInstanceOfSatisfying(SshFailure.class, e -> assertThat(e.kind()).isEqualTo(SshFailure.Kind.CONNECT))
                 .hasMessageContaining("cannot connect to 127.0.0.1:" + closed);

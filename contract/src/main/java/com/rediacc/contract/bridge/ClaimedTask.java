@@ -5,13 +5,18 @@ import java.util.UUID;
 
 /**
  * A task handed to one bridge. Every later report about it must carry {@code leaseToken}; a report
- * with an older token is rejected (fencing).
+ * with an older token is rejected (fencing). {@code vaultData} is the task's secret document as
+ * vault-service ciphertext of {@code team}, bound to {@code vaultDataContext}; the bridge decrypts
+ * it at run time and hands it to the command on stdin. Null when the task has none.
  */
 public record ClaimedTask(
         UUID taskId,
+        String team,
         String command,
         Integer timeoutSeconds,
         long leaseToken,
         Instant leaseExpiresAt,
-        MachineConnection machine) {
+        MachineConnection machine,
+        String vaultData,
+        String vaultDataContext) {
 }

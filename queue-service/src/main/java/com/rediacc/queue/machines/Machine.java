@@ -19,7 +19,8 @@ public record Machine(
         boolean paused,
         Instant createdAt) {
 
-    public MachineConnection connection() {
-        return new MachineConnection(name, host, port, user, hostKey, credential);
+    /** How a bridge reaches the machine, with the credential's newest ciphertext (null: no such entry). */
+    public MachineConnection connection(String credentialCiphertext, String credentialContext) {
+        return new MachineConnection(name, host, port, user, hostKey, credential, credentialCiphertext, credentialContext);
     }
 }

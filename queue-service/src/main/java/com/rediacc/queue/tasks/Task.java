@@ -2,11 +2,15 @@ package com.rediacc.queue.tasks;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;
 import java.util.UUID;
 
-/** A task as stored, and as the API shows it (lease internals are hidden). */
+/**
+ * A task as stored, and as the API shows it: lease internals hidden, {@code vaultData} only as its
+ * shape with every value "[encrypted]", the ciphertext never.
+ */
 public record Task(
         UUID taskId,
         String team,
@@ -26,6 +30,7 @@ public record Task(
         @JsonInclude(JsonInclude.Include.NON_NULL) String idempotencyKey,
         @JsonInclude(JsonInclude.Include.NON_NULL) UUID retriedFrom,
         boolean cancelRequested,
+        @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode vaultData,
         String output,
         boolean outputTruncated,
         Integer exitCode,
@@ -36,7 +41,8 @@ public record Task(
         Instant startedAt,
         Instant completedAt,
         @JsonIgnore long seq,
-        @JsonIgnore Long leaseToken) {
+        @JsonIgnore Long leaseToken,
+        @JsonIgnore String vaultCiphertext) {
 
     public enum RetryBackoff { FIXED, EXPONENTIAL }
 

@@ -1,7 +1,11 @@
 package com.rediacc.queue.tasks;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.queue.sql.SqlFiles;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -22,15 +26,19 @@ import java.util.UUID;
 /** SQL adapter for tasks and their history. Statements that matter live in resources/sql. */
 @ApplicationScoped
 public class TaskRepository {
+    private static final ObjectMapper SHAPES = new ObjectMapper();
+
     @Inject
     Pool pool;
 
-    public Uni<Task> insert(SqlClient tx, UUID taskId, String team, NewTask task) {
+    /** {@code vaultCiphertext}: the task's vaultData as encrypted by vault-service, or null. */
+    public Uni<Task> insert(SqlClient tx, UUID taskId, String team, NewTask task, String vaultCiphertext) {
         return tx.preparedQuery(SqlFiles.load("insert-task"))
                 .execute(Tuple.from(Arrays.asList(taskId, team, task.machine(), task.command(), (short) task.priority(),
                         task.maxRetries(), task.retryDelay(), task.retryBackoff().name(), task.failureAction().name(),
                         task.tag(), task.resumable(), task.timeoutSeconds(), timestamp(task.notBefore()),
-                        task.idempotencyKey(), task.retriedFrom())))
+                        task.idempotencyKey(), task.retriedFrom(), vaultCiphertext,
+                        task.vaultDataShape() == null ? null : new JsonObject(task.vaultDataShape().toString()))))
                 .map(rows -> map(rows.iterator().next()));
     }
 
@@ -200,6 +208,7 @@ public class TaskRepository {
                 row.getString("idempotency_key"),
                 row.getUUID("retried_from"),
                 row.getBoolean("cancel_requested"),
+                shape(row),
                 row.getString("output"),
                 row.getBoolean("output_truncated"),
                 row.getInteger("exit_code"),
@@ -210,7 +219,20 @@ public class TaskRepository {
                 instant(row, "started_at"),
                 instant(row, "completed_at"),
                 row.getLong("seq"),
-                row.getLong("lease_token"));
+                row.getLong("lease_token"),
+                row.getString("vault_data"));
+    }
+
+    private static JsonNode shape(Row row) {
+        Object shape = row.getValue("vault_data_shape");
+        if (shape == null) {
+            return null;
+        }
+        try {
+            return SHAPES.readTree(shape.toString());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable vault_data_shape", e);
+        }
     }
 
     private static OffsetDateTime timestamp(Instant instant) {

@@ -1,5 +1,7 @@
 package com.rediacc.queue.tasks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.time.Instant;
 
 /**
@@ -19,9 +21,10 @@ public record TaskRequest(
         Integer timeoutSeconds,
         Instant notBefore,
         Integer delaySeconds,
-        String idempotencyKey) {
+        String idempotencyKey,
+        JsonNode vaultData) {
 
     public static TaskRequest of(String machine, String command, Integer priority) {
-        return new TaskRequest(machine, command, priority, null, null, null, null, null, null, null, null, null, null);
+        return new TaskRequest(machine, command, priority, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -1,5 +1,6 @@
 package com.rediacc.queue.tasks;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.queue.api.FieldError;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.api.ProblemException;
@@ -38,13 +39,16 @@ public class TaskResource {
     @Inject
     TaskService service;
 
+    @Inject
+    ObjectMapper json;
+
     @ConfigProperty(name = "rediacc.tasks.max-command-bytes", defaultValue = "65536")
     int maxCommandBytes;
 
     /** 201 with the new task; 200 with the existing one when the idempotency key was already used. */
     @POST
     public Uni<Response> create(TaskRequest request, @Context UriInfo uri, @Context ContainerRequestContext context) {
-        NewTask task = TaskValidation.validate(request, maxCommandBytes, Instant.now());
+        NewTask task = TaskValidation.validate(request, maxCommandBytes, Instant.now(), json);
         return service.create(task, caller(context).name()).map(created -> located(uri, created));
     }
 

@@ -8,7 +8,12 @@ import com.rediacc.contract.bridge.HeartbeatReply;
 import com.rediacc.contract.events.CloudEvent;
 import com.rediacc.contract.events.Topics;
 import com.rediacc.queue.api.ProblemException;
+import com.rediacc.contract.vault.CiphertextResponse;
+import com.rediacc.queue.machines.Machine;
 import com.rediacc.queue.machines.MachineRepository;
+import com.rediacc.queue.secrets.TeamSecret;
+import com.rediacc.queue.secrets.TeamSecretRepository;
+import com.rediacc.queue.vault.Vault;
 import com.rediacc.queue.outbox.OutboxRelay;
 import com.rediacc.queue.outbox.OutboxRepository;
 import com.rediacc.queue.sql.SqlFiles;
@@ -48,6 +53,10 @@ public class TaskService {
     OutboxRepository outbox;
     @Inject
     OutboxRelay relay;
+    @Inject
+    TeamSecretRepository secrets;
+    @Inject
+    Vault vault;
 
     @ConfigProperty(name = "rediacc.lease.duration", defaultValue = "30s")
     Duration leaseDuration;
@@ -62,18 +71,27 @@ public class TaskService {
         lifecycle = new Lifecycle(new RetryPolicy(maxRetryDelay));
     }
 
-    /** A new task, or the existing one when the idempotency key was used in the last 24 hours. */
+    /**
+     * A new task, or the existing one when the idempotency key was used in the last 24 hours. Its
+     * vaultData is encrypted by vault-service (bound to the new task's id) before anything is stored.
+     */
     public Uni<Created> create(NewTask request, String actor) {
         UUID taskId = UUID.randomUUID();
-        return pool.withTransaction(tx -> machines.find(tx, request.machine())
+        return machines.find(request.machine())
+                .map(found -> found.orElseThrow(() -> ProblemException.notFound(
+                        "no machine named '" + request.machine() + "'; register it with POST /api/v1/machines")))
+                .flatMap(machine -> request.vaultData() == null ? Uni.createFrom().<String>nullItem()
+                        : vault.encrypt(machine.team(), Vault.taskContext(taskId), request.vaultData())
+                        .map(CiphertextResponse::ciphertext))
+                .flatMap(vaultCiphertext -> pool.withTransaction(tx -> machines.find(tx, request.machine())
                         .map(found -> found.orElseThrow(() -> ProblemException.notFound(
-                                "no machine named '" + request.machine() + "'; register it with POST /api/v1/machines")))
+                                "no machine named '" + request.machine() + "'")))
                         .flatMap(machine -> request.idempotencyKey() == null
-                                ? insert(tx, taskId, machine.team(), request, actor)
+                                ? insert(tx, taskId, machine.team(), request, vaultCiphertext, actor)
                                 : tasks.bindIdempotencyKey(tx, machine.team(), request.idempotencyKey(), taskId)
                                 .flatMap(bound -> bound
-                                        ? insert(tx, taskId, machine.team(), request, actor)
-                                        : existing(tx, machine.team(), request))))
+                                        ? insert(tx, taskId, machine.team(), request, vaultCiphertext, actor)
+                                        : existing(tx, machine.team(), request)))))
                 .invoke(created -> {
                     if (created.isNew()) {
                         relay.wake();
@@ -81,8 +99,9 @@ public class TaskService {
                 });
     }
 
-    private Uni<Created> insert(SqlClient tx, UUID taskId, String team, NewTask request, String actor) {
-        return tasks.insert(tx, taskId, team, request)
+    private Uni<Created> insert(SqlClient tx, UUID taskId, String team, NewTask request, String vaultCiphertext,
+                                String actor) {
+        return tasks.insert(tx, taskId, team, request, vaultCiphertext)
                 .call(task -> transitioned(tx, task, null, actor, request.retriedFrom() == null ? null
                         : "retry of " + request.retriedFrom()))
                 .call(task -> task.notBefore() == null ? outbox.addMachineReady(tx, task.machine())
@@ -123,20 +142,28 @@ public class TaskService {
                             }
                             var machine = MachineRepository.map(locked.iterator().next());
                             String actor = "bridge:" + request.bridgeId();
-                            return tasks.claim(tx, request.machine(), request.bridgeId(), request.max(),
-                                            request.tags() == null ? List.of() : request.tags(), leaseDuration.toSeconds())
-                                    .call(claimed -> inOrder(claimed, task ->
-                                            transitioned(tx, task, TaskStatus.PENDING, actor, null)))
-                                    .map(claimed -> claimed.stream()
-                                            .map(task -> new ClaimedTask(task.taskId(), task.command(), task.timeoutSeconds(),
-                                                    task.leaseToken(), Instant.now().plus(leaseDuration), machine.connection()))
-                                            .toList());
+                            return secrets.latest(tx, machine.team(), machine.credential())
+                                    .flatMap(credential -> tasks.claim(tx, request.machine(), request.bridgeId(), request.max(),
+                                                    request.tags() == null ? List.of() : request.tags(), leaseDuration.toSeconds())
+                                            .call(claimed -> inOrder(claimed, task ->
+                                                    transitioned(tx, task, TaskStatus.PENDING, actor, null)))
+                                            .map(claimed -> claimed.stream()
+                                                    .map(task -> handOver(task, machine, credential.orElse(null)))
+                                                    .toList()));
                         }))
                 .invoke(claimed -> {
                     if (!claimed.isEmpty()) {
                         relay.wake();
                     }
                 });
+    }
+
+    private ClaimedTask handOver(Task task, Machine machine, TeamSecret credential) {
+        return new ClaimedTask(task.taskId(), task.team(), task.command(), task.timeoutSeconds(), task.leaseToken(),
+                Instant.now().plus(leaseDuration),
+                machine.connection(credential == null ? null : credential.ciphertext(),
+                        credential == null ? null : Vault.secretContext(credential.team(), credential.name(), credential.version())),
+                task.vaultCiphertext(), task.vaultCiphertext() == null ? null : Vault.taskContext(task.taskId()));
     }
 
     /** ASSIGNED to PROCESSING: the bridge is about to run the command. */
@@ -248,6 +275,11 @@ public class TaskService {
             if (original.status() != TaskStatus.FAILED && original.status() != TaskStatus.CANCELLED) {
                 throw ProblemException.conflict("task " + taskId + " is " + original.status()
                         + "; only FAILED or CANCELLED tasks can be retried");
+            }
+            if (original.vaultCiphertext() != null) {
+                // Its secrets are bound to the original task and this service cannot decrypt them.
+                throw ProblemException.conflict("task " + taskId + " carries vaultData, which stays bound to it; "
+                        + "create a new task with the secrets instead");
             }
             return create(NewTask.again(original), actor);
         });

@@ -1,7 +1,10 @@
 package com.rediacc.queue.tasks;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.queue.api.FieldError;
 import com.rediacc.queue.api.ProblemException;
+import com.rediacc.queue.vault.Redaction;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,11 +21,16 @@ public final class TaskValidation {
     static final Duration MAX_DELAY = Duration.ofDays(30);
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
     private static final int MAX_IDEMPOTENCY_KEY = 255;
+    static final int MAX_VAULT_DATA_BYTES = 64 * 1024;
 
     private TaskValidation() {
     }
 
     public static NewTask validate(TaskRequest request, int maxCommandBytes, Instant now) {
+        return validate(request, maxCommandBytes, now, new ObjectMapper());
+    }
+
+    public static NewTask validate(TaskRequest request, int maxCommandBytes, Instant now, ObjectMapper json) {
         if (request == null) {
             throw ProblemException.badRequest("a JSON body with the task is required: {\"machine\": ..., \"command\": ...}");
         }
@@ -64,13 +72,29 @@ public final class TaskValidation {
         if (key != null && (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY)) {
             errors.add(new FieldError("idempotencyKey", "must be 1-" + MAX_IDEMPOTENCY_KEY + " characters"));
         }
+        byte[] vaultData = null;
+        if (request.vaultData() != null && !request.vaultData().isNull()) {
+            if (!request.vaultData().isObject()) {
+                errors.add(new FieldError("vaultData", "must be a JSON object"));
+            } else {
+                try {
+                    vaultData = json.writeValueAsBytes(request.vaultData());
+                } catch (JsonProcessingException e) {
+                    errors.add(new FieldError("vaultData", "cannot be serialised"));
+                }
+                if (vaultData != null && vaultData.length > MAX_VAULT_DATA_BYTES) {
+                    errors.add(new FieldError("vaultData", "is larger than " + MAX_VAULT_DATA_BYTES + " bytes"));
+                }
+            }
+        }
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
         return new NewTask(request.machine(), request.command(), priority, maxRetries, retryDelay,
                 request.retryBackoff() == null ? Task.RetryBackoff.FIXED : request.retryBackoff(),
                 request.failureAction() == null ? Task.FailureAction.NONE : request.failureAction(),
-                request.tag(), Boolean.TRUE.equals(request.resumable()), request.timeoutSeconds(), notBefore, key, null);
+                request.tag(), Boolean.TRUE.equals(request.resumable()), request.timeoutSeconds(), notBefore, key, null,
+                vaultData, vaultData == null ? null : Redaction.shape(request.vaultData()));
     }
 
     private static int orDefault(Integer value, int fallback) {

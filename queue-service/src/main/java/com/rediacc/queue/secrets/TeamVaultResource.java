@@ -1,0 +1,118 @@
+package com.rediacc.queue.secrets;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rediacc.contract.vault.KeyInfo;
+import com.rediacc.queue.api.FieldError;
+import com.rediacc.queue.api.Page;
+import com.rediacc.queue.api.ProblemException;
+import com.rediacc.queue.auth.BearerTokenFilter;
+import com.rediacc.queue.auth.Caller;
+import com.rediacc.queue.vault.Vault;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A team's vault: named secret documents (e.g. an SSH private key), versioned, stored only as
+ * vault-service ciphertext. Values go in and never come out of this API.
+ */
+@Path("/api/v1/teams/{team}/vault")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class TeamVaultResource {
+    static final int MAX_VALUE_BYTES = 64 * 1024;
+    private static final Pattern TEAM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    @Inject
+    TeamSecretRepository secrets;
+    @Inject
+    Vault vault;
+    @Inject
+    ObjectMapper json;
+
+    /** Stores a new version of the entry. Body: {@code {"value": {...}}}. */
+    @PUT
+    @Path("/{name}")
+    public Uni<Response> put(@PathParam("team") String team, @PathParam("name") String name, SecretValue body,
+                             @Context ContainerRequestContext context) {
+        byte[] plaintext = validate(team, name, body);
+        Caller caller = (Caller) context.getProperty(BearerTokenFilter.CALLER_PROPERTY);
+        return secrets.nextVersion(team, name)
+                .flatMap(version -> vault.encrypt(team, Vault.secretContext(team, name, version), plaintext)
+                        .flatMap(encrypted -> secrets.insert(new TeamSecret(team, name, version, encrypted.keyVersion(),
+                                null, caller.name(), encrypted.ciphertext()))))
+                .map(stored -> stored.orElseThrow(() -> ProblemException.conflict(
+                        "'" + name + "' was written concurrently; send the PUT again")))
+                .map(stored -> Response.created(URI.create("/api/v1/teams/" + team + "/vault/" + name))
+                        .entity(stored).build());
+    }
+
+    /** Entry names and versions, never values. */
+    @GET
+    public Uni<Page<TeamSecretSummary>> list(@PathParam("team") String team) {
+        requireTeam(team);
+        return secrets.list(team).map(entries -> new Page<>(entries, null));
+    }
+
+    /** Rotates the team's key-encryption key: new writes use the new version, old ones still decrypt. */
+    @POST
+    @Path("/rotate")
+    public Uni<KeyInfo> rotate(@PathParam("team") String team) {
+        requireTeam(team);
+        return vault.rotate(team);
+    }
+
+    private byte[] validate(String team, String name, SecretValue body) {
+        List<FieldError> errors = new ArrayList<>();
+        if (!TEAM.matcher(team).matches()) {
+            errors.add(new FieldError("team", "letters, digits, '_' and '-', 1-63 characters"));
+        }
+        if (!NAME.matcher(name).matches()) {
+            errors.add(new FieldError("name", "letters, digits, '.', '_' and '-', 1-128 characters"));
+        }
+        byte[] plaintext = null;
+        if (body == null || body.value() == null || !body.value().isObject()) {
+            errors.add(new FieldError("value", "is required: a JSON object, e.g. {\"privateKey\": \"...\"}"));
+        } else {
+            try {
+                plaintext = json.writeValueAsBytes(body.value());
+            } catch (JsonProcessingException e) {
+                errors.add(new FieldError("value", "cannot be serialised"));
+            }
+            if (plaintext != null && plaintext.length > MAX_VALUE_BYTES) {
+                errors.add(new FieldError("value", "is larger than " + MAX_VALUE_BYTES + " bytes"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        return plaintext;
+    }
+
+    private static void requireTeam(String team) {
+        if (!TEAM.matcher(team).matches()) {
+            throw ProblemException.notFound("no team '" + team + "'");
+        }
+    }
+
+    public record SecretValue(JsonNode value) {
+    }
+}

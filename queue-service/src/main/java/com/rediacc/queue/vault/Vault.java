@@ -1,0 +1,75 @@
+package com.rediacc.queue.vault;
+
+import com.rediacc.contract.vault.CiphertextResponse;
+import com.rediacc.contract.vault.EncryptRequest;
+import com.rediacc.contract.vault.KeyInfo;
+import com.rediacc.queue.api.ProblemException;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Encryption through vault-service. queue-service can encrypt but never decrypt: plaintext it is
+ * given is encrypted before anything is stored, and only bridges can turn it back.
+ */
+@ApplicationScoped
+public class Vault {
+    private static final Logger LOG = Logger.getLogger(Vault.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @Inject
+    @RestClient
+    VaultClient client;
+
+    /** This service's identity towards vault-service (env REDIACC_VAULT_QUEUE_TOKEN). */
+    @ConfigProperty(name = "rediacc.vault.queue-token")
+    Optional<String> token;
+
+    /** Contexts bind a ciphertext to what it belongs to; a ciphertext moved elsewhere does not decrypt. */
+    public static String taskContext(java.util.UUID taskId) {
+        return "task:" + taskId;
+    }
+
+    public static String secretContext(String team, String name, int version) {
+        return "secret:" + team + "/" + name + "/" + version;
+    }
+
+    public Uni<CiphertextResponse> encrypt(String team, String context, byte[] plaintext) {
+        return client.encrypt(bearer(), team, new EncryptRequest(context, Base64.getEncoder().encodeToString(plaintext)))
+                .ifNoItem().after(TIMEOUT).fail()
+                .onFailure().transform(e -> unavailable("encrypt", e));
+    }
+
+    public Uni<KeyInfo> rotate(String team) {
+        return client.rotate(bearer(), team).ifNoItem().after(TIMEOUT).fail()
+                .onFailure().transform(e -> unavailable("rotate", e));
+    }
+
+    public Uni<KeyInfo> info(String team) {
+        return client.info(bearer(), team).ifNoItem().after(TIMEOUT).fail()
+                .onFailure().transform(e -> unavailable("read key info", e));
+    }
+
+    private String bearer() {
+        return "Bearer " + token.orElseThrow(() -> new ProblemException(503, "Vault not configured",
+                "queue-service has no vault-service token (rediacc.vault.queue-token); nothing was stored", List.of()));
+    }
+
+    private static Throwable unavailable(String action, Throwable cause) {
+        if (cause instanceof ProblemException) {
+            return cause;
+        }
+        // The cause may describe the request; it never contains the plaintext (sent base64 in the body only).
+        LOG.warnf("vault-service could not %s: %s", action, cause.getClass().getSimpleName());
+        return new ProblemException(503, "Vault unavailable",
+                "vault-service could not " + action + "; nothing was stored, try again", List.of());
+    }
+}
