@@ -1,11 +1,14 @@
 package com.rediacc.bridge.credentials;
 
+import com.rediacc.contract.bridge.ClaimedTask;
+
 import java.security.KeyPair;
 
-/** Resolves a machine's {@code credential} name to the key pair the bridge logs in with. */
+/** Resolves the credential of a claimed task's machine to the key pair the bridge logs in with. */
 public interface CredentialStore {
-    KeyPair keyPair(String credential) throws CredentialException;
+    KeyPair keyPair(ClaimedTask task) throws CredentialException;
 
+    /** The credential cannot be used; the message says why and never contains secret material. */
     class CredentialException extends Exception {
         public CredentialException(String message, Throwable cause) {
             super(message, cause);

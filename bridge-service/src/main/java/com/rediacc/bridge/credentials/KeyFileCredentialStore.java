@@ -1,5 +1,6 @@
 package com.rediacc.bridge.credentials;
 
+import com.rediacc.contract.bridge.ClaimedTask;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
@@ -25,6 +26,10 @@ public final class KeyFileCredentialStore implements CredentialStore {
     }
 
     @Override
+    public KeyPair keyPair(ClaimedTask task) throws CredentialException {
+        return keyPair(task.machine().credential());
+    }
+
     public KeyPair keyPair(String credential) throws CredentialException {
         if (credential == null || !SAFE_NAME.matcher(credential).matches()) {
             throw new CredentialException("credential name '" + credential + "' is not valid", null);

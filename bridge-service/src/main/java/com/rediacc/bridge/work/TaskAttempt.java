@@ -59,7 +59,7 @@ final class TaskAttempt {
     void run() {
         SshSessionPool.Lease share;
         try {
-            KeyPair identity = credentials.keyPair(task.machine().credential());
+            KeyPair identity = credentials.keyPair(task);
             share = ssh.acquire(task.machine(), identity);
         } catch (CredentialStore.CredentialException | SshFailure e) {
             report(notRun(e.getMessage()));

@@ -16,7 +16,7 @@ class KeyFileCredentialStoreTest {
     void refusesNamesThatEscapeTheDirectory() {
         KeyFileCredentialStore store = new KeyFileCredentialStore(dir);
         assertThatThrownBy(() -> store.keyPair("../etc/shadow")).hasMessageContaining("not valid");
-        assertThatThrownBy(() -> store.keyPair(null)).hasMessageContaining("not valid");
+        assertThatThrownBy(() -> store.keyPair((String) null)).hasMessageContaining("not valid");
     }
 
     @Test
