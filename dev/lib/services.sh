@@ -12,10 +12,13 @@
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-REDIACC_SERVICES=(queue-service bridge-service vault-service)
+# Started in this order (vault first: the others call it), stopped in reverse.
+REDIACC_SERVICES=(vault-service queue-service bridge-service)
 
 rediacc_bootstrap_token() { rediacc_secret bootstrap_token 32; }
 rediacc_bridge_token()    { rediacc_secret bridge_token 32; }
+rediacc_vault_queue_token()  { rediacc_secret vault_queue_token 32; }
+rediacc_vault_bridge_token() { rediacc_secret vault_bridge_token 32; }
 
 rediacc_service_jar() { echo "$REDIACC_ROOT/$1/target/quarkus-app/quarkus-run.jar"; }
 
@@ -80,6 +83,8 @@ QUARKUS_DATASOURCE_PASSWORD=$pw
 KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
 REDIACC_AUTH_BOOTSTRAP_TOKEN=$(rediacc_bootstrap_token)
 REDIACC_AUTH_BRIDGE_TOKEN=$(rediacc_bridge_token)
+QUARKUS_REST_CLIENT_VAULT_URL=http://127.0.0.1:$VAULT_PORT
+REDIACC_VAULT_QUEUE_TOKEN=$(rediacc_vault_queue_token)
 EOF
     ;;
     bridge-service) cat <<EOF
@@ -89,6 +94,8 @@ KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
 REDIACC_QUEUE_URL=http://127.0.0.1:$QUEUE_PORT
 REDIACC_AUTH_BRIDGE_TOKEN=$(rediacc_bridge_token)
 REDIACC_BRIDGE_CREDENTIALS_DIR=$REDIACC_DEV_DIR/keys
+REDIACC_VAULT_URL=http://127.0.0.1:$VAULT_PORT
+REDIACC_VAULT_BRIDGE_TOKEN=$(rediacc_vault_bridge_token)
 EOF
     ;;
     vault-service) cat <<EOF
@@ -97,6 +104,10 @@ QUARKUS_HTTP_HOST=127.0.0.1
 QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/rediacc_vault
 QUARKUS_DATASOURCE_USERNAME=rediacc
 QUARKUS_DATASOURCE_PASSWORD=$pw
+REDIACC_VAULT_ROOT_KEY_FILE=$REDIACC_SECRETS_DIR/vault-root-key.json
+REDIACC_VAULT_GENERATE_ROOT_KEY=true
+REDIACC_VAULT_AUTH_QUEUE_TOKEN=$(rediacc_vault_queue_token)
+REDIACC_VAULT_AUTH_BRIDGE_TOKEN=$(rediacc_vault_bridge_token)
 EOF
     ;;
   esac

@@ -38,12 +38,15 @@ final class E2eStack implements AutoCloseable {
     final Path root = Path.of(System.getProperty("rediacc.root", "..")).toAbsolutePath().normalize();
     final String adminToken = "e2e-admin-" + UUID.randomUUID();
     final String bridgeToken = "e2e-bridge-" + UUID.randomUUID();
+    final String vaultQueueToken = "e2e-vault-queue-" + UUID.randomUUID();
+    final String vaultBridgeToken = "e2e-vault-bridge-" + UUID.randomUUID();
     /** Bridges of this stack share this consumer group; no other stack's bridge is in it. */
     final String bridgeGroup = "rediacc-bridges-e2e-" + UUID.randomUUID();
     final Path credentials;
     private final String name;
     private final List<ServiceProcess> services = new ArrayList<>();
     private ServiceProcess queue;
+    private ServiceProcess vault;
     private String kafkaBootstrap = env("KAFKA_BOOTSTRAP_SERVERS");
 
     E2eStack(String name) throws IOException {
@@ -69,6 +72,10 @@ final class E2eStack implements AutoCloseable {
                 env("PG_USER"), env("PG_PASSWORD"));
     }
 
+    String vaultUrl() {
+        return "http://127.0.0.1:" + vault.port;
+    }
+
     String queueUrl() {
         return "http://127.0.0.1:" + queue.port;
     }
@@ -80,20 +87,27 @@ final class E2eStack implements AutoCloseable {
         recreateDatabase(queueDb);
         recreateDatabase(vaultDb);
         String pg = "127.0.0.1:" + env("PG_PORT");
+        Map<String, String> vaultEnv = new HashMap<>(database());
+        vaultEnv.putAll(Map.of(
+                "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + pg + "/" + vaultDb,
+                "REDIACC_VAULT_ROOT_KEY_FILE", credentials.resolve("vault-root-key.json").toString(),
+                "REDIACC_VAULT_GENERATE_ROOT_KEY", "true",
+                "REDIACC_VAULT_AUTH_QUEUE_TOKEN", vaultQueueToken,
+                "REDIACC_VAULT_AUTH_BRIDGE_TOKEN", vaultBridgeToken));
+        vault = start("vault-service", vaultEnv);
         Map<String, String> queueEnv = new HashMap<>(database());
         queueEnv.putAll(Map.of(
                 "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + pg + "/" + queueDb,
                 "QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://" + pg + "/" + queueDb,
                 "KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap,
                 "REDIACC_AUTH_BOOTSTRAP_TOKEN", adminToken,
-                "REDIACC_AUTH_BRIDGE_TOKEN", bridgeToken));
+                "REDIACC_AUTH_BRIDGE_TOKEN", bridgeToken,
+                "QUARKUS_REST_CLIENT_VAULT_URL", vaultUrl(),
+                "REDIACC_VAULT_QUEUE_TOKEN", vaultQueueToken));
         queueEnv.putAll(queueSettings);
         queue = start("queue-service", queueEnv);
-        Map<String, String> vaultEnv = new HashMap<>(database());
-        vaultEnv.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + pg + "/" + vaultDb);
-        ServiceProcess vault = start("vault-service", vaultEnv);
-        queue.awaitReady(Duration.ofSeconds(90));
         vault.awaitReady(Duration.ofSeconds(90));
+        queue.awaitReady(Duration.ofSeconds(90));
         return this;
     }
 
@@ -113,7 +127,9 @@ final class E2eStack implements AutoCloseable {
                 "REDIACC_QUEUE_URL", queueUrl(),
                 "REDIACC_AUTH_BRIDGE_TOKEN", bridgeToken,
                 "REDIACC_BRIDGE_CREDENTIALS_DIR", credentials.toString(),
-                "REDIACC_BRIDGE_ID", id));
+                "REDIACC_BRIDGE_ID", id,
+                "REDIACC_VAULT_URL", vaultUrl(),
+                "REDIACC_VAULT_BRIDGE_TOKEN", vaultBridgeToken));
         env.putAll(settings);
         ServiceProcess bridge = start("bridge-service", env, instance);
         bridge.awaitReady(Duration.ofSeconds(90));

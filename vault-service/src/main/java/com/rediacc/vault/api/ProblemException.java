@@ -1,0 +1,50 @@
+package com.rediacc.vault.api;
+
+import java.util.List;
+
+/** Ends a request with a problem response. Thrown by domain code for expected failures. */
+public class ProblemException extends RuntimeException {
+    private final String type;
+    private final int status;
+    private final String title;
+    private final List<FieldError> errors;
+
+    public ProblemException(String type, int status, String title, String detail, List<FieldError> errors) {
+        super(detail, null, false, false);
+        this.type = type;
+        this.status = status;
+        this.title = title;
+        this.errors = List.copyOf(errors);
+    }
+
+    public ProblemException(int status, String title, String detail) {
+        this("about:blank", status, title, detail, List.of());
+    }
+
+    public static ProblemException invalid(List<FieldError> errors) {
+        String detail = errors.size() == 1
+                ? errors.getFirst().field() + ": " + errors.getFirst().message()
+                : "the request has " + errors.size() + " invalid fields";
+        return new ProblemException("about:blank", 400, "Invalid request", detail, errors);
+    }
+
+    public static ProblemException badRequest(String detail) {
+        return new ProblemException(400, "Bad request", detail);
+    }
+
+    public static ProblemException notFound(String detail) {
+        return new ProblemException(404, "Not found", detail);
+    }
+
+    public static ProblemException forbidden(String detail) {
+        return new ProblemException(403, "Forbidden", detail);
+    }
+
+    public Problem toProblem() {
+        return new Problem(type, title, status, getMessage(), errors);
+    }
+
+    public int status() {
+        return status;
+    }
+}
