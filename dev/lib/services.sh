@@ -93,7 +93,6 @@ QUARKUS_HTTP_HOST=127.0.0.1
 KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
 REDIACC_QUEUE_URL=http://127.0.0.1:$QUEUE_PORT
 REDIACC_AUTH_BRIDGE_TOKEN=$(rediacc_bridge_token)
-REDIACC_BRIDGE_CREDENTIALS_DIR=$REDIACC_DEV_DIR/keys
 REDIACC_VAULT_URL=http://127.0.0.1:$VAULT_PORT
 REDIACC_VAULT_BRIDGE_TOKEN=$(rediacc_vault_bridge_token)
 EOF
@@ -143,6 +142,33 @@ rediacc_service_start() {
 }
 
 rediacc_service_stop() { rediacc_stop "$1" TERM; }
+
+# rediacc_store_credential NAME KEYFILE: the private key as a new version of the
+# team vault entry NAME of team "default" (encrypted by vault-service; the bridge
+# decrypts it when it logs in). Only when the entry is new or the key changed.
+rediacc_store_credential() {
+  local name="$1" keyfile="$2" body code out stamp sum
+  stamp="$REDIACC_RUN_DIR/credential-$name.sha256"
+  sum=$(sha256sum "$keyfile" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && \
+     curl -fsS --max-time 10 "http://127.0.0.1:$QUEUE_PORT/api/v1/teams/default/vault" \
+       -H "Authorization: Bearer $(rediacc_bootstrap_token)" 2>/dev/null | grep -q "\"name\":\"$name\""; then
+    rediacc_log "credential $name already in the team vault"
+    return 0
+  fi
+  body=$(python3 -c 'import json,sys; print(json.dumps({"value": {"privateKey": open(sys.argv[1]).read()}}))' "$keyfile")
+  out=$(mktemp)
+  code=$(curl -sS -o "$out" -w '%{http_code}' --max-time 15 -X PUT \
+    "http://127.0.0.1:$QUEUE_PORT/api/v1/teams/default/vault/$name" \
+    -H "Authorization: Bearer $(rediacc_bootstrap_token)" -H 'Content-Type: application/json' -d @- <<<"$body") || code=000
+  if [ "$code" != 201 ]; then
+    echo "stack: ERROR: storing credential $name failed: HTTP $code: $(head -c 500 "$out")" >&2
+    rm -f "$out"; return 1
+  fi
+  rm -f "$out"
+  echo "$sum" >"$stamp"
+  rediacc_log "stored credential $name in the vault of team default"
+}
 
 # rediacc_register_machine NAME PORT HOSTKEY [CREDENTIAL]: POST it to the queue
 # service; 201 created, 409 already there (warn if port/host key changed since

@@ -4,7 +4,6 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -21,13 +20,6 @@ public interface BridgeConfig {
 
     /** Tagged tasks run only on bridges carrying their tag. */
     Optional<List<String>> tags();
-
-    /**
-     * Where private keys are read from, one file per machine credential name. The vault issue
-     * replaces this with decryption through vault-service.
-     */
-    @WithName("credentials-dir")
-    Path credentialsDir();
 
     Output output();
 

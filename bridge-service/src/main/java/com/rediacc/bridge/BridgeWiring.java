@@ -2,9 +2,10 @@ package com.rediacc.bridge;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.bridge.credentials.CredentialStore;
-import com.rediacc.bridge.credentials.KeyFileCredentialStore;
+import com.rediacc.bridge.credentials.VaultCredentialStore;
 import com.rediacc.bridge.queue.QueueClient;
 import com.rediacc.bridge.ssh.SshSessionPool;
+import com.rediacc.bridge.vault.VaultDecryptor;
 import com.rediacc.bridge.work.WorkScheduler;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,8 +55,15 @@ public class BridgeWiring {
 
     @Produces
     @Singleton
-    CredentialStore credentialStore(BridgeConfig config) {
-        return new KeyFileCredentialStore(config.credentialsDir());
+    VaultDecryptor vaultDecryptor(@ConfigProperty(name = "rediacc.vault.url") URI vaultUrl,
+                                  @ConfigProperty(name = "rediacc.vault.bridge-token") String token, ObjectMapper json) {
+        return new VaultDecryptor(vaultUrl, token, json);
+    }
+
+    @Produces
+    @Singleton
+    CredentialStore credentialStore(VaultDecryptor vault, ObjectMapper json) {
+        return new VaultCredentialStore(vault, json);
     }
 
     @Produces
@@ -68,11 +76,11 @@ public class BridgeWiring {
 
     @Produces
     @Singleton
-    WorkScheduler workScheduler(QueueClient queue, SshSessionPool ssh, CredentialStore credentials,
+    WorkScheduler workScheduler(QueueClient queue, SshSessionPool ssh, CredentialStore credentials, VaultDecryptor vault,
                                 BridgeConfig config, @Named("bridgeId") String bridgeId,
                                 @ConfigProperty(name = "rediacc.bridge.heartbeat-every", defaultValue = "2s") Duration heartbeat) {
         LOG.infof("bridge %s: up to %d tasks at once, tags %s", bridgeId, config.batchSize(), config.tags().orElse(java.util.List.of()));
-        return new WorkScheduler(queue, ssh, credentials, config, heartbeat);
+        return new WorkScheduler(queue, ssh, credentials, vault, config, heartbeat);
     }
 
     /** SIGTERM: stop claiming and let running tasks finish before the SSH client goes away. */

@@ -51,8 +51,7 @@ final class E2eStack implements AutoCloseable {
 
     E2eStack(String name) throws IOException {
         this.name = name;
-        credentials = Files.createTempDirectory("rediacc-e2e-credentials-");
-        Files.copy(Path.of(env("DEMO_SSH_KEY_FILE")), credentials.resolve("demo-01-key"));
+        credentials = Files.createTempDirectory("rediacc-e2e-secrets-");
     }
 
     /** Use another broker than the shared one (for tests that stop Kafka). */
@@ -108,6 +107,7 @@ final class E2eStack implements AutoCloseable {
         queue = start("queue-service", queueEnv);
         vault.awaitReady(Duration.ofSeconds(90));
         queue.awaitReady(Duration.ofSeconds(90));
+        storeSecret("default", "demo-01-key", Map.of("privateKey", Files.readString(Path.of(env("DEMO_SSH_KEY_FILE")))));
         return this;
     }
 
@@ -126,7 +126,6 @@ final class E2eStack implements AutoCloseable {
                 "MP_MESSAGING_INCOMING_DISPATCH_GROUP_ID", bridgeGroup,
                 "REDIACC_QUEUE_URL", queueUrl(),
                 "REDIACC_AUTH_BRIDGE_TOKEN", bridgeToken,
-                "REDIACC_BRIDGE_CREDENTIALS_DIR", credentials.toString(),
                 "REDIACC_BRIDGE_ID", id,
                 "REDIACC_VAULT_URL", vaultUrl(),
                 "REDIACC_VAULT_BRIDGE_TOKEN", vaultBridgeToken));
@@ -136,7 +135,18 @@ final class E2eStack implements AutoCloseable {
         return bridge;
     }
 
-    /** Registers a machine on the demo sshd (or another one) logging in with the demo key. */
+    /** Stores a new version of a team vault entry (e.g. an SSH private key). */
+    void storeSecret(String team, String name, Map<String, Object> value) throws Exception {
+        HttpResponse<String> response = HTTP.send(request("/api/v1/teams/" + team + "/vault/" + name)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("value", value)))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("storing " + team + "/" + name + ": " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    /** Registers a machine on the demo sshd (or another one) logging in with the demo key (team vault entry demo-01-key). */
     void registerMachine(String machine, int port, String hostKey, int maxConcurrency) throws Exception {
         HttpResponse<String> response = post("/api/v1/machines", Map.of(
                 "name", machine, "team", "default", "host", "127.0.0.1", "port", port,
@@ -211,6 +221,15 @@ final class E2eStack implements AutoCloseable {
         String out = new String(process.getInputStream().readAllBytes());
         process.waitFor();
         return out;
+    }
+
+    /** Everything the services of this stack logged so far. */
+    String allLogs() throws IOException {
+        StringBuilder all = new StringBuilder();
+        for (ServiceProcess service : services) {
+            all.append(service.logText()).append('\n');
+        }
+        return all.toString();
     }
 
     String logs() {

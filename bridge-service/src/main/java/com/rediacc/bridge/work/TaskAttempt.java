@@ -6,6 +6,7 @@ import com.rediacc.bridge.ssh.ExecResult;
 import com.rediacc.bridge.ssh.RemoteCommand;
 import com.rediacc.bridge.ssh.SshFailure;
 import com.rediacc.bridge.ssh.SshSessionPool;
+import com.rediacc.bridge.vault.VaultDecryptor;
 import com.rediacc.contract.bridge.AttemptOutcome;
 import com.rediacc.contract.bridge.AttemptResult;
 import com.rediacc.contract.bridge.ClaimedTask;
@@ -16,6 +17,7 @@ import org.jboss.logging.Logger;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -32,6 +34,7 @@ final class TaskAttempt {
     private final QueueClient queue;
     private final SshSessionPool ssh;
     private final CredentialStore credentials;
+    private final VaultDecryptor vault;
     private final int maxOutputBytes;
     private final Duration reportRetryFor;
     private final BooleanSupplier accepting;
@@ -42,11 +45,12 @@ final class TaskAttempt {
     private int outputSent;
 
     TaskAttempt(ClaimedTask task, QueueClient queue, SshSessionPool ssh, CredentialStore credentials,
-                int maxOutputBytes, Duration reportRetryFor, BooleanSupplier accepting) {
+                VaultDecryptor vault, int maxOutputBytes, Duration reportRetryFor, BooleanSupplier accepting) {
         this.task = task;
         this.queue = queue;
         this.ssh = ssh;
         this.credentials = credentials;
+        this.vault = vault;
         this.maxOutputBytes = maxOutputBytes;
         this.reportRetryFor = reportRetryFor;
         this.accepting = accepting;
@@ -57,20 +61,34 @@ final class TaskAttempt {
     }
 
     void run() {
-        SshSessionPool.Lease share;
+        byte[] stdin;
         try {
-            KeyPair identity = credentials.keyPair(task);
-            share = ssh.acquire(task.machine(), identity);
-        } catch (CredentialStore.CredentialException | SshFailure e) {
-            report(notRun(e.getMessage()));
+            stdin = task.vaultData() == null ? null : vault.decrypt(task.team(), task.vaultDataContext(), task.vaultData());
+        } catch (VaultDecryptor.VaultFailure e) {
+            report(notRun("vault: vaultData: " + e.getMessage()));
             return;
         }
-        try (share) {
-            runOn(share.session());
+        try {
+            SshSessionPool.Lease share;
+            try {
+                KeyPair identity = credentials.keyPair(task);
+                share = ssh.acquire(task.machine(), identity);
+            } catch (CredentialStore.CredentialException | SshFailure e) {
+                report(notRun(e.getMessage()));
+                return;
+            }
+            try (share) {
+                runOn(share.session(), stdin);
+            }
+        } finally {
+            if (stdin != null) {
+                Arrays.fill(stdin, (byte) 0);
+            }
         }
     }
 
-    private void runOn(ClientSession session) {
+    /** {@code stdin}: the decrypted vaultData, handed to the command as one JSON document, or null. */
+    private void runOn(ClientSession session, byte[] stdin) {
         if (!accepting.getAsBoolean()) {
             release();
             return;
@@ -86,7 +104,7 @@ final class TaskAttempt {
         }
         AttemptResult result;
         try {
-            running = RemoteCommand.start(session, task.command(), maxOutputBytes, null);
+            running = RemoteCommand.start(session, task.command(), maxOutputBytes, stdin);
             result = await(running);
         } catch (SshFailure e) {
             if (e.kind() == SshFailure.Kind.CONNECTION_LOST) {

@@ -4,6 +4,7 @@ import com.rediacc.bridge.BridgeConfig;
 import com.rediacc.bridge.credentials.CredentialStore;
 import com.rediacc.bridge.queue.QueueClient;
 import com.rediacc.bridge.ssh.SshSessionPool;
+import com.rediacc.bridge.vault.VaultDecryptor;
 import com.rediacc.contract.bridge.ClaimedTask;
 import org.jboss.logging.Logger;
 
@@ -32,6 +33,7 @@ public final class WorkScheduler implements AutoCloseable {
     private final QueueClient queue;
     private final SshSessionPool ssh;
     private final CredentialStore credentials;
+    private final VaultDecryptor vault;
     private final BridgeConfig config;
     private final List<String> tags;
     private final Duration heartbeatEvery;
@@ -45,11 +47,12 @@ public final class WorkScheduler implements AutoCloseable {
             Thread.ofPlatform().name("bridge-timers").daemon().factory());
     private volatile boolean accepting = true;
 
-    public WorkScheduler(QueueClient queue, SshSessionPool ssh, CredentialStore credentials, BridgeConfig config,
-                         Duration heartbeatEvery) {
+    public WorkScheduler(QueueClient queue, SshSessionPool ssh, CredentialStore credentials, VaultDecryptor vault,
+                         BridgeConfig config, Duration heartbeatEvery) {
         this.queue = queue;
         this.ssh = ssh;
         this.credentials = credentials;
+        this.vault = vault;
         this.config = config;
         this.tags = config.tags().orElse(List.of());
         this.heartbeatEvery = heartbeatEvery;
@@ -95,7 +98,7 @@ public final class WorkScheduler implements AutoCloseable {
     }
 
     private void runAttempt(ClaimedTask task) {
-        TaskAttempt attempt = new TaskAttempt(task, queue, ssh, credentials, config.output().maxBytes(),
+        TaskAttempt attempt = new TaskAttempt(task, queue, ssh, credentials, vault, config.output().maxBytes(),
                 config.reportRetryFor(), () -> accepting);
         ScheduledFuture<?> heartbeat = timers.scheduleAtFixedRate(() -> heartbeats.execute(attempt::heartbeat),
                 heartbeatEvery.toMillis(), heartbeatEvery.toMillis(), TimeUnit.MILLISECONDS);

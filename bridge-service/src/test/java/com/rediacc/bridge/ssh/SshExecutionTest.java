@@ -1,8 +1,10 @@
 package com.rediacc.bridge.ssh;
 
-import com.rediacc.bridge.credentials.KeyFileCredentialStore;
 import com.rediacc.contract.bridge.MachineConnection;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.util.security.SecurityUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,8 +27,7 @@ class SshExecutionTest {
     static void start() throws Exception {
         sshd = TestSshd.start();
         pool = new SshSessionPool(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1), 2);
-        Files.copy(sshd.clientKey, sshd.dir.resolve("demo"));
-        identity = new KeyFileCredentialStore(sshd.dir).keyPair("demo");
+        identity = loadKey(sshd.clientKey);
     }
 
     @AfterAll
@@ -36,6 +37,13 @@ class SshExecutionTest {
         }
         if (sshd != null) {
             sshd.close();
+        }
+    }
+
+    static KeyPair loadKey(Path file) throws Exception {
+        try (var in = Files.newInputStream(file)) {
+            return SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()), in,
+                    FilePasswordProvider.EMPTY).iterator().next();
         }
     }
 
@@ -97,7 +105,7 @@ class SshExecutionTest {
         Path otherDir = Files.createTempDirectory("rediacc-otherclient-");
         new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", otherDir.resolve("stranger").toString())
                 .start().waitFor();
-        KeyPair stranger = new KeyFileCredentialStore(otherDir).keyPair("stranger");
+        KeyPair stranger = loadKey(otherDir.resolve("stranger"));
         assertThatThrownBy(() -> session(machine(sshd.hostKey), stranger))
                 .isInstanceOfSatisfying(SshFailure.class, e -> assertThat(e.kind()).isEqualTo(SshFailure.Kind.AUTH))
                 .hasMessageContaining("authentication as '" + sshd.user + "'");
