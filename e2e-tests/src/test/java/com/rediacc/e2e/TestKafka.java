@@ -13,6 +13,9 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -58,8 +61,18 @@ final class TestKafka implements AutoCloseable {
             kafka.writeConfig();
             kafka.format();
             kafka.start();
-            for (Map.Entry<String, Integer> topic : TOPICS.entrySet()) {
-                kafka.createTopic(topic.getKey(), topic.getValue());
+            // One admin tool JVM per topic, side by side: each takes seconds to start.
+            try (ExecutorService creators = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> created = new ArrayList<>();
+                for (Map.Entry<String, Integer> topic : TOPICS.entrySet()) {
+                    created.add(creators.submit(() -> {
+                        kafka.createTopic(topic.getKey(), topic.getValue());
+                        return null;
+                    }));
+                }
+                for (Future<?> topic : created) {
+                    topic.get();
+                }
             }
         } catch (Exception | Error e) {
             kafka.close();
@@ -176,6 +189,10 @@ final class TestKafka implements AutoCloseable {
                 "transaction.state.log.replication.factor=1",
                 "transaction.state.log.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
+                // After a SIGKILL the restarted node waits for its previous registration's session to
+                // expire before it serves (default 9 s); a shorter session shortens that wait.
+                "broker.session.timeout.ms=4000",
+                "broker.heartbeat.interval.ms=1000",
                 // must be > 1 MiB per cleaner thread
                 "log.cleaner.dedupe.buffer.size=2097152",
                 "num.network.threads=2",
