@@ -1,0 +1,305 @@
+package com.rediacc.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Bridges crash (SIGKILL, no chance to clean up) and share the work: the queue's leases, its
+ * sweeper and Kafka's group rebalance must keep every task, run resumable work again, never run
+ * non-resumable work twice, and end every task exactly once. The commands run on a real sshd whose
+ * files (this host's) are the witness of what ran.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CrashRecoveryIT {
+    private static final Set<String> BRIDGE_IDS = Set.of("b1", "b2");
+    private static final Map<String, ServiceProcess> bridges = new LinkedHashMap<>();
+    private static final Map<String, Integer> incarnations = new HashMap<>();
+    private static E2eStack stack;
+    private static Path remote;
+    private static List<String> shareMachines;
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        remote = Files.createTempDirectory("rediacc-e2e-crash-");
+        // Assigned before it starts anything, so that @AfterAll stops what did start if start-up fails.
+        stack = new E2eStack("crash");
+        stack.startCore(CrashSupport.FAST_QUEUE);
+        startBridge("b1");
+        startBridge("b2");
+        // One machine per dispatch partition: whatever the assignment, each bridge owns some machines.
+        shareMachines = CrashSupport.machinesOnPartitions("share", 0, 1, 2, 3, 4, 5);
+        for (String machine : shareMachines) {
+            stack.registerDemoMachine(machine, 2);
+        }
+        stack.registerDemoMachine("crash-01", 2);
+        stack.registerDemoMachine("orphan-01", 1);
+        stack.registerDemoMachine("orphan-02", 1);
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        try {
+            if (stack != null) {
+                stack.close();
+            }
+        } finally {
+            CrashSupport.deleteTree(remote);
+        }
+    }
+
+    private static ServiceProcess startBridge(String id) throws Exception {
+        int incarnation = incarnations.merge(id, 1, Integer::sum);
+        ServiceProcess bridge = stack.startBridge(id, incarnation == 1 ? id : id + "-restart" + (incarnation - 1),
+                CrashSupport.FAST_BRIDGE);
+        bridges.put(id, bridge);
+        return bridge;
+    }
+
+    @Test
+    @Order(1)
+    void twoBridgesShareTheMachinesAndEveryTaskRunsAndEndsExactlyOnce() throws Exception {
+        awaitBothBridgesServe();
+
+        List<String> ids = new ArrayList<>();
+        Map<String, String> tokenOf = new HashMap<>();
+        for (int i = 0; i < 150; i++) {
+            String machine = shareMachines.get(i % shareMachines.size());
+            String token = "share-" + i + "-" + UUID.randomUUID();
+            String id = stack.createTask(Map.of("machine", machine,
+                    "command", "echo " + token + " >> " + remote.resolve(machine + ".log") + "; sleep 0.2"))
+                    .path("taskId").asText();
+            ids.add(id);
+            tokenOf.put(id, token);
+        }
+        Duration took = CrashSupport.awaitAllTerminal(stack, ids, Duration.ofSeconds(90));
+
+        Map<String, CrashSupport.Audit> audits = CrashSupport.audit(stack, ids);
+        Map<String, Integer> ran = CrashSupport.remoteLines(remote);
+        Map<String, Integer> perBridge = new TreeMap<>();
+        Map<String, Set<String>> bridgesPerMachine = new TreeMap<>();
+        assertThat(audits).hasSize(ids.size());
+        for (CrashSupport.Audit audit : audits.values()) {
+            assertThat(audit.status()).as("task %s", audit).isEqualTo("COMPLETED");
+            assertThat(audit.terminalTransitions()).as("terminal transitions of %s", audit).isEqualTo(1);
+            assertThat(audit.starts()).as("starts of %s", audit).isEqualTo(1);
+            assertThat(audit.claimers()).as("claims of %s", audit).hasSize(1);
+            assertThat(ran.getOrDefault(tokenOf.get(audit.id()), 0)).as("remote runs of %s", audit).isEqualTo(1);
+            perBridge.merge(audit.claimers().getFirst(), 1, Integer::sum);
+            bridgesPerMachine.computeIfAbsent(audit.machine(), m -> new TreeSet<>()).add(audit.claimers().getFirst());
+        }
+        assertThat(perBridge.keySet()).as("both bridges ran some of the tasks: %s", perBridge)
+                .containsExactlyInAnyOrder("bridge:b1", "bridge:b2");
+        System.out.printf("[crash] two bridges: %d tasks on %d machines in %d ms, per bridge %s, machines %s%n",
+                ids.size(), shareMachines.size(), took.toMillis(), perBridge, bridgesPerMachine);
+    }
+
+    @Test
+    @Order(2)
+    void killedBridgeResumableTaskRunsAgainNonResumableFailsInterruptedAndRunsOnce() throws Exception {
+        String resumableToken = "resumable-" + UUID.randomUUID();
+        String onceToken = "once-" + UUID.randomUUID();
+        Path resumableLog = remote.resolve("resumable.log");
+        Path onceLog = remote.resolve("once.log");
+        String resumable = stack.createTask(Map.of("machine", "crash-01", "resumable", true, "maxRetries", 0,
+                "command", "echo " + resumableToken + " >> " + resumableLog + "; sleep 4")).path("taskId").asText();
+        String once = stack.createTask(Map.of("machine", "crash-01", "resumable", false, "maxRetries", 0,
+                "command", "echo " + onceToken + " >> " + onceLog + "; sleep 4")).path("taskId").asText();
+        stack.awaitStatus(resumable, Set.of("PROCESSING"), Duration.ofSeconds(30));
+        stack.awaitStatus(once, Set.of("PROCESSING"), Duration.ofSeconds(30));
+        awaitLine(resumableLog, resumableToken);
+        awaitLine(onceLog, onceToken);
+
+        Set<String> victims = new HashSet<>();
+        victims.add(lastClaimer(resumable));
+        victims.add(lastClaimer(once));
+        Instant killedAt = Instant.now();
+        try {
+            for (String victim : victims) {
+                bridges.get(victim).killHard();
+            }
+            if (bridges.values().stream().noneMatch(ServiceProcess::alive)) {
+                // Both tasks were on different bridges and both were killed: a restarted one takes over.
+                startBridge(victims.iterator().next());
+            }
+
+            JsonNode failed = stack.awaitStatus(once, E2eStack.TERMINAL, Duration.ofSeconds(45));
+            JsonNode completed = stack.awaitStatus(resumable, E2eStack.TERMINAL, Duration.ofSeconds(60));
+            Thread.sleep(1000); // a wrongful second run of the non-resumable task would show by now
+
+            assertThat(failed.path("status").asText()).as("%s\n%s", failed, stack.logs()).isEqualTo("FAILED");
+            assertThat(failed.path("error").asText()).startsWith("interrupted");
+            assertThat(failed.path("attempts").asInt()).isEqualTo(1);
+            assertThat(stack.transitions(once)).containsExactly("PENDING", "ASSIGNED", "PROCESSING", "FAILED");
+            assertThat(history(once).getLast().path("actor").asText()).isEqualTo("lease-reaper");
+            assertThat(Files.readAllLines(onceLog)).as("the non-resumable command ran exactly once")
+                    .containsExactly(onceToken);
+
+            assertThat(completed.path("status").asText()).as("%s\n%s", completed, stack.logs()).isEqualTo("COMPLETED");
+            assertThat(completed.path("attempts").asInt()).isEqualTo(2);
+            assertThat(stack.transitions(resumable)).containsExactly("PENDING", "ASSIGNED", "PROCESSING",
+                    "PENDING", "ASSIGNED", "PROCESSING", "COMPLETED");
+            List<JsonNode> steps = history(resumable);
+            assertThat(steps.get(3).path("actor").asText()).isEqualTo("lease-reaper");
+            String rerunBy = steps.get(4).path("actor").asText();
+            assertThat(bridges.get(rerunBy.substring("bridge:".length())).alive())
+                    .as("re-run by a live bridge, not %s", rerunBy).isTrue();
+            assertThat(Files.readAllLines(resumableLog)).as("the resumable command ran twice: killed, then again")
+                    .containsExactly(resumableToken, resumableToken);
+
+            Instant reaped = Instant.parse(steps.get(3).path("at").asText());
+            Instant reclaimed = Instant.parse(steps.get(4).path("at").asText());
+            Instant failedAt = Instant.parse(history(once).getLast().path("at").asText());
+            Instant done = Instant.parse(steps.getLast().path("at").asText());
+            System.out.printf("[crash] kill -9 of %s during PROCESSING: non-resumable FAILED 'interrupted' after %d ms;"
+                            + " resumable back to PENDING after %d ms, re-claimed by %s after %d ms, COMPLETED after %d ms%n",
+                    victims, Duration.between(killedAt, failedAt).toMillis(), Duration.between(killedAt, reaped).toMillis(),
+                    rerunBy, Duration.between(killedAt, reclaimed).toMillis(), Duration.between(killedAt, done).toMillis());
+        } finally {
+            for (String id : BRIDGE_IDS) {
+                if (!bridges.get(id).alive()) {
+                    startBridge(id);
+                }
+            }
+        }
+    }
+
+    /**
+     * What a lost lease means on the machine. Reproduces a service bug: after kill -9 of a bridge its
+     * remote command keeps running (OpenSSH sends no signal to the command of an exec channel without
+     * a pty when the connection drops, and the remote process id lives only in the dead bridge's
+     * memory), so a non-resumable task is FAILED "interrupted" while its command still runs, and a
+     * resumable task runs a second time while its first run has not ended, on a machine with
+     * maxConcurrency 1 ("a task never runs on two bridges at once" does not hold on the machine).
+     * Enable once the bridge or the queue ends the remote process of a lost lease.
+     */
+    @Test
+    @Order(3)
+    @Disabled("service bug: the remote command of a SIGKILLed bridge keeps running after its lease is reaped")
+    void lostLeaseEndsTheRemoteCommandBeforeTheTaskIsFailedOrRunAgain() throws Exception {
+        String marker = "rediacc-orphan-" + UUID.randomUUID();
+        Path onceLog = remote.resolve("orphan-once.log");
+        Path resumableLog = remote.resolve("orphan-resumable.log");
+        Path firstRun = remote.resolve("orphan-resumable.first");
+        String once = stack.createTask(Map.of("machine", "orphan-01", "resumable", false,
+                "command", "echo start >> " + onceLog + "; sleep 25; echo end >> " + onceLog + " # " + marker))
+                .path("taskId").asText();
+        // The first run sleeps long; a second run only says when it started.
+        String resumable = stack.createTask(Map.of("machine", "orphan-02", "resumable", true,
+                "command", "if [ -e " + firstRun + " ]; then echo rerun $(date +%s%N) >> " + resumableLog + "; else touch "
+                        + firstRun + "; sleep 25; echo end $(date +%s%N) >> " + resumableLog + "; fi # " + marker))
+                .path("taskId").asText();
+        stack.awaitStatus(once, Set.of("PROCESSING"), Duration.ofSeconds(30));
+        stack.awaitStatus(resumable, Set.of("PROCESSING"), Duration.ofSeconds(30));
+        awaitLine(onceLog, "start");
+        while (!Files.exists(firstRun)) {
+            Thread.sleep(50);
+        }
+        Set<String> victims = new HashSet<>(List.of(lastClaimer(once), lastClaimer(resumable)));
+        try {
+            for (String victim : victims) {
+                bridges.get(victim).killHard();
+            }
+            if (bridges.values().stream().noneMatch(ServiceProcess::alive)) {
+                startBridge(victims.iterator().next());
+            }
+            JsonNode failed = stack.awaitStatus(once, E2eStack.TERMINAL, Duration.ofSeconds(45));
+            assertThat(failed.path("error").asText()).startsWith("interrupted");
+            Thread.sleep(1000);
+            assertThat(remoteProcesses(marker))
+                    .as("remote shells of the killed bridge's commands still running after the task FAILED 'interrupted'")
+                    .isZero();
+
+            stack.awaitStatus(resumable, Set.of("COMPLETED"), Duration.ofSeconds(60));
+            List<String> lines = Files.readAllLines(resumableLog);
+            long rerunAt = lines.stream().filter(l -> l.startsWith("rerun ")).mapToLong(l -> Long.parseLong(l.substring(6)))
+                    .findFirst().orElseThrow();
+            lines.stream().filter(l -> l.startsWith("end ")).mapToLong(l -> Long.parseLong(l.substring(4))).forEach(end ->
+                    assertThat(end).as("the first run ended before the second started (%s)", lines).isLessThan(rerunAt));
+        } finally {
+            ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                    .forEach(ProcessHandle::destroyForcibly);
+            for (String id : BRIDGE_IDS) {
+                if (!bridges.get(id).alive()) {
+                    startBridge(id);
+                }
+            }
+        }
+    }
+
+    /** Shells on the machine (this host) whose command line carries {@code marker}. */
+    private static long remoteProcesses(String marker) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .count();
+    }
+
+    /** Probes every machine until both bridges have claimed something: both are in the group and own partitions. */
+    private static void awaitBothBridgesServe() throws Exception {
+        Set<String> seen = new TreeSet<>();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!seen.containsAll(Set.of("bridge:b1", "bridge:b2"))) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("only " + seen + " claimed probe tasks within 60 s\n" + stack.logs());
+            }
+            List<String> probes = new ArrayList<>();
+            for (String machine : shareMachines) {
+                probes.add(stack.createTask(Map.of("machine", machine, "command", "true")).path("taskId").asText());
+            }
+            for (String probe : probes) {
+                stack.awaitTerminal(probe);
+                seen.add(lastClaimer(probe) == null ? "?" : "bridge:" + lastClaimer(probe));
+            }
+        }
+    }
+
+    private static List<JsonNode> history(String taskId) throws Exception {
+        List<JsonNode> entries = new ArrayList<>();
+        stack.get("/api/v1/tasks/" + taskId + "/history").path("items").forEach(entries::add);
+        return entries;
+    }
+
+    /** The bridge id of the last claim of a task. */
+    private static String lastClaimer(String taskId) throws Exception {
+        String actor = null;
+        for (JsonNode entry : history(taskId)) {
+            if (entry.path("to").asText().equals("ASSIGNED")) {
+                actor = entry.path("actor").asText();
+            }
+        }
+        return actor == null ? null : actor.substring("bridge:".length());
+    }
+
+    private static void awaitLine(Path file, String line) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            if (Files.exists(file) && Files.readAllLines(file).contains(line)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(line + " never appeared in " + file + "\n" + stack.logs());
+    }
+}

@@ -1,0 +1,144 @@
+package com.rediacc.e2e;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Kafka down while tasks are submitted: the API still accepts them (201 means "in PostgreSQL"),
+ * their events wait in the outbox, and once Kafka is back every task runs and ends exactly once.
+ * Uses a dedicated broker ({@link TestKafka}); the shared broker of the dev stack is never stopped.
+ */
+class KafkaOutageIT {
+    private static final List<String> MACHINES = List.of("outage-01", "outage-02", "outage-03");
+    private static TestKafka kafka;
+    private static E2eStack stack;
+    private static Path remote;
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        remote = Files.createTempDirectory("rediacc-e2e-outage-");
+        Path root = Path.of(System.getProperty("rediacc.root", "..")).toAbsolutePath().normalize();
+        kafka = TestKafka.start(root, "outage");
+        // Assigned before it starts anything, so that @AfterAll stops what did start if start-up fails.
+        stack = new E2eStack("outage").kafka(kafka.bootstrap());
+        stack.startCore(CrashSupport.FAST_QUEUE);
+        stack.startBridge("outage-bridge", CrashSupport.FAST_BRIDGE);
+        for (String machine : MACHINES) {
+            stack.registerDemoMachine(machine, 2);
+        }
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        try {
+            if (stack != null) {
+                stack.close();
+            }
+        } finally {
+            try {
+                if (kafka != null) {
+                    kafka.close();
+                }
+            } finally {
+                CrashSupport.deleteTree(remote);
+            }
+        }
+    }
+
+    @Test
+    void tasksAcceptedWhileKafkaIsDownAllRunAndEndExactlyOnceWhenItIsBack() throws Exception {
+        // The whole path works through this broker before it goes away.
+        for (String machine : MACHINES) {
+            String warmUp = stack.createTask(Map.of("machine", machine, "command", "true")).path("taskId").asText();
+            assertThat(stack.awaitTerminal(warmUp).path("status").asText()).isEqualTo("COMPLETED");
+        }
+
+        kafka.killHard();
+        Instant down = Instant.now();
+
+        List<String> ids = new ArrayList<>();
+        Map<String, String> tokenOf = new HashMap<>();
+        long slowestPost = 0;
+        for (int i = 0; i < 30; i++) {
+            String machine = MACHINES.get(i % MACHINES.size());
+            String token = "outage-" + i + "-" + UUID.randomUUID();
+            long start = System.nanoTime();
+            // createTask asserts 201: accepted into PostgreSQL although Kafka is down
+            String id = stack.createTask(Map.of("machine", machine, "resumable", i % 2 == 0,
+                    "command", "echo " + token + " >> " + remote.resolve(machine + ".log") + "; sleep 0.1"))
+                    .path("taskId").asText();
+            slowestPost = Math.max(slowestPost, (System.nanoTime() - start) / 1_000_000);
+            ids.add(id);
+            tokenOf.put(id, token);
+        }
+        // Several relay passes and sweeps fail while Kafka stays down.
+        Thread.sleep(6000);
+        Map<String, Integer> whileDown = CrashSupport.statusCounts(stack, ids);
+        long waitingEvents = outboxRows();
+        assertThat(waitingEvents).as("their events wait in the outbox").isGreaterThanOrEqualTo(ids.size());
+
+        Instant restart = Instant.now();
+        kafka.start();
+        Instant up = Instant.now();
+        Duration allDone;
+        try {
+            allDone = CrashSupport.awaitAllTerminal(stack, ids, Duration.ofSeconds(90));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n--- kafka ---\n" + kafka.logTail(), e);
+        }
+
+        Map<String, CrashSupport.Audit> audits = CrashSupport.audit(stack, ids);
+        Map<String, Integer> ran = CrashSupport.remoteLines(remote);
+        assertThat(audits).hasSize(ids.size());
+        for (CrashSupport.Audit audit : audits.values()) {
+            assertThat(audit.status()).as("%s\n%s", audit, stack.logs()).isEqualTo("COMPLETED");
+            assertThat(audit.terminalTransitions()).as("terminal transitions of %s", audit).isEqualTo(1);
+            assertThat(ran.getOrDefault(tokenOf.get(audit.id()), 0)).as("remote runs of %s", audit).isEqualTo(1);
+        }
+        Duration drained = awaitOutboxEmpty(Duration.ofSeconds(30));
+        System.out.printf("[outage] Kafka killed (-9) for %d ms: %d tasks accepted meanwhile (slowest POST %d ms), %d outbox"
+                        + " rows waiting, statuses %s; broker restarted and listening after %d ms; all tasks COMPLETED %d ms"
+                        + " later, outbox empty after %d ms%n",
+                Duration.between(down, restart).toMillis(), ids.size(), slowestPost, waitingEvents, whileDown,
+                Duration.between(restart, up).toMillis(), allDone.toMillis(), allDone.plus(drained).toMillis());
+    }
+
+    private static long outboxRows() throws Exception {
+        try (Connection db = stack.queueDb(); Statement statement = db.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM outbox")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static Duration awaitOutboxEmpty(Duration timeout) throws Exception {
+        long start = System.nanoTime();
+        Instant deadline = Instant.now().plus(timeout);
+        long left = outboxRows();
+        while (left > 0) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError(left + " outbox rows still not relayed " + timeout + " after Kafka came back\n"
+                        + stack.logs() + "\n--- kafka ---\n" + kafka.logTail());
+            }
+            Thread.sleep(200);
+            left = outboxRows();
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+}
