@@ -81,16 +81,6 @@ public final class SshSessionPool implements AutoCloseable {
         session.close(true);
     }
 
-    public int openSessions() {
-        int open = 0;
-        for (List<PooledSession> pooled : sessions.values()) {
-            synchronized (pooled) {
-                open += (int) pooled.stream().filter(p -> usable(p.session)).count();
-            }
-        }
-        return open;
-    }
-
     private ClientSession connect(MachineConnection machine, KeyPair identity) throws SshFailure {
         String address = machine.host() + ":" + machine.port();
         HostKeyCheck check = new HostKeyCheck(parseHostKey(machine));

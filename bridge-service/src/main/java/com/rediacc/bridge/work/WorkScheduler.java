@@ -9,7 +9,6 @@ import com.rediacc.contract.bridge.ClaimedTask;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -120,7 +119,6 @@ public final class WorkScheduler implements AutoCloseable {
         claimer.shutdown();
         // Heartbeats go on so running tasks keep their leases while they finish.
         runners.shutdown();
-        Instant deadline = Instant.now().plus(config.shutdownGrace());
         try {
             if (!runners.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warnf("%d task(s) still running after %s; their leases will expire and the queue decides",
@@ -131,6 +129,5 @@ public final class WorkScheduler implements AutoCloseable {
         }
         timers.shutdownNow();
         heartbeats.shutdownNow();
-        LOG.debugf("scheduler stopped at %s", deadline);
     }
 }

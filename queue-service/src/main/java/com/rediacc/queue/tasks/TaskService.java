@@ -77,20 +77,20 @@ public class TaskService {
      */
     public Uni<Created> create(NewTask request, String actor) {
         UUID taskId = UUID.randomUUID();
-        return machines.find(request.machine())
-                .map(found -> found.orElseThrow(() -> ProblemException.notFound(
-                        "no machine named '" + request.machine() + "'; register it with POST /api/v1/machines")))
-                .flatMap(machine -> request.vaultData() == null ? Uni.createFrom().<String>nullItem()
-                        : vault.encrypt(machine.team(), Vault.taskContext(taskId), request.vaultData())
-                        .map(CiphertextResponse::ciphertext))
-                .flatMap(vaultCiphertext -> pool.withTransaction(tx -> machines.find(tx, request.machine())
-                        .map(found -> found.orElseThrow(() -> ProblemException.notFound(
-                                "no machine named '" + request.machine() + "'")))
+        // Encryption needs the machine's team, and must not hold a transaction open while it runs.
+        Uni<String> vaultCiphertext = request.vaultData() == null ? Uni.createFrom().nullItem()
+                : machines.find(request.machine())
+                .map(found -> found.orElseThrow(() -> unknownMachine(request.machine())))
+                .flatMap(machine -> vault.encrypt(machine.team(), Vault.taskContext(taskId), request.vaultData()))
+                .map(CiphertextResponse::ciphertext);
+        return vaultCiphertext
+                .flatMap(ciphertext -> pool.withTransaction(tx -> machines.find(tx, request.machine())
+                        .map(found -> found.orElseThrow(() -> unknownMachine(request.machine())))
                         .flatMap(machine -> request.idempotencyKey() == null
-                                ? insert(tx, taskId, machine.team(), request, vaultCiphertext, actor)
+                                ? insert(tx, taskId, machine.team(), request, ciphertext, actor)
                                 : tasks.bindIdempotencyKey(tx, machine.team(), request.idempotencyKey(), taskId)
                                 .flatMap(bound -> bound
-                                        ? insert(tx, taskId, machine.team(), request, vaultCiphertext, actor)
+                                        ? insert(tx, taskId, machine.team(), request, ciphertext, actor)
                                         : existing(tx, machine.team(), request)))))
                 .invoke(created -> {
                     if (created.isNew()) {
@@ -326,6 +326,10 @@ public class TaskService {
     private static <T> Uni<T> staleLease(UUID taskId) {
         return Uni.createFrom().failure(ProblemException.conflict(
                 "task " + taskId + ": lease is not held (expired, reassigned or the task was cancelled)"));
+    }
+
+    private static ProblemException unknownMachine(String machine) {
+        return ProblemException.notFound("no machine named '" + machine + "'; register it with POST /api/v1/machines");
     }
 
     static ProblemException unknownTask(UUID taskId) {

@@ -53,11 +53,6 @@ public class Vault {
                 .onFailure().transform(e -> unavailable("rotate", e));
     }
 
-    public Uni<KeyInfo> info(String team) {
-        return client.info(bearer(), team).ifNoItem().after(TIMEOUT).fail()
-                .onFailure().transform(e -> unavailable("read key info", e));
-    }
-
     private String bearer() {
         return "Bearer " + token.orElseThrow(() -> new ProblemException(503, "Vault not configured",
                 "queue-service has no vault-service token (rediacc.vault.queue-token); nothing was stored", List.of()));
