@@ -143,6 +143,22 @@ rediacc_service_start() {
 
 rediacc_service_stop() { rediacc_stop "$1" TERM; }
 
+# rediacc_ensure_team NAME: creates the team unless it exists.
+rediacc_ensure_team() {
+  local name="$1" code out
+  out=$(mktemp)
+  code=$(curl -sS -o "$out" -w '%{http_code}' --max-time 15 -X POST "http://127.0.0.1:$QUEUE_PORT/api/v1/teams" \
+    -H "Authorization: Bearer $(rediacc_bootstrap_token)" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"$name\"}") || code=000
+  case "$code" in
+    201) rediacc_log "created team $name" ;;
+    409) ;;
+    *) echo "stack: ERROR: creating team $name failed: HTTP $code: $(head -c 500 "$out")" >&2
+       rm -f "$out"; return 1 ;;
+  esac
+  rm -f "$out"
+}
+
 # rediacc_store_credential NAME KEYFILE: the private key as a new version of the
 # team vault entry NAME of team "default" (encrypted by vault-service; the bridge
 # decrypts it when it logs in). Only when the entry is new or the key changed.
@@ -188,7 +204,7 @@ rediacc_register_machine() {
     409)
       if [ -f "$stamp" ] && [ "$(cat "$stamp")" != "$body" ]; then
         rediacc_warn "machine $name is already registered with a different port/host key (now port $port);" \
-          "the queue has no PATCH yet: delete .dev (or the machine) to re-register"
+          "update it with PATCH /api/v1/machines/$name or delete .dev to start over"
       else
         rediacc_log "machine $name already registered"
         [ -f "$stamp" ] || echo "$body" >"$stamp"

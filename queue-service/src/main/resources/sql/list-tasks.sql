@@ -1,4 +1,5 @@
 -- Newest first; the cursor is the seq of the last row of the previous page.
+-- $7: the teams the caller may see (NULL: every team).
 SELECT *
 FROM tasks
 WHERE ($1::text IS NULL OR status = $1)
@@ -6,5 +7,6 @@ WHERE ($1::text IS NULL OR status = $1)
   AND ($3::text IS NULL OR team = $3)
   AND ($4::smallint IS NULL OR priority = $4)
   AND ($5::bigint IS NULL OR seq < $5)
+  AND ($7::text[] IS NULL OR team = ANY($7))
 ORDER BY seq DESC
 LIMIT $6

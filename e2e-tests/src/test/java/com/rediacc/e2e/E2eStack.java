@@ -107,6 +107,7 @@ final class E2eStack implements AutoCloseable {
         queue = start("queue-service", queueEnv);
         vault.awaitReady(Duration.ofSeconds(90));
         queue.awaitReady(Duration.ofSeconds(90));
+        createTeam("default");
         storeSecret("default", "demo-01-key", Map.of("privateKey", Files.readString(Path.of(env("DEMO_SSH_KEY_FILE")))));
         return this;
     }
@@ -133,6 +134,13 @@ final class E2eStack implements AutoCloseable {
         ServiceProcess bridge = start("bridge-service", env, instance);
         bridge.awaitReady(Duration.ofSeconds(90));
         return bridge;
+    }
+
+    void createTeam(String team) throws Exception {
+        HttpResponse<String> response = post("/api/v1/teams", Map.of("name", team));
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("creating team " + team + ": " + response.statusCode() + " " + response.body());
+        }
     }
 
     /** Stores a new version of a team vault entry (e.g. an SSH private key). */

@@ -129,6 +129,44 @@ class VaultEndToEndIT {
     }
 
     @Test
+    void aRotatedMachineKeyIsUsedByTheNextTaskWithoutARestart() throws Exception {
+        Path keys = Files.createTempDirectory("rediacc-e2e-rotate-");
+        try {
+            Path unauthorised = keys.resolve("id_ed25519");
+            E2eStack.sh("ssh-keygen -q -t ed25519 -N '' -f " + unauthorised);
+            stack.storeSecret("default", "rotating-key", Map.of("privateKey", Files.readString(unauthorised)));
+            HttpResponse<String> registered = stack.post("/api/v1/machines", Map.of("name", "rotate-01", "team", "default",
+                    "host", "127.0.0.1", "port", Integer.parseInt(E2eStack.env("SSH_PORT")), "user", E2eStack.env("DEMO_SSH_USER"),
+                    "hostKey", E2eStack.env("DEMO_SSH_HOST_KEY"), "credential", "rotating-key"));
+            assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+
+            JsonNode refused = stack.awaitTerminal(stack.createTask(Map.of("machine", "rotate-01", "command", "echo in"))
+                    .path("taskId").asText());
+            assertThat(refused.path("status").asText()).isEqualTo("FAILED");
+            assertThat(refused.path("error").asText()).contains("authentication");
+
+            // The key the machine accepts, as version 2 of the same entry: the next task uses it.
+            stack.storeSecret("default", "rotating-key", Map.of("privateKey",
+                    Files.readString(Path.of(E2eStack.env("DEMO_SSH_KEY_FILE")))));
+            JsonNode done = stack.awaitTerminal(stack.createTask(Map.of("machine", "rotate-01", "command", "echo in"))
+                    .path("taskId").asText());
+            assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("COMPLETED");
+            assertThat(done.path("output").asText()).contains("in");
+            JsonNode entries = stack.get("/api/v1/teams/default/vault").path("items");
+            JsonNode rotating = null;
+            for (JsonNode entry : entries) {
+                if (entry.path("name").asText().equals("rotating-key")) {
+                    rotating = entry;
+                }
+            }
+            assertThat(rotating).isNotNull();
+            assertThat(rotating.path("latestVersion").asInt()).isEqualTo(2);
+        } finally {
+            CrashSupport.deleteTree(keys);
+        }
+    }
+
+    @Test
     void onlyBridgesMayDecrypt() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         java.net.URI.create(stack.vaultUrl() + "/api/v1/vault/keys/default/decrypt"))

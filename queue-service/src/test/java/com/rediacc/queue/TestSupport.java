@@ -41,10 +41,39 @@ public final class TestSupport {
         return "ssh-ed25519 " + Base64.getEncoder().encodeToString(blob.toByteArray()) + " test";
     }
 
-    /** Registers a fresh machine and returns its name. */
+    public static RequestSpecification as(String token) {
+        return RestAssured.given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON);
+    }
+
+    /** Creates the team unless it exists. */
+    public static String ensureTeam(String team) {
+        int status = admin().body(Map.of("name", team)).post("/api/v1/teams").statusCode();
+        if (status != 201 && status != 409) {
+            throw new AssertionError("POST /teams " + team + " answered " + status);
+        }
+        return team;
+    }
+
+    /** A new user with the given role in the team (created if need be); returns the user's token. */
+    public static String userWithRole(String team, String role) {
+        ensureTeam(team);
+        String name = "u-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = admin().body(Map.of("name", name)).post("/api/v1/users")
+                .then().statusCode(201).extract().path("token");
+        admin().body(Map.of("user", name, "role", role)).post("/api/v1/teams/" + team + "/members")
+                .then().statusCode(201);
+        return token;
+    }
+
+    /** Registers a fresh machine in team "ops" and returns its name. */
     public static String registerMachine(int maxConcurrency) {
+        return registerMachine("ops", maxConcurrency);
+    }
+
+    public static String registerMachine(String team, int maxConcurrency) {
+        ensureTeam(team);
         String name = "m-" + UUID.randomUUID().toString().substring(0, 8);
-        admin().body(Map.of("name", name, "team", "ops", "host", "127.0.0.1", "port", 22, "user", "root",
+        admin().body(Map.of("name", name, "team", team, "host", "127.0.0.1", "port", 22, "user", "root",
                         "hostKey", hostKey(), "credential", "key-" + name, "maxConcurrency", maxConcurrency))
                 .post("/api/v1/machines").then().statusCode(201);
         return name;

@@ -30,6 +30,10 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(404, "Not found", detail, List.of());
     }
 
+    public static ProblemException forbidden(String detail) {
+        return new ProblemException(403, "Forbidden", detail, List.of());
+    }
+
     public static ProblemException conflict(String detail) {
         return new ProblemException(409, "Conflict", detail, List.of());
     }

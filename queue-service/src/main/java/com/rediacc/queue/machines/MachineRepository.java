@@ -48,13 +48,54 @@ public class MachineRepository {
         return find(pool, name);
     }
 
-    /** Machines by name, after {@code afterName} when given. */
-    public Uni<List<Machine>> list(String team, String afterName, int limit) {
+    /**
+     * Reads the machine a new task goes to and holds a KEY SHARE lock on it until the transaction
+     * ends, so that the machine cannot be deleted under the task.
+     */
+    public Uni<Optional<Machine>> findForNewTask(SqlClient tx, String name) {
+        return tx.preparedQuery("SELECT * FROM machines WHERE name = $1 FOR KEY SHARE")
+                .execute(Tuple.of(name))
+                .map(MachineRepository::first);
+    }
+
+    public Uni<Optional<Machine>> update(Machine m) {
+        return pool.preparedQuery("""
+                        UPDATE machines SET host = $2, port = $3, ssh_user = $4, host_key = $5, credential = $6,
+                                            tags = $7, max_concurrency = $8
+                        WHERE name = $1 RETURNING *""")
+                .execute(Tuple.from(List.of(m.name(), m.host(), m.port(), m.user(), m.hostKey(), m.credential(),
+                        m.tags().toArray(String[]::new), m.maxConcurrency())))
+                .map(MachineRepository::first);
+    }
+
+    /** What a delete did: removed it, found no such machine, or refused because tasks still need it. */
+    public enum Deletion { DELETED, NOT_FOUND, HAS_UNFINISHED_TASKS }
+
+    public Uni<Deletion> delete(String name) {
+        return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM machines WHERE name = $1 FOR UPDATE")
+                .execute(Tuple.of(name))
+                .flatMap(locked -> {
+                    if (locked.size() == 0) {
+                        return Uni.createFrom().item(Deletion.NOT_FOUND);
+                    }
+                    return tx.preparedQuery("""
+                                    SELECT 1 FROM tasks WHERE machine = $1
+                                      AND status IN ('PENDING', 'ASSIGNED', 'PROCESSING') LIMIT 1""")
+                            .execute(Tuple.of(name))
+                            .flatMap(active -> active.size() > 0 ? Uni.createFrom().item(Deletion.HAS_UNFINISHED_TASKS)
+                                    : tx.preparedQuery("DELETE FROM machines WHERE name = $1").execute(Tuple.of(name))
+                                    .replaceWith(Deletion.DELETED));
+                }));
+    }
+
+    /** Machines by name, after {@code afterName} when given; {@code teams} null means every team. */
+    public Uni<List<Machine>> list(String team, List<String> teams, String afterName, int limit) {
         return pool.preparedQuery("""
                         SELECT * FROM machines
                         WHERE ($1::text IS NULL OR team = $1) AND ($2::text IS NULL OR name > $2)
+                          AND ($4::text[] IS NULL OR team = ANY($4))
                         ORDER BY name LIMIT $3""")
-                .execute(Tuple.of(team, afterName, limit))
+                .execute(Tuple.of(team, afterName, limit, teams == null ? null : teams.toArray(String[]::new)))
                 .map(rows -> {
                     List<Machine> machines = new ArrayList<>();
                     rows.forEach(row -> machines.add(map(row)));

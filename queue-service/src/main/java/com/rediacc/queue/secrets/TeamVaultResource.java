@@ -7,8 +7,12 @@ import com.rediacc.contract.vault.KeyInfo;
 import com.rediacc.queue.api.FieldError;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.api.ProblemException;
-import com.rediacc.queue.auth.BearerTokenFilter;
+import com.rediacc.queue.audit.Audited;
 import com.rediacc.queue.auth.Caller;
+import com.rediacc.queue.auth.Requester;
+import com.rediacc.queue.auth.Role;
+import com.rediacc.queue.teams.TeamNames;
+import com.rediacc.queue.teams.TeamRepository;
 import com.rediacc.queue.vault.Vault;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -19,8 +23,6 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -38,7 +40,6 @@ import java.util.regex.Pattern;
 @Consumes(MediaType.APPLICATION_JSON)
 public class TeamVaultResource {
     static final int MAX_VALUE_BYTES = 64 * 1024;
-    private static final Pattern TEAM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     @Inject
@@ -47,15 +48,21 @@ public class TeamVaultResource {
     Vault vault;
     @Inject
     ObjectMapper json;
+    @Inject
+    TeamRepository teams;
+    @Inject
+    Requester requester;
 
     /** Stores a new version of the entry. Body: {@code {"value": {...}}}. */
     @PUT
     @Path("/{name}")
-    public Uni<Response> put(@PathParam("team") String team, @PathParam("name") String name, SecretValue body,
-                             @Context ContainerRequestContext context) {
+    @Audited("vault.put")
+    public Uni<Response> put(@PathParam("team") String team, @PathParam("name") String name, SecretValue body) {
         byte[] plaintext = validate(team, name, body);
-        Caller caller = (Caller) context.getProperty(BearerTokenFilter.CALLER_PROPERTY);
-        return secrets.nextVersion(team, name)
+        requester.require(team, Role.ADMIN, () -> unknownTeam(team));
+        requester.target("vault/" + team + "/" + name);
+        Caller caller = requester.caller();
+        return existingTeam(team).chain(() -> secrets.nextVersion(team, name))
                 .flatMap(version -> vault.encrypt(team, Vault.secretContext(team, name, version), plaintext)
                         .flatMap(encrypted -> secrets.insert(new TeamSecret(team, name, version, encrypted.keyVersion(),
                                 null, caller.name(), encrypted.ciphertext()))))
@@ -68,22 +75,24 @@ public class TeamVaultResource {
     /** Entry names and versions, never values. */
     @GET
     public Uni<Page<TeamSecretSummary>> list(@PathParam("team") String team) {
-        requireTeam(team);
-        return secrets.list(team).map(entries -> new Page<>(entries, null));
+        requester.require(team, Role.VIEWER, () -> unknownTeam(team));
+        return existingTeam(team).chain(() -> secrets.list(team)).map(entries -> new Page<>(entries, null));
     }
 
     /** Rotates the team's key-encryption key: new writes use the new version, old ones still decrypt. */
     @POST
     @Path("/rotate")
+    @Audited("vault.rotate")
     public Uni<KeyInfo> rotate(@PathParam("team") String team) {
-        requireTeam(team);
-        return vault.rotate(team);
+        requester.require(team, Role.ADMIN, () -> unknownTeam(team));
+        requester.target("vault/" + team);
+        return existingTeam(team).chain(() -> vault.rotate(team));
     }
 
     private byte[] validate(String team, String name, SecretValue body) {
         List<FieldError> errors = new ArrayList<>();
-        if (!TEAM.matcher(team).matches()) {
-            errors.add(new FieldError("team", "letters, digits, '_' and '-', 1-63 characters"));
+        if (!TeamNames.valid(team)) {
+            errors.add(new FieldError("team", TeamNames.RULE));
         }
         if (!NAME.matcher(name).matches()) {
             errors.add(new FieldError("name", "letters, digits, '.', '_' and '-', 1-128 characters"));
@@ -107,10 +116,17 @@ public class TeamVaultResource {
         return plaintext;
     }
 
-    private static void requireTeam(String team) {
-        if (!TEAM.matcher(team).matches()) {
-            throw ProblemException.notFound("no team '" + team + "'");
-        }
+    private Uni<Void> existingTeam(String team) {
+        return teams.exists(team).map(exists -> {
+            if (!exists) {
+                throw unknownTeam(team);
+            }
+            return null;
+        });
+    }
+
+    private static ProblemException unknownTeam(String team) {
+        return ProblemException.notFound("no team '" + team + "'");
     }
 
     public record SecretValue(JsonNode value) {

@@ -14,6 +14,8 @@ public record CancelResult(UUID taskId, Result result, TaskStatus status, String
         CANCEL_REQUESTED,
         /** It had already ended; nothing changed. */
         ALREADY_TERMINAL,
-        NOT_FOUND
+        NOT_FOUND,
+        /** The caller may see the task but not cancel it (role below OPERATOR); nothing changed. */
+        FORBIDDEN
     }
 }

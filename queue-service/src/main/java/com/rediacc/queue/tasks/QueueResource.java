@@ -1,5 +1,8 @@
 package com.rediacc.queue.tasks;
 
+import com.rediacc.queue.api.ProblemException;
+import com.rediacc.queue.auth.Requester;
+import com.rediacc.queue.auth.Role;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -13,10 +16,15 @@ import jakarta.ws.rs.core.MediaType;
 public class QueueResource {
     @Inject
     TaskService service;
+    @Inject
+    Requester requester;
 
     @GET
     @Path("/stats")
     public Uni<QueueStats> stats(@QueryParam("team") String team) {
-        return service.stats(team);
+        if (team != null) {
+            requester.require(team, Role.VIEWER, () -> ProblemException.notFound("no team '" + team + "'"));
+        }
+        return service.stats(team, requester.caller().teamsWith(Role.VIEWER).orElse(null));
     }
 }

@@ -3,6 +3,7 @@ package com.rediacc.queue.tasks;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.core.Vertx;
+import com.rediacc.queue.auth.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -36,6 +37,9 @@ public class TaskOutputStream {
     @Inject
     Vertx vertx;
 
+    @Inject
+    TaskAccess access;
+
     @ConfigProperty(name = "rediacc.output.follow-interval", defaultValue = "500ms")
     Duration interval;
 
@@ -55,7 +59,7 @@ public class TaskOutputStream {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<OutputEvent> follow(@PathParam("id") String id) {
         UUID taskId = TaskResource.taskId(id);
-        return service.get(taskId).onItem().transformToMulti(first -> Multi.createFrom().<OutputEvent>emitter(emitter -> {
+        return access.task(taskId, Role.VIEWER).onItem().transformToMulti(first -> Multi.createFrom().<OutputEvent>emitter(emitter -> {
             AtomicInteger sent = new AtomicInteger();
             AtomicBoolean polling = new AtomicBoolean();
             long timer = vertx.setPeriodic(0, Math.max(50, interval.toMillis()), tick -> {

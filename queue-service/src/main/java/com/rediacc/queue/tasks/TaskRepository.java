@@ -70,7 +70,7 @@ public class TaskRepository {
                 .map(TaskRepository::first);
     }
 
-    public Uni<List<Task>> list(TaskFilter filter, Long beforeSeq, int limit) {
+    public Uni<List<Task>> list(TaskFilter filter, List<String> teams, Long beforeSeq, int limit) {
         return pool.preparedQuery(SqlFiles.load("list-tasks"))
                 .execute(Tuple.from(Arrays.asList(
                         filter.status() == null ? null : filter.status().name(),
@@ -78,7 +78,8 @@ public class TaskRepository {
                         filter.team(),
                         filter.priority() == null ? null : filter.priority().shortValue(),
                         beforeSeq,
-                        limit)))
+                        limit,
+                        array(teams))))
                 .map(TaskRepository::all);
     }
 
@@ -144,12 +145,12 @@ public class TaskRepository {
                 });
     }
 
-    public Uni<RowSet<Row>> stats(String team) {
-        return pool.preparedQuery(SqlFiles.load("queue-stats")).execute(Tuple.of(team));
+    public Uni<RowSet<Row>> stats(String team, List<String> teams) {
+        return pool.preparedQuery(SqlFiles.load("queue-stats")).execute(Tuple.of(team, array(teams)));
     }
 
-    public Uni<Double> oldestPendingAgeSeconds(String team) {
-        return pool.preparedQuery(SqlFiles.load("oldest-pending")).execute(Tuple.of(team))
+    public Uni<Double> oldestPendingAgeSeconds(String team, List<String> teams) {
+        return pool.preparedQuery(SqlFiles.load("oldest-pending")).execute(Tuple.of(team, array(teams)))
                 .map(rows -> rows.iterator().next().getDouble("age_seconds"));
     }
 
@@ -242,5 +243,9 @@ public class TaskRepository {
     private static Instant instant(Row row, String column) {
         OffsetDateTime value = row.getOffsetDateTime(column);
         return value == null ? null : value.toInstant();
+    }
+
+    private static String[] array(List<String> teams) {
+        return teams == null ? null : teams.toArray(String[]::new);
     }
 }

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.queue.api.FieldError;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.api.ProblemException;
-import com.rediacc.queue.auth.BearerTokenFilter;
-import com.rediacc.queue.auth.Caller;
+import com.rediacc.queue.audit.Audited;
+import com.rediacc.queue.auth.Requester;
+import com.rediacc.queue.auth.Role;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -15,7 +16,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -42,26 +42,37 @@ public class TaskResource {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    TaskAccess access;
+
+    @Inject
+    Requester requester;
+
     @ConfigProperty(name = "rediacc.tasks.max-command-bytes", defaultValue = "65536")
     int maxCommandBytes;
 
     /** 201 with the new task; 200 with the existing one when the idempotency key was already used. */
     @POST
-    public Uni<Response> create(TaskRequest request, @Context UriInfo uri, @Context ContainerRequestContext context) {
+    @Audited("task.create")
+    public Uni<Response> create(TaskRequest request, @Context UriInfo uri) {
         NewTask task = TaskValidation.validate(request, maxCommandBytes, Instant.now(), json);
-        return service.create(task, caller(context).name()).map(created -> located(uri, created));
+        requester.target("machine/" + task.machine());
+        return service.create(task, requester.name(), access::mayCreateOn)
+                .invoke(created -> requester.target("task/" + created.task().taskId()))
+                .map(created -> located(uri, created));
     }
 
     @GET
     @Path("/{id}")
     public Uni<Task> get(@PathParam("id") String id) {
-        return service.get(taskId(id));
+        return access.task(taskId(id), Role.VIEWER);
     }
 
     @GET
     @Path("/{id}/history")
     public Uni<Page<HistoryEntry>> history(@PathParam("id") String id) {
-        return service.history(taskId(id)).map(entries -> new Page<>(entries, null));
+        UUID taskId = taskId(id);
+        return access.task(taskId, Role.VIEWER).chain(() -> service.history(taskId)).map(entries -> new Page<>(entries, null));
     }
 
     /** The output captured so far, as text. {@code ?follow=true} streams it (see TaskOutputStream). */
@@ -69,15 +80,17 @@ public class TaskResource {
     @Path("/{id}/output")
     @Produces(MediaType.TEXT_PLAIN)
     public Uni<String> output(@PathParam("id") String id) {
-        return service.get(taskId(id)).map(Task::output);
+        return access.task(taskId(id), Role.VIEWER).map(Task::output);
     }
 
     @POST
     @Path("/{id}/cancel")
-    public Uni<Response> cancel(@PathParam("id") String id, @Context ContainerRequestContext context) {
+    @Audited("task.cancel")
+    public Uni<Response> cancel(@PathParam("id") String id) {
         UUID taskId = taskId(id);
-        return service.cancel(taskId, caller(context).name()).map(result -> switch (result.result()) {
-            case NOT_FOUND -> throw TaskService.unknownTask(taskId);
+        requester.target("task/" + taskId);
+        return service.cancel(taskId, requester.name(), task -> access.check(task, Role.OPERATOR)).map(result -> switch (result.result()) {
+            case NOT_FOUND, FORBIDDEN -> throw TaskService.unknownTask(taskId);
             case ALREADY_TERMINAL -> throw ProblemException.conflict("task " + taskId + " already ended " + result.status());
             case CANCELLED -> Response.ok(result).build();
             case CANCEL_REQUESTED -> Response.accepted(result).build();
@@ -87,18 +100,21 @@ public class TaskResource {
     /** Cancels many tasks; answers with one result per id, in the order given. */
     @POST
     @Path("/cancel")
-    public Uni<BulkCancelResult> cancelMany(BulkCancelRequest request, @Context ContainerRequestContext context) {
+    @Audited("task.cancel-many")
+    public Uni<BulkCancelResult> cancelMany(BulkCancelRequest request) {
         if (request == null || request.taskIds() == null || request.taskIds().isEmpty()) {
             throw ProblemException.invalid(List.of(new FieldError("taskIds", "is required: a list of task ids")));
         }
         if (request.taskIds().size() > MAX_BULK_CANCEL) {
             throw ProblemException.invalid(List.of(new FieldError("taskIds", "at most " + MAX_BULK_CANCEL + " ids at once")));
         }
-        String actor = caller(context).name();
+        String actor = requester.name();
+        requester.target(request.taskIds().size() + " tasks");
         List<Uni<CancelResult>> results = new ArrayList<>();
         for (String raw : new LinkedHashSet<>(request.taskIds())) {
             results.add(TaskService.parseId(raw)
-                    .map(taskId -> service.cancel(taskId, actor))
+                    .map(taskId -> service.cancel(taskId, actor, task -> access.check(task, Role.OPERATOR))
+                            .onFailure(ProblemException.class).recoverWithItem(refused -> refusal(taskId, (ProblemException) refused)))
                     .orElseGet(() -> Uni.createFrom().item(new CancelResult(null, CancelResult.Result.NOT_FOUND, null,
                             "'" + raw + "' is not a task id"))));
         }
@@ -107,8 +123,12 @@ public class TaskResource {
 
     @POST
     @Path("/{id}/retry")
-    public Uni<Response> retry(@PathParam("id") String id, @Context UriInfo uri, @Context ContainerRequestContext context) {
-        return service.retry(taskId(id), caller(context).name()).map(created -> Response
+    @Audited("task.retry")
+    public Uni<Response> retry(@PathParam("id") String id, @Context UriInfo uri) {
+        UUID taskId = taskId(id);
+        requester.target("task/" + taskId);
+        return service.retry(taskId, requester.name(), task -> access.check(task, Role.OPERATOR), access::mayCreateOn)
+                .map(created -> Response
                 .created(URI.create(uri.getBaseUri().getPath() + "api/v1/tasks/" + created.task().taskId()))
                 .entity(created.task()).build());
     }
@@ -147,7 +167,11 @@ public class TaskResource {
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        return service.list(new TaskFilter(statusFilter, machine, team, priority), beforeSeq, pageSize)
+        if (team != null) {
+            requester.require(team, Role.VIEWER, () -> ProblemException.notFound("no team '" + team + "'"));
+        }
+        List<String> visible = requester.caller().teamsWith(Role.VIEWER).orElse(null);
+        return service.list(new TaskFilter(statusFilter, machine, team, priority), visible, beforeSeq, pageSize)
                 .map(items -> new Page<>(items,
                         items.size() == pageSize ? Long.toString(items.getLast().seq()) : null));
     }
@@ -158,8 +182,11 @@ public class TaskResource {
                 .entity(created.task()).build();
     }
 
-    private static Caller caller(ContainerRequestContext context) {
-        return (Caller) context.getProperty(BearerTokenFilter.CALLER_PROPERTY);
+    /** In a bulk cancel, a task the caller may not cancel is reported, not thrown. */
+    private static CancelResult refusal(UUID taskId, ProblemException refused) {
+        return refused.status() == 404
+                ? new CancelResult(taskId, CancelResult.Result.NOT_FOUND, null, "no such task")
+                : new CancelResult(taskId, CancelResult.Result.FORBIDDEN, null, refused.getMessage());
     }
 
     static UUID taskId(String raw) {

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -75,17 +76,17 @@ public class TaskService {
      * A new task, or the existing one when the idempotency key was used in the last 24 hours. Its
      * vaultData is encrypted by vault-service (bound to the new task's id) before anything is stored.
      */
-    public Uni<Created> create(NewTask request, String actor) {
+    public Uni<Created> create(NewTask request, String actor, Consumer<Machine> authorize) {
         UUID taskId = UUID.randomUUID();
         // Encryption needs the machine's team, and must not hold a transaction open while it runs.
         Uni<String> vaultCiphertext = request.vaultData() == null ? Uni.createFrom().nullItem()
                 : machines.find(request.machine())
-                .map(found -> found.orElseThrow(() -> unknownMachine(request.machine())))
+                .map(found -> authorized(found, request.machine(), authorize))
                 .flatMap(machine -> vault.encrypt(machine.team(), Vault.taskContext(taskId), request.vaultData()))
                 .map(CiphertextResponse::ciphertext);
         return vaultCiphertext
-                .flatMap(ciphertext -> pool.withTransaction(tx -> machines.find(tx, request.machine())
-                        .map(found -> found.orElseThrow(() -> unknownMachine(request.machine())))
+                .flatMap(ciphertext -> pool.withTransaction(tx -> machines.findForNewTask(tx, request.machine())
+                        .map(found -> authorized(found, request.machine(), authorize))
                         .flatMap(machine -> request.idempotencyKey() == null
                                 ? insert(tx, taskId, machine.team(), request, ciphertext, actor)
                                 : tasks.bindIdempotencyKey(tx, machine.team(), request.idempotencyKey(), taskId)
@@ -97,6 +98,12 @@ public class TaskService {
                         relay.wake();
                     }
                 });
+    }
+
+    private static Machine authorized(Optional<Machine> found, String name, Consumer<Machine> authorize) {
+        Machine machine = found.orElseThrow(() -> unknownMachine(name));
+        authorize.accept(machine);
+        return machine;
     }
 
     private Uni<Created> insert(SqlClient tx, UUID taskId, String team, NewTask request, String vaultCiphertext,
@@ -128,8 +135,8 @@ public class TaskService {
         return get(taskId).flatMap(task -> tasks.history(taskId));
     }
 
-    public Uni<List<Task>> list(TaskFilter filter, Long beforeSeq, int limit) {
-        return tasks.list(filter, beforeSeq, limit);
+    public Uni<List<Task>> list(TaskFilter filter, List<String> teams, Long beforeSeq, int limit) {
+        return tasks.list(filter, teams, beforeSeq, limit);
     }
 
     /** Hands up to {@code max} ready tasks of one machine to a bridge. */
@@ -244,12 +251,14 @@ public class TaskService {
                         .invoke(relay::wake));
     }
 
-    public Uni<CancelResult> cancel(UUID taskId, String actor) {
+    /** {@code authorize} sees the task first and throws to refuse. */
+    public Uni<CancelResult> cancel(UUID taskId, String actor, Consumer<Task> authorize) {
         return pool.withTransaction(tx -> tasks.lock(tx, taskId).flatMap(found -> {
                     if (found.isEmpty()) {
                         return Uni.createFrom().item(new CancelResult(taskId, CancelResult.Result.NOT_FOUND, null, "no such task"));
                     }
                     Task task = found.get();
+                    authorize.accept(task);
                     return switch (task.status()) {
                         case COMPLETED, FAILED, CANCELLED -> Uni.createFrom().item(new CancelResult(taskId,
                                 CancelResult.Result.ALREADY_TERMINAL, task.status(), "task already ended " + task.status()));
@@ -270,8 +279,9 @@ public class TaskService {
     }
 
     /** A FAILED or CANCELLED task's work again, as a new task linked to it. */
-    public Uni<Created> retry(UUID taskId, String actor) {
+    public Uni<Created> retry(UUID taskId, String actor, Consumer<Task> authorize, Consumer<Machine> authorizeMachine) {
         return get(taskId).flatMap(original -> {
+            authorize.accept(original);
             if (original.status() != TaskStatus.FAILED && original.status() != TaskStatus.CANCELLED) {
                 throw ProblemException.conflict("task " + taskId + " is " + original.status()
                         + "; only FAILED or CANCELLED tasks can be retried");
@@ -281,12 +291,13 @@ public class TaskService {
                 throw ProblemException.conflict("task " + taskId + " carries vaultData, which stays bound to it; "
                         + "create a new task with the secrets instead");
             }
-            return create(NewTask.again(original), actor);
+            return create(NewTask.again(original), actor, authorizeMachine);
         });
     }
 
-    public Uni<QueueStats> stats(String team) {
-        return tasks.stats(team).flatMap(rows -> {
+    /** {@code teams} null: every team. */
+    public Uni<QueueStats> stats(String team, List<String> teams) {
+        return tasks.stats(team, teams).flatMap(rows -> {
             EnumMap<TaskStatus, Long> byStatus = new EnumMap<>(TaskStatus.class);
             TreeMap<Integer, java.util.Map<TaskStatus, Long>> byPriority = new TreeMap<>();
             for (TaskStatus status : TaskStatus.values()) {
@@ -299,7 +310,7 @@ public class TaskService {
                 byPriority.computeIfAbsent((int) row.getShort("priority"), p -> new EnumMap<>(TaskStatus.class))
                         .merge(status, count, Long::sum);
             }
-            return tasks.oldestPendingAgeSeconds(team).map(age -> new QueueStats(byStatus, byPriority, age));
+            return tasks.oldestPendingAgeSeconds(team, teams).map(age -> new QueueStats(byStatus, byPriority, age));
         });
     }
 

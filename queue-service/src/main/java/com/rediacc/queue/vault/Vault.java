@@ -53,6 +53,11 @@ public class Vault {
                 .onFailure().transform(e -> unavailable("rotate", e));
     }
 
+    public Uni<com.fasterxml.jackson.databind.JsonNode> audit(String team, String since, String cursor, int limit) {
+        return client.audit(bearer(), team, since, cursor, limit).ifNoItem().after(TIMEOUT).fail()
+                .onFailure().transform(e -> unavailable("list its audit trail", e));
+    }
+
     private String bearer() {
         return "Bearer " + token.orElseThrow(() -> new ProblemException(503, "Vault not configured",
                 "queue-service has no vault-service token (rediacc.vault.queue-token); nothing was stored", List.of()));

@@ -1,0 +1,69 @@
+package com.rediacc.queue.audit;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** SQL adapter of the append-only audit trail. */
+@ApplicationScoped
+public class AuditRepository {
+    @Inject
+    Pool pool;
+
+    public Uni<Void> append(String actor, String team, String action, String target, int status, String requestId) {
+        return pool.preparedQuery("""
+                        INSERT INTO audit_log (actor, team, action, target, result, status, request_id)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7)""")
+                .execute(Tuple.from(Arrays.asList(actor, team, action, target, AuditRecord.result(status),
+                        (short) status, requestId)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Oldest first from {@code since}; {@code teams} null means every record (global admins),
+     * otherwise only records of those teams.
+     */
+    public Uni<List<AuditRecord>> list(AuditQuery query, List<String> teams, int limit) {
+        return pool.preparedQuery("""
+                        SELECT * FROM audit_log
+                        WHERE ($1::text[] IS NULL OR team = ANY($1))
+                          AND ($2::text IS NULL OR team = $2)
+                          AND at >= $3 AND ($4::timestamptz IS NULL OR at < $4)
+                          AND ($5::text IS NULL OR actor = $5)
+                          AND ($6::text IS NULL OR action = $6)
+                          AND id > $7
+                        ORDER BY id
+                        LIMIT $8""")
+                .execute(Tuple.from(Arrays.asList(teams == null ? null : teams.toArray(String[]::new), query.team(),
+                        utc(query.since()), query.until() == null ? null : utc(query.until()), query.actor(),
+                        query.action(), query.afterId(), limit)))
+                .map(rows -> {
+                    List<AuditRecord> records = new ArrayList<>();
+                    for (Row row : rows) {
+                        records.add(new AuditRecord(row.getLong("id"), row.getOffsetDateTime("at").toInstant(),
+                                row.getString("actor"), row.getString("team"), row.getString("action"),
+                                row.getString("target"), row.getString("result"), row.getShort("status"),
+                                row.getString("request_id")));
+                    }
+                    return records;
+                });
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** Filters of {@code GET /audit}; null means any. */
+    public record AuditQuery(String team, Instant since, Instant until, String actor, String action, long afterId) {
+    }
+}

@@ -1,0 +1,36 @@
+package com.rediacc.queue.tasks;
+
+import com.rediacc.queue.api.ProblemException;
+import com.rediacc.queue.auth.Requester;
+import com.rediacc.queue.auth.Role;
+import com.rediacc.queue.machines.Machine;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.UUID;
+
+/** Who may touch which task: a task of a team the caller is not in does not exist for them. */
+@ApplicationScoped
+public class TaskAccess {
+    @Inject
+    TaskService service;
+    @Inject
+    Requester requester;
+
+    /** The task, if the caller has {@code needed} in its team; otherwise 404 (other team) or 403 (role). */
+    public Uni<Task> task(UUID taskId, Role needed) {
+        requester.target("task/" + taskId);
+        return service.get(taskId).invoke(task -> check(task, needed));
+    }
+
+    public void check(Task task, Role needed) {
+        requester.require(task.team(), needed, () -> TaskService.unknownTask(task.taskId()));
+    }
+
+    /** New tasks for a machine need OPERATOR in its team; a machine of another team is unknown. */
+    public void mayCreateOn(Machine machine) {
+        requester.require(machine.team(), Role.OPERATOR, () -> ProblemException.notFound(
+                "no machine named '" + machine.name() + "'; register it with POST /api/v1/machines"));
+    }
+}
