@@ -24,7 +24,7 @@ public class AuditFilter {
     private static final Set<String> MUTATING = Set.of("POST", "PUT", "PATCH", "DELETE");
 
     @Inject
-    AuditRepository audit;
+    AuditWriter audit;
     @Inject
     Requester requester;
 
@@ -38,8 +38,8 @@ public class AuditFilter {
         response.getHeaders().putSingle(BearerTokenFilter.REQUEST_ID_HEADER, requester.requestId());
         String actor = requester.caller() == null ? "anonymous" : requester.name();
         String target = requester.target() != null ? requester.target() : path;
-        return audit.append(actor, requester.team(), action(request, resource), target, response.getStatus(),
-                        requester.requestId())
+        return audit.append(new AuditWriter.NewRecord(actor, requester.team(), action(request, resource), target,
+                        response.getStatus(), requester.requestId()))
                 .onFailure().invoke(e -> LOG.errorf(e, "could not write the audit record of %s %s (request %s)",
                         request.getMethod(), path, requester.requestId()))
                 // The change itself is done; failing its answer now would only invite a second one.

@@ -20,15 +20,6 @@ public class AuditRepository {
     @Inject
     Pool pool;
 
-    public Uni<Void> append(String actor, String team, String action, String target, int status, String requestId) {
-        return pool.preparedQuery("""
-                        INSERT INTO audit_log (actor, team, action, target, result, status, request_id)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7)""")
-                .execute(Tuple.from(Arrays.asList(actor, team, action, target, AuditRecord.result(status),
-                        (short) status, requestId)))
-                .replaceWithVoid();
-    }
-
     /**
      * Oldest first from {@code since}; {@code teams} null means every record (global admins),
      * otherwise only records of those teams.

@@ -79,6 +79,23 @@ class AuditTrailTest {
         admin().get("/api/v1/audit?since=yesterday").then().statusCode(400);
     }
 
+    @Inject
+    AuditWriter writer;
+
+    @Test
+    void concurrentRecordsAreEachStoredOnceWhenTheirAppendCompletes() {
+        String prefix = "burst-" + UUID.randomUUID() + "-";
+        List<io.smallrye.mutiny.Uni<Void>> appends = new java.util.ArrayList<>();
+        for (int i = 0; i < 1200; i++) {
+            appends.add(writer.append(new AuditWriter.NewRecord("tester", null, "test.burst", "n/" + i, 200, prefix + i)));
+        }
+        io.smallrye.mutiny.Uni.join().all(appends).andFailFast().await().atMost(java.time.Duration.ofSeconds(60));
+        var rows = pool.preparedQuery("SELECT count(*), count(DISTINCT request_id) FROM audit_log WHERE request_id LIKE $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(prefix + "%")).await().indefinitely().iterator().next();
+        assertThat(rows.getLong(0)).isEqualTo(1200);
+        assertThat(rows.getLong(1)).isEqualTo(1200);
+    }
+
     @Test
     void theDatabaseRefusesToChangeOrRemoveARecord() {
         TestSupport.ensureTeam("audit-" + UUID.randomUUID().toString().substring(0, 6));
