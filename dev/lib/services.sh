@@ -3,7 +3,7 @@
 # registration of the demo machine.
 #
 # Exposes:
-#   rediacc_services_build_if_needed   ./mvnw package when a jar is missing or stale
+#   rediacc_services_build_if_needed   ./mvnw package when a jar (services, CLI) is missing or stale
 #   rediacc_service_start NAME         NAME in queue-service|bridge-service|vault-service
 #   rediacc_service_stop NAME
 #   rediacc_register_machine NAME PORT HOSTKEY [CREDENTIAL]
@@ -21,6 +21,8 @@ rediacc_vault_queue_token()  { rediacc_secret vault_queue_token 32; }
 rediacc_vault_bridge_token() { rediacc_secret vault_bridge_token 32; }
 
 rediacc_service_jar() { echo "$REDIACC_ROOT/$1/target/quarkus-app/quarkus-run.jar"; }
+# The CLI (bin/rediacc runs it); built with the services.
+REDIACC_CLI_JAR="$REDIACC_ROOT/cli/target/rediacc-cli.jar"
 
 rediacc_service_port() {
   case "$1" in
@@ -38,9 +40,9 @@ rediacc_services_build_if_needed() {
   for svc in "${REDIACC_SERVICES[@]}"; do
     rediacc_is_running "$svc" && running=$((running + 1))
   done
-  [ "$running" -eq "${#REDIACC_SERVICES[@]}" ] && return 0
-  for svc in "${REDIACC_SERVICES[@]}"; do
-    jar=$(rediacc_service_jar "$svc")
+  [ "$running" -eq "${#REDIACC_SERVICES[@]}" ] && [ -f "$REDIACC_CLI_JAR" ] && return 0
+  for svc in "${REDIACC_SERVICES[@]}" cli; do
+    if [ "$svc" = cli ]; then jar="$REDIACC_CLI_JAR"; else jar=$(rediacc_service_jar "$svc"); fi
     if [ ! -f "$jar" ]; then reason="$svc jar missing"; break; fi
     if [ -z "$oldest" ] || [ "$jar" -ot "$oldest" ]; then oldest="$jar"; fi
   done
@@ -66,6 +68,7 @@ rediacc_services_build_if_needed() {
   for svc in "${REDIACC_SERVICES[@]}"; do
     [ -f "$(rediacc_service_jar "$svc")" ] || rediacc_fail build "build succeeded but $(rediacc_service_jar "$svc") is missing"
   done
+  [ -f "$REDIACC_CLI_JAR" ] || rediacc_fail build "build succeeded but $REDIACC_CLI_JAR is missing"
 }
 
 # Environment of each service (one VAR=value per line).
