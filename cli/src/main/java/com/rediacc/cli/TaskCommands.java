@@ -540,6 +540,8 @@ final class TaskCommands {
                 out().flush();
                 return 0;
             }
+            // The follow stream of an unknown task opens (200) and then just closes: ask first, for a clear 404.
+            JsonNode task = api().get("/tasks/" + ApiClient.encode(id));
             JsonNode[] end = {null};
             api().stream("/tasks/" + ApiClient.encode(id) + "/output?follow=true", event -> {
                 JsonNode data = parse(event.data());
@@ -553,6 +555,9 @@ final class TaskCommands {
                 }
                 return true;
             });
+            if (end[0] == null && TERMINAL.contains(task.path("status").asText())) {
+                end[0] = task;
+            }
             if (end[0] != null) {
                 note("-- task " + id + " " + printer().status(end[0].path("status").asText())
                         + (end[0].hasNonNull("exitCode") ? " (exit " + end[0].get("exitCode").asInt() + ")" : "")
