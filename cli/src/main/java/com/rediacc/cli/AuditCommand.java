@@ -9,7 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /** The audit log: who did what, when, with which result. */
-@Command(name = "audit", description = "Show the audit log (team ADMIN): every mutating call, newest first.",
+@Command(name = "audit", description = "Show the audit log (team ADMIN): every mutating call, oldest first.",
         footer = {"", "Examples:",
                 "  rediacc audit --team Production --since 1h",
                 "  rediacc audit --actor alice --action task.cancel --since 2026-01-01T00:00:00Z -o json"})

@@ -26,7 +26,7 @@ final class MemberCommands extends BaseCommand.Group {
         int run() {
             JsonNode page = api().get(path("teams", team, "members"));
             printer().list(page, page.path("items"), "user", List.of(Printer.Column.id("USER", "user"),
-                    Printer.Column.field("ROLE", "role"), Printer.Column.field("SINCE", "createdAt")), List.of());
+                    Printer.Column.field("ROLE", "role"), Printer.Column.field("SINCE", "addedAt")), List.of());
             return 0;
         }
     }

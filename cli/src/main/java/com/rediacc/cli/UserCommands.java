@@ -31,9 +31,16 @@ final class UserCommands extends BaseCommand.Group {
         @Parameters(paramLabel = "NAME")
         String name;
 
+        @picocli.CommandLine.Option(names = "--global-admin", description = "may do everything, in every team")
+        boolean globalAdmin;
+
         @Override
         int run() {
-            JsonNode user = api().post("/users", ApiClient.JSON.createObjectNode().put("name", name)).body();
+            var body = ApiClient.JSON.createObjectNode().put("name", name);
+            if (globalAdmin) {
+                body.put("globalAdmin", true);
+            }
+            JsonNode user = api().post("/users", body).body();
             printToken(this, user, "user " + name + " created");
             return 0;
         }
