@@ -86,6 +86,8 @@ class AccessMatrixIT {
                 row("get task", () -> get("/api/v1/tasks/" + taskId), "401 401 200 200 200 404 200"),
                 row("task history", () -> get("/api/v1/tasks/" + taskId + "/history"), "401 401 200 200 200 404 200"),
                 row("task output", () -> get("/api/v1/tasks/" + taskId + "/output"), "401 401 200 200 200 404 200"),
+                row("follow task output", () -> get("/api/v1/tasks/" + taskId + "/output?follow=true"),
+                        "401 401 200 200 200 404 200"),
                 row("cancel task", () -> post("/api/v1/tasks/" + quietly(() -> newTask("alpha-01")) + "/cancel", Map.of()),
                         "401 401 403 200 200 404 200"),
                 row("cancel tasks", () -> post("/api/v1/tasks/cancel", Map.of("taskIds", List.of(taskId))),
@@ -229,7 +231,7 @@ class AccessMatrixIT {
         HttpRequest.BodyPublisher body = call.body() == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(E2eStack.JSON.writeValueAsString(call.body()));
         request.header("Content-Type", "application/json").method(call.method(), body);
-        if (call.path().startsWith("/api/v1/events")) {
+        if (call.path().startsWith("/api/v1/events") || call.path().contains("follow=true")) {
             HttpResponse<InputStream> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             response.body().close();
             return response.statusCode();

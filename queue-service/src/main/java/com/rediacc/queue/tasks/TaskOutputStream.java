@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.core.Vertx;
 import com.rediacc.queue.auth.Role;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -57,9 +58,12 @@ public class TaskOutputStream {
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
+    // Blocking so that an unknown or invisible task is a 404 before the stream's 200 is sent.
+    @Blocking
     public Multi<OutputEvent> follow(@PathParam("id") String id) {
         UUID taskId = TaskResource.taskId(id);
-        return access.task(taskId, Role.VIEWER).onItem().transformToMulti(first -> Multi.createFrom().<OutputEvent>emitter(emitter -> {
+        access.task(taskId, Role.VIEWER).await().atMost(Duration.ofSeconds(30));
+        return Multi.createFrom().<OutputEvent>emitter(emitter -> {
             AtomicInteger sent = new AtomicInteger();
             AtomicBoolean polling = new AtomicBoolean();
             long timer = vertx.setPeriodic(0, Math.max(50, interval.toMillis()), tick -> {
@@ -87,7 +91,7 @@ public class TaskOutputStream {
                 });
             });
             emitter.onTermination(() -> vertx.cancelTimer(timer));
-        }));
+        });
     }
 
     /** One server-sent event: a piece of output, or the end with the task's final status. */

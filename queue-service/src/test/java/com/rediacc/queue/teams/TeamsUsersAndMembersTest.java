@@ -84,6 +84,18 @@ class TeamsUsersAndMembersTest {
     }
 
     @Test
+    void followingTheOutputOfAnUnknownOrInvisibleTaskIsA404BeforeAnyStream() {
+        String team = TestSupport.ensureTeam("follow-" + UUID.randomUUID().toString().substring(0, 6));
+        String task = TestSupport.createTask(TestSupport.registerMachine(team, 1), "true", 3);
+        String outsider = TestSupport.userWithRole(TestSupport.ensureTeam("elsewhere"), "ADMIN");
+        admin().get("/api/v1/tasks/" + UUID.randomUUID() + "/output?follow=true").then().statusCode(404)
+                .contentType("application/problem+json");
+        as(outsider).get("/api/v1/tasks/" + task + "/output?follow=true").then().statusCode(404);
+        admin().post("/api/v1/tasks/" + task + "/cancel").then().statusCode(200);
+        admin().get("/api/v1/tasks/" + task + "/output?follow=true").then().statusCode(200);
+    }
+
+    @Test
     void badInputIsRefusedFieldByFieldAndStoresNothing() {
         String team = TestSupport.ensureTeam("valid-" + UUID.randomUUID().toString().substring(0, 6));
         String user = "u-" + UUID.randomUUID().toString().substring(0, 8);
