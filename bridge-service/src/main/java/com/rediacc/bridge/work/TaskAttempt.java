@@ -29,6 +29,7 @@ import java.util.function.BooleanSupplier;
  */
 final class TaskAttempt {
     private static final Logger LOG = Logger.getLogger(TaskAttempt.class);
+    private static final Duration PID_WAIT = Duration.ofSeconds(5);
 
     private final ClaimedTask task;
     private final QueueClient queue;
@@ -42,6 +43,8 @@ final class TaskAttempt {
     private volatile RemoteCommand running;
     private volatile boolean cancelled;
     private volatile boolean leaseLost;
+    /** The remote process group, until the queue has stored it; then null. */
+    private volatile Long pidToReport;
     private int outputSent;
 
     TaskAttempt(ClaimedTask task, QueueClient queue, SshSessionPool ssh, CredentialStore credentials,
@@ -104,7 +107,8 @@ final class TaskAttempt {
         }
         AttemptResult result;
         try {
-            running = RemoteCommand.start(session, task.command(), maxOutputBytes, stdin);
+            running = RemoteCommand.start(session, task.command(), maxOutputBytes, stdin, task.attemptToken());
+            reportPid(running);
             result = await(running);
         } catch (SshFailure e) {
             if (e.kind() == SshFailure.Kind.CONNECTION_LOST) {
@@ -145,9 +149,24 @@ final class TaskAttempt {
                 exec.outputTruncated(), error);
     }
 
-    /** Renews the lease, streams output; kills the command on cancel or a lost lease. */
+    /**
+     * Tells the queue the remote process group at once, so that another bridge can end the command if
+     * this one is lost (docs/adr/0004); the periodic heartbeat repeats it until it is stored.
+     */
+    private void reportPid(RemoteCommand command) {
+        pidToReport = command.awaitPid(PID_WAIT);
+        if (pidToReport == null) {
+            LOG.warnf("task %s: the remote shell did not report its process id; cancel and timeout cannot kill it",
+                    task.taskId());
+            return;
+        }
+        heartbeat();
+    }
+
+    /** Renews the lease, streams output, reports the remote pid; kills the command on cancel or a lost lease. */
     void heartbeat() {
         RemoteCommand command = running;
+        Long pid = pidToReport;
         String chunk = "";
         int offset;
         synchronized (this) {
@@ -162,7 +181,7 @@ final class TaskAttempt {
         }
         Optional<HeartbeatReply> reply;
         try {
-            reply = queue.heartbeat(task, offset, chunk);
+            reply = queue.heartbeat(task, offset, chunk, pid);
         } catch (QueueClient.QueueUnavailable e) {
             LOG.warnf("task %s: heartbeat failed: %s", task.taskId(), e.getMessage());
             return;
@@ -176,6 +195,9 @@ final class TaskAttempt {
         }
         synchronized (this) {
             outputSent = reply.get().outputLength();
+        }
+        if (pid != null) {
+            pidToReport = null;
         }
         if (reply.get().cancelRequested() && command != null && !cancelled) {
             cancelled = true;
