@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,8 +26,15 @@ final class PidCapture extends OutputStream {
     private volatile Long pid;
     private final CountDownLatch firstLineSeen = new CountDownLatch(1);
 
+    private final LongConsumer onPid;
+
     PidCapture(OutputStream next) {
+        this(next, pid -> { });
+    }
+
+    PidCapture(OutputStream next, LongConsumer onPid) {
         this.next = next;
+        this.onPid = onPid;
     }
 
     Long pid() {
@@ -69,6 +77,7 @@ final class PidCapture extends OutputStream {
         if (!cut && matcher.matches()) {
             pid = Long.parseLong(matcher.group(1));
             firstLineSeen.countDown();
+            onPid.accept(pid);
             return;
         }
         firstLineSeen.countDown();

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * One command on its own exec channel of a pooled session. The command is prefixed with a line
@@ -42,14 +43,17 @@ public final class RemoteCommand implements AutoCloseable {
     /** Starts {@code command}; {@code stdin} is sent to it and then closed (null: no input). */
     public static RemoteCommand start(ClientSession session, String command, int maxOutputBytes, byte[] stdin)
             throws SshFailure {
-        return start(session, command, maxOutputBytes, stdin, null);
+        return start(session, command, maxOutputBytes, stdin, null, pid -> { });
     }
 
-    /** As above; {@code attemptToken} (null: none) goes into the command's environment. */
+    /**
+     * As above; {@code attemptToken} (null: none) goes into the command's environment, and
+     * {@code onPid} is told the remote process id as soon as it arrives (on an SSH thread: do not block).
+     */
     public static RemoteCommand start(ClientSession session, String command, int maxOutputBytes, byte[] stdin,
-                                      String attemptToken) throws SshFailure {
+                                      String attemptToken, LongConsumer onPid) throws SshFailure {
         OutputCollector output = new OutputCollector(maxOutputBytes);
-        PidCapture stderr = new PidCapture(output);
+        PidCapture stderr = new PidCapture(output, onPid);
         ChannelExec channel = null;
         try {
             channel = session.createExecChannel(wrap(command, attemptToken));

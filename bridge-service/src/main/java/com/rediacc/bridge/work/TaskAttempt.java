@@ -29,7 +29,6 @@ import java.util.function.BooleanSupplier;
  */
 final class TaskAttempt {
     private static final Logger LOG = Logger.getLogger(TaskAttempt.class);
-    private static final Duration PID_WAIT = Duration.ofSeconds(5);
 
     private final ClaimedTask task;
     private final QueueClient queue;
@@ -107,8 +106,8 @@ final class TaskAttempt {
         }
         AttemptResult result;
         try {
-            running = RemoteCommand.start(session, task.command(), maxOutputBytes, stdin, task.attemptToken());
-            reportPid(running);
+            running = RemoteCommand.start(session, task.command(), maxOutputBytes, stdin, task.attemptToken(),
+                    this::remotePidKnown);
             result = await(running);
         } catch (SshFailure e) {
             if (e.kind() == SshFailure.Kind.CONNECTION_LOST) {
@@ -150,17 +149,13 @@ final class TaskAttempt {
     }
 
     /**
-     * Tells the queue the remote process group at once, so that another bridge can end the command if
-     * this one is lost (docs/adr/0004); the periodic heartbeat repeats it until it is stored.
+     * Tells the queue the remote process group at once (not on the SSH thread that calls this), so
+     * that another bridge can end the command if this one is lost (docs/adr/0004); the periodic
+     * heartbeat repeats it until it is stored.
      */
-    private void reportPid(RemoteCommand command) {
-        pidToReport = command.awaitPid(PID_WAIT);
-        if (pidToReport == null) {
-            LOG.warnf("task %s: the remote shell did not report its process id; cancel and timeout cannot kill it",
-                    task.taskId());
-            return;
-        }
-        heartbeat();
+    private void remotePidKnown(long pid) {
+        pidToReport = pid;
+        Thread.ofVirtual().name("report-pid").start(this::heartbeat);
     }
 
     /** Renews the lease, streams output, reports the remote pid; kills the command on cancel or a lost lease. */

@@ -15,6 +15,8 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -155,10 +157,12 @@ class SshExecutionTest {
     void commandRunsWithTheAttemptTokenInTheEnvironmentOfItsGroupLeader() throws Exception {
         String token = "attempt-" + UUID.randomUUID();
         ClientSession session = session(machine(sshd.hostKey), identity);
+        CompletableFuture<Long> told = new CompletableFuture<>();
         try (RemoteCommand running = RemoteCommand.start(session, "echo \"$REDIACC_ATTEMPT\"; echo \"it's\"; sleep 600",
-                1024, null, token)) {
+                1024, null, token, told::complete)) {
             Long pid = running.awaitPid(Duration.ofSeconds(5));
             assertThat(pid).isNotNull();
+            assertThat(told.get(5, TimeUnit.SECONDS)).as("the pid as told to the caller").isEqualTo(pid);
             awaitOutput(running, "it's");
             assertThat(running.outputSoFar()).startsWith(token + "\n");
             // The sshd runs on this host: the leader's initial environment is readable here.
@@ -174,7 +178,7 @@ class SshExecutionTest {
         String token = "attempt-" + UUID.randomUUID();
         ClientSession session = session(machine(sshd.hostKey), identity);
         try (RemoteCommand orphan = RemoteCommand.start(session,
-                "echo started; sh -c 'sleep 600; echo " + marker + "' & sleep 600", 1 << 20, null, token)) {
+                "echo started; sh -c 'sleep 600; echo " + marker + "' & sleep 600", 1 << 20, null, token, pid -> { })) {
             Long pid = orphan.awaitPid(Duration.ofSeconds(5));
             awaitOutput(orphan, "started");
             assertThat(processesMatching(marker + "'")).isPositive();
@@ -196,7 +200,7 @@ class SshExecutionTest {
         String token = "attempt-" + UUID.randomUUID();
         ClientSession session = session(machine(sshd.hostKey), identity);
         try (RemoteCommand orphan = RemoteCommand.start(session,
-                "echo started; sh -c 'sleep 600; echo " + marker + "' & sleep 600", 1 << 20, null, token)) {
+                "echo started; sh -c 'sleep 600; echo " + marker + "' & sleep 600", 1 << 20, null, token, pid -> { })) {
             awaitOutput(orphan, "started");
             assertThat(AttemptProcesses.end(session, null, token)).isEqualTo(AttemptProcesses.Outcome.KILLED);
             assertThat(processesMatching(marker + "'")).isZero();
@@ -210,7 +214,7 @@ class SshExecutionTest {
         // Stands for a process that got the lost attempt's process id after it ended: another attempt,
         // or no attempt at all.
         try (RemoteCommand other = RemoteCommand.start(session,
-                "echo started; sh -c 'sleep 600; echo " + marker + "' & sleep 600", 1 << 20, null, "attempt-" + UUID.randomUUID());
+                "echo started; sh -c 'sleep 600; echo " + marker + "' & sleep 600", 1 << 20, null, "attempt-" + UUID.randomUUID(), pid -> { });
              RemoteCommand plain = RemoteCommand.start(session, "echo started; sleep 600 # " + marker, 1 << 20, null)) {
             awaitOutput(other, "started");
             awaitOutput(plain, "started");
