@@ -25,7 +25,9 @@ SET status           = 'ASSIGNED',
     lease_owner      = $2,
     lease_token      = nextval('lease_tokens'),
     lease_expires_at = now() + make_interval(secs => $5),
-    assigned_at      = now()
+    assigned_at      = now(),
+    attempt_token    = gen_random_uuid()::text,
+    remote_pid       = NULL
 FROM ready
 WHERE t.task_id = ready.task_id
 RETURNING t.*

@@ -12,6 +12,8 @@ SET status           = $2,
     cancel_requested = CASE WHEN $2 = 'PENDING' THEN false ELSE cancel_requested END,
     lease_owner      = NULL,
     lease_token      = NULL,
-    lease_expires_at = NULL
+    lease_expires_at = NULL,
+    lost_since       = NULL,
+    remote_pid       = NULL
 WHERE task_id = $1
 RETURNING *

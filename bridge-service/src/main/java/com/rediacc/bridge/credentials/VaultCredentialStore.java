@@ -3,7 +3,6 @@ package com.rediacc.bridge.credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.bridge.vault.VaultDecryptor;
-import com.rediacc.contract.bridge.ClaimedTask;
 import com.rediacc.contract.bridge.MachineConnection;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
@@ -31,16 +30,15 @@ public final class VaultCredentialStore implements CredentialStore {
     }
 
     @Override
-    public KeyPair keyPair(ClaimedTask task) throws CredentialException {
-        MachineConnection machine = task.machine();
+    public KeyPair keyPair(String team, MachineConnection machine) throws CredentialException {
         if (machine.credentialCiphertext() == null) {
             throw new CredentialException("credential '" + machine.credential() + "' not found in the vault of team '"
-                    + task.team() + "'; store it with PUT /api/v1/teams/" + task.team() + "/vault/" + machine.credential(), null);
+                    + team + "'; store it with PUT /api/v1/teams/" + team + "/vault/" + machine.credential(), null);
         }
         byte[] document = null;
         byte[] pem = null;
         try {
-            document = vault.decrypt(task.team(), machine.credentialContext(), machine.credentialCiphertext());
+            document = vault.decrypt(team, machine.credentialContext(), machine.credentialCiphertext());
             JsonNode entry = json.readTree(document);
             String privateKey = entry.path("privateKey").asText(null);
             if (privateKey == null) {

@@ -3,6 +3,7 @@ package com.rediacc.bridge.dispatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.bridge.work.WorkScheduler;
+import com.rediacc.contract.events.LostAttemptsFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -10,7 +11,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Consumes {@code rediacc.task.dispatch} in the {@code rediacc-bridges} group: each message says
- * "machine M has ready work", and Kafka's partition assignment decides which bridge hears it.
+ * "machine M has ready work" (or "has lost attempts to end"), and Kafka's partition assignment
+ * decides which bridge hears it.
  */
 @ApplicationScoped
 public class DispatchListener {
@@ -25,9 +27,11 @@ public class DispatchListener {
     @Incoming("dispatch")
     public void onDispatch(String payload) {
         String machine;
+        String type;
         try {
             JsonNode event = json.readTree(payload);
             machine = event.path("data").path("machine").asText(null);
+            type = event.path("type").asText("");
         } catch (Exception e) {
             LOG.warnf("ignoring an unreadable dispatch message: %s", e.getMessage());
             return;
@@ -36,6 +40,10 @@ public class DispatchListener {
             LOG.warn("ignoring a dispatch message without data.machine");
             return;
         }
-        scheduler.wake(machine);
+        if (type.equals(LostAttemptsFound.TYPE)) {
+            scheduler.endLostAttempts(machine);
+        } else {
+            scheduler.wake(machine);
+        }
     }
 }

@@ -9,6 +9,10 @@ import com.rediacc.contract.bridge.ClaimedTask;
 import com.rediacc.contract.bridge.Heartbeat;
 import com.rediacc.contract.bridge.HeartbeatReply;
 import com.rediacc.contract.bridge.LeaseReport;
+import com.rediacc.contract.bridge.LostAttempt;
+import com.rediacc.contract.bridge.LostAttemptEnded;
+import com.rediacc.contract.bridge.LostAttempts;
+import com.rediacc.contract.bridge.LostAttemptsRequest;
 
 import java.io.IOException;
 import java.net.URI;
@@ -55,10 +59,10 @@ public class QueueClient {
     }
 
     /** Renews the lease and sends new output; empty when the lease is lost. */
-    public Optional<HeartbeatReply> heartbeat(ClaimedTask task, int outputOffset, String outputChunk)
+    public Optional<HeartbeatReply> heartbeat(ClaimedTask task, int outputOffset, String outputChunk, Long remotePid)
             throws QueueUnavailable {
         HttpResponse<String> response = post(path(BridgeApi.HEARTBEAT, task.taskId()),
-                new Heartbeat(task.leaseToken(), outputOffset, outputChunk));
+                new Heartbeat(task.leaseToken(), outputOffset, outputChunk, remotePid));
         if (response.statusCode() == 409) {
             return Optional.empty();
         }
@@ -78,6 +82,23 @@ public class QueueClient {
     /** True when the result was recorded; false when the lease was lost meanwhile. */
     public boolean finish(ClaimedTask task, AttemptResult result) throws QueueUnavailable {
         return accepted(post(path(BridgeApi.FINISH, task.taskId()), result));
+    }
+
+    /** The lost attempts of {@code machine} whose remote commands this bridge should end. */
+    public LostAttempts lostAttempts(String machine) throws QueueUnavailable {
+        HttpResponse<String> response = post(BridgeApi.LOST_ATTEMPTS, new LostAttemptsRequest(machine, bridgeId));
+        expect(response, 200);
+        try {
+            return json.readValue(response.body(), LostAttempts.class);
+        } catch (IOException e) {
+            throw new QueueUnavailable("unreadable lost-attempts response: " + e.getMessage(), e);
+        }
+    }
+
+    /** True when the queue settled the task; false when it was settled already (another bridge, or the wait ran out). */
+    public boolean lostAttemptEnded(LostAttempt attempt, boolean killed) throws QueueUnavailable {
+        return accepted(post(path(BridgeApi.LOST_ATTEMPT_ENDED, attempt.taskId()),
+                new LostAttemptEnded(attempt.attemptToken(), killed)));
     }
 
     private boolean accepted(HttpResponse<String> response) throws QueueUnavailable {

@@ -3,6 +3,10 @@ package com.rediacc.bridge.ssh;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,12 +24,26 @@ final class PidCapture extends OutputStream {
     private int buffered;
     private boolean passing;
     private volatile Long pid;
+    private final CountDownLatch firstLineSeen = new CountDownLatch(1);
+
+    private final LongConsumer onPid;
 
     PidCapture(OutputStream next) {
+        this(next, pid -> { });
+    }
+
+    PidCapture(OutputStream next, LongConsumer onPid) {
         this.next = next;
+        this.onPid = onPid;
     }
 
     Long pid() {
+        return pid;
+    }
+
+    /** The process id once the first line has come (null when it was not the marker line, or on timeout). */
+    Long awaitPid(Duration timeout) throws InterruptedException {
+        firstLineSeen.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return pid;
     }
 
@@ -58,8 +76,11 @@ final class PidCapture extends OutputStream {
         Matcher matcher = LINE.matcher(new String(firstLine, 0, buffered, StandardCharsets.US_ASCII));
         if (!cut && matcher.matches()) {
             pid = Long.parseLong(matcher.group(1));
+            firstLineSeen.countDown();
+            onPid.accept(pid);
             return;
         }
+        firstLineSeen.countDown();
         next.write(firstLine, 0, buffered);
         if (!cut) {
             next.write('\n');

@@ -1,5 +1,6 @@
 package com.rediacc.bridge.ssh;
 
+import com.rediacc.contract.bridge.LostAttempt;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
@@ -10,6 +11,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * One command on its own exec channel of a pooled session. The command is prefixed with a line
@@ -17,6 +19,10 @@ import java.util.Set;
  * that shell a session leader, so killing its process group ends the command and everything it
  * started. That is how cancel and timeout stop a remote process, on any OpenSSH server. The login
  * shell must be POSIX-like (sh, bash, dash, zsh, ksh).
+ * <p>
+ * The wrapper then exports the attempt token ({@link LostAttempt#ENV}) and execs the login shell on
+ * the command: same process, so the group leader's {@code /proc/<pid>/environ} carries the token,
+ * and another bridge can recognise the attempt's processes if this one is lost (docs/adr/0004).
  */
 public final class RemoteCommand implements AutoCloseable {
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
@@ -37,11 +43,20 @@ public final class RemoteCommand implements AutoCloseable {
     /** Starts {@code command}; {@code stdin} is sent to it and then closed (null: no input). */
     public static RemoteCommand start(ClientSession session, String command, int maxOutputBytes, byte[] stdin)
             throws SshFailure {
+        return start(session, command, maxOutputBytes, stdin, null, pid -> { });
+    }
+
+    /**
+     * As above; {@code attemptToken} (null: none) goes into the command's environment, and
+     * {@code onPid} is told the remote process id as soon as it arrives (on an SSH thread: do not block).
+     */
+    public static RemoteCommand start(ClientSession session, String command, int maxOutputBytes, byte[] stdin,
+                                      String attemptToken, LongConsumer onPid) throws SshFailure {
         OutputCollector output = new OutputCollector(maxOutputBytes);
-        PidCapture stderr = new PidCapture(output);
+        PidCapture stderr = new PidCapture(output, onPid);
         ChannelExec channel = null;
         try {
-            channel = session.createExecChannel(wrap(command));
+            channel = session.createExecChannel(wrap(command, attemptToken));
             channel.setOut(output);
             channel.setErr(stderr);
             InputStream in = new ByteArrayInputStream(stdin == null ? new byte[0] : stdin);
@@ -58,9 +73,20 @@ public final class RemoteCommand implements AutoCloseable {
         }
     }
 
-    static String wrap(String command) {
-        // On its own line: the shell runs it before it parses (and maybe rejects) the command.
-        return "printf '" + PidCapture.MARKER + "%s\\n' \"$$\" >&2\n" + command;
+    static String wrap(String command, String attemptToken) {
+        String export = attemptToken == null ? "" : "export " + LostAttempt.ENV + "=" + AttemptProcesses.checked(attemptToken) + "\n";
+        return "printf '" + PidCapture.MARKER + "%s\\n' \"$$\" >&2\n" + export
+                + "exec \"${SHELL:-/bin/sh}\" -c " + AttemptProcesses.quoted(command);
+    }
+
+    /** The remote command's process id (its process group), once the wrapper reported it; null if it did not in time. */
+    public Long awaitPid(Duration timeout) {
+        try {
+            return stderr.awaitPid(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return stderr.pid();
+        }
     }
 
     /** Waits for the command to end; null when {@code timeout} passed first (null timeout: no limit). */

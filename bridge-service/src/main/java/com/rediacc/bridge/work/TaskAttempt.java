@@ -42,6 +42,8 @@ final class TaskAttempt {
     private volatile RemoteCommand running;
     private volatile boolean cancelled;
     private volatile boolean leaseLost;
+    /** The remote process group, until the queue has stored it; then null. */
+    private volatile Long pidToReport;
     private int outputSent;
 
     TaskAttempt(ClaimedTask task, QueueClient queue, SshSessionPool ssh, CredentialStore credentials,
@@ -104,7 +106,8 @@ final class TaskAttempt {
         }
         AttemptResult result;
         try {
-            running = RemoteCommand.start(session, task.command(), maxOutputBytes, stdin);
+            running = RemoteCommand.start(session, task.command(), maxOutputBytes, stdin, task.attemptToken(),
+                    this::remotePidKnown);
             result = await(running);
         } catch (SshFailure e) {
             if (e.kind() == SshFailure.Kind.CONNECTION_LOST) {
@@ -145,9 +148,20 @@ final class TaskAttempt {
                 exec.outputTruncated(), error);
     }
 
-    /** Renews the lease, streams output; kills the command on cancel or a lost lease. */
+    /**
+     * Tells the queue the remote process group at once (not on the SSH thread that calls this), so
+     * that another bridge can end the command if this one is lost (docs/adr/0004); the periodic
+     * heartbeat repeats it until it is stored.
+     */
+    private void remotePidKnown(long pid) {
+        pidToReport = pid;
+        Thread.ofVirtual().name("report-pid").start(this::heartbeat);
+    }
+
+    /** Renews the lease, streams output, reports the remote pid; kills the command on cancel or a lost lease. */
     void heartbeat() {
         RemoteCommand command = running;
+        Long pid = pidToReport;
         String chunk = "";
         int offset;
         synchronized (this) {
@@ -162,7 +176,7 @@ final class TaskAttempt {
         }
         Optional<HeartbeatReply> reply;
         try {
-            reply = queue.heartbeat(task, offset, chunk);
+            reply = queue.heartbeat(task, offset, chunk, pid);
         } catch (QueueClient.QueueUnavailable e) {
             LOG.warnf("task %s: heartbeat failed: %s", task.taskId(), e.getMessage());
             return;
@@ -176,6 +190,9 @@ final class TaskAttempt {
         }
         synchronized (this) {
             outputSent = reply.get().outputLength();
+        }
+        if (pid != null) {
+            pidToReport = null;
         }
         if (reply.get().cancelRequested() && command != null && !cancelled) {
             cancelled = true;

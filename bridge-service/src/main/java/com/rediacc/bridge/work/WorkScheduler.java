@@ -39,6 +39,8 @@ public final class WorkScheduler implements AutoCloseable {
 
     private final Semaphore slots;
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
+    private final Set<String> cleaning = ConcurrentHashMap.newKeySet();
+    private final LostAttemptCleanup lostAttempts;
     private final ExecutorService claimer = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("claimer").factory());
     private final ExecutorService runners = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-", 0).factory());
     private final ExecutorService heartbeats = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("heartbeat-", 0).factory());
@@ -56,6 +58,25 @@ public final class WorkScheduler implements AutoCloseable {
         this.tags = config.tags().orElse(List.of());
         this.heartbeatEvery = heartbeatEvery;
         this.slots = new Semaphore(config.batchSize());
+        this.lostAttempts = new LostAttemptCleanup(queue, ssh, credentials);
+    }
+
+    /**
+     * Machine {@code machine} has lost attempts: end their remote commands (one cleanup per machine at
+     * a time, outside the task slots), then look for work there, as the freed slots may allow some.
+     */
+    public void endLostAttempts(String machine) {
+        if (!accepting || !cleaning.add(machine)) {
+            return;
+        }
+        runners.execute(() -> {
+            try {
+                lostAttempts.endLostAttempts(machine);
+            } finally {
+                cleaning.remove(machine);
+                wake(machine);
+            }
+        });
     }
 
     /** Machine {@code machine} may have ready work. */

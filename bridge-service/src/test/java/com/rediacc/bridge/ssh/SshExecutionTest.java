@@ -13,6 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -147,6 +151,84 @@ class SshExecutionTest {
             assertThat(result.output()).isEqualTo("started\n");
         }
         assertThat(processesMatching(marker + "'")).as("remote processes after kill").isZero();
+    }
+
+    @Test
+    void commandRunsWithTheAttemptTokenInTheEnvironmentOfItsGroupLeader() throws Exception {
+        String token = "attempt-" + UUID.randomUUID();
+        ClientSession session = session(machine(sshd.hostKey), identity);
+        CompletableFuture<Long> told = new CompletableFuture<>();
+        try (RemoteCommand running = RemoteCommand.start(session, "echo \"$REDIACC_ATTEMPT\"; echo \"it's\"; sleep 600",
+                1024, null, token, told::complete)) {
+            Long pid = running.awaitPid(Duration.ofSeconds(5));
+            assertThat(pid).isNotNull();
+            assertThat(told.get(5, TimeUnit.SECONDS)).as("the pid as told to the caller").isEqualTo(pid);
+            awaitOutput(running, "it's");
+            assertThat(running.outputSoFar()).startsWith(token + "\n");
+            // The sshd runs on this host: the leader's initial environment is readable here.
+            assertThat(new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ"))).split("\0"))
+                    .contains("REDIACC_ATTEMPT=" + token);
+            running.kill();
+        }
+    }
+
+    @Test
+    void endingALostAttemptKillsTheProcessGroupThatCarriesItsToken() throws Exception {
+        String marker = "rediacc-lost-test-" + System.nanoTime();
+        String token = "attempt-" + UUID.randomUUID();
+        ClientSession session = session(machine(sshd.hostKey), identity);
+        try (RemoteCommand orphan = RemoteCommand.start(session,
+                "echo started; sh -c 'sleep 600; echo " + marker + "' & sleep 600", 1 << 20, null, token, pid -> { })) {
+            Long pid = orphan.awaitPid(Duration.ofSeconds(5));
+            awaitOutput(orphan, "started");
+            assertThat(processesMatching(marker + "'")).isPositive();
+
+            // Another bridge's session: the one that ran the command is gone with its bridge.
+            ClientSession other = pool.acquire(machine(sshd.hostKey), identity).session();
+            long before = System.nanoTime();
+            assertThat(AttemptProcesses.end(other, pid, token)).isEqualTo(AttemptProcesses.Outcome.KILLED);
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(5));
+            assertThat(processesMatching(marker + "'")).as("remote processes after the kill").isZero();
+            assertThat(orphan.await(Duration.ofSeconds(5))).as("the command's channel ended").isNotNull();
+            assertThat(AttemptProcesses.end(other, pid, token)).isEqualTo(AttemptProcesses.Outcome.NONE_RUNNING);
+        }
+    }
+
+    @Test
+    void endingALostAttemptWhosePidWasNeverReportedFindsItsGroupByToken() throws Exception {
+        String marker = "rediacc-lost-nopid-" + System.nanoTime();
+        String token = "attempt-" + UUID.randomUUID();
+        ClientSession session = session(machine(sshd.hostKey), identity);
+        try (RemoteCommand orphan = RemoteCommand.start(session,
+                "echo started; sh -c 'sleep 600; echo " + marker + "' & sleep 600", 1 << 20, null, token, pid -> { })) {
+            awaitOutput(orphan, "started");
+            assertThat(AttemptProcesses.end(session, null, token)).isEqualTo(AttemptProcesses.Outcome.KILLED);
+            assertThat(processesMatching(marker + "'")).isZero();
+        }
+    }
+
+    @Test
+    void endingALostAttemptNeverKillsAGroupWithoutItsToken() throws Exception {
+        String marker = "rediacc-not-lost-" + System.nanoTime();
+        ClientSession session = session(machine(sshd.hostKey), identity);
+        // Stands for a process that got the lost attempt's process id after it ended: another attempt,
+        // or no attempt at all.
+        try (RemoteCommand other = RemoteCommand.start(session,
+                "echo started; sh -c 'sleep 600; echo " + marker + "' & sleep 600", 1 << 20, null, "attempt-" + UUID.randomUUID(), pid -> { });
+             RemoteCommand plain = RemoteCommand.start(session, "echo started; sleep 600 # " + marker, 1 << 20, null)) {
+            awaitOutput(other, "started");
+            awaitOutput(plain, "started");
+            String lostToken = "attempt-" + UUID.randomUUID();
+            for (RemoteCommand reused : List.of(other, plain)) {
+                assertThat(AttemptProcesses.end(session, reused.awaitPid(Duration.ofSeconds(5)), lostToken))
+                        .isEqualTo(AttemptProcesses.Outcome.NONE_RUNNING);
+            }
+            assertThat(AttemptProcesses.end(session, null, lostToken)).isEqualTo(AttemptProcesses.Outcome.NONE_RUNNING);
+            assertThat(processesMatching(marker + "'")).as("the other attempt runs on").isPositive();
+            assertThat(ProcessHandle.of(plain.awaitPid(Duration.ofSeconds(5)))).as("the plain command runs on").isPresent();
+            other.kill();
+            plain.kill();
+        }
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.util.UUID;
  * with an older token is rejected (fencing). {@code vaultData} is the task's secret document as
  * vault-service ciphertext of {@code team}, bound to {@code vaultDataContext}; the bridge decrypts
  * it at run time and hands it to the command on stdin. Null when the task has none.
+ * {@code attemptToken} goes into the remote command's environment ({@link LostAttempt#ENV}), so
+ * that its processes can be recognised if this bridge is lost.
  */
 public record ClaimedTask(
         UUID taskId,
@@ -18,5 +20,6 @@ public record ClaimedTask(
         Instant leaseExpiresAt,
         MachineConnection machine,
         String vaultData,
-        String vaultDataContext) {
+        String vaultDataContext,
+        String attemptToken) {
 }

@@ -7,6 +7,9 @@ import com.rediacc.contract.bridge.ClaimedTask;
 import com.rediacc.contract.bridge.Heartbeat;
 import com.rediacc.contract.bridge.HeartbeatReply;
 import com.rediacc.contract.bridge.LeaseReport;
+import com.rediacc.contract.bridge.LostAttemptEnded;
+import com.rediacc.contract.bridge.LostAttempts;
+import com.rediacc.contract.bridge.LostAttemptsRequest;
 import com.rediacc.queue.api.ProblemException;
 import com.rediacc.queue.tasks.TaskService;
 import io.smallrye.mutiny.Uni;
@@ -73,6 +76,25 @@ public class BridgeResource {
     public Uni<Void> release(@PathParam("taskId") UUID taskId, LeaseReport report,
                              @HeaderParam(BRIDGE_ID_HEADER) String bridgeId) {
         return tasks.release(taskId, required(report).leaseToken(), bridgeId);
+    }
+
+    @POST
+    @Path(BridgeApi.LOST_ATTEMPTS)
+    public Uni<LostAttempts> lostAttempts(LostAttemptsRequest request) {
+        if (request == null || request.machine() == null) {
+            throw ProblemException.badRequest("a lost-attempts request needs machine");
+        }
+        return tasks.lostAttempts(request.machine());
+    }
+
+    @POST
+    @Path(BridgeApi.LOST_ATTEMPT_ENDED)
+    public Uni<Void> lostAttemptEnded(@PathParam("taskId") UUID taskId, LostAttemptEnded report,
+                                      @HeaderParam(BRIDGE_ID_HEADER) String bridgeId) {
+        if (report == null || report.attemptToken() == null) {
+            throw ProblemException.badRequest("a lost-attempt report needs attemptToken");
+        }
+        return tasks.lostAttemptEnded(taskId, report, bridgeId);
     }
 
     private static LeaseReport required(LeaseReport report) {

@@ -3,6 +3,7 @@ package com.rediacc.queue.outbox;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.contract.events.CloudEvent;
+import com.rediacc.contract.events.LostAttemptsFound;
 import com.rediacc.contract.events.MachineReady;
 import com.rediacc.contract.events.Topics;
 import io.smallrye.mutiny.Uni;
@@ -38,5 +39,11 @@ public class OutboxRepository {
     public Uni<Void> addMachineReady(SqlClient tx, String machine) {
         return add(tx, Topics.DISPATCH, machine, CloudEvent.of(UUID.randomUUID().toString(), SOURCE, MachineReady.TYPE,
                 machine, Instant.now(), MachineReady.SCHEMA, new MachineReady(machine)));
+    }
+
+    /** Asks the bridge serving {@code machine} to end the remote commands of its lost attempts. */
+    public Uni<Void> addLostAttemptsFound(SqlClient tx, String machine) {
+        return add(tx, Topics.DISPATCH, machine, CloudEvent.of(UUID.randomUUID().toString(), SOURCE,
+                LostAttemptsFound.TYPE, machine, Instant.now(), LostAttemptsFound.SCHEMA, new LostAttemptsFound(machine)));
     }
 }

@@ -3,6 +3,7 @@ package com.rediacc.queue.tasks;
 import com.rediacc.contract.bridge.AttemptOutcome;
 import com.rediacc.contract.bridge.AttemptResult;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -32,7 +33,38 @@ public final class Lifecycle {
         return failed(task, error, result.exitCode(), output, result.outputTruncated(), attempts, now);
     }
 
-    /** The bridge holding the task stopped heartbeating. */
+    /**
+     * Whether a task whose lease expired must first have its remote command ended (it was
+     * PROCESSING: the command may still run on the machine). It then stays PROCESSING, "lost", and is
+     * settled by {@link #afterLostAttemptEnded} or {@link #afterLostAttemptUnconfirmed}.
+     */
+    public boolean mustEndRemoteCommand(Task task) {
+        return task.status() == TaskStatus.PROCESSING && task.attemptToken() != null;
+    }
+
+    /** A bridge made sure no process of the lost attempt runs any more: the lost lease's usual rules. */
+    public Settlement afterLostAttemptEnded(Task task, String how, Instant now) {
+        Settlement settlement = afterLeaseExpired(task, now);
+        return settlement.withDetail(settlement.detail() + "; remote command " + how);
+    }
+
+    /**
+     * No bridge could end the lost attempt's command within the wait (machine unreachable, no bridge
+     * serves it). Running it again could overlap a run that still goes on, so even a resumable task is
+     * not put back at its place: the attempt fails and only the retry policy may run it again.
+     */
+    public Settlement afterLostAttemptUnconfirmed(Task task, Duration waited, Instant now) {
+        String unconfirmed = "the bridge running it was lost and no bridge could end its remote command within "
+                + waited.toSeconds() + " s (machine unreachable or not served); it may still be running";
+        if (task.cancelRequested()) {
+            return new Settlement(TaskStatus.CANCELLED, task.notBefore(), task.retryCount(), null, task.output(),
+                    task.outputTruncated(), "cancelled; " + unconfirmed, task.attempts(), "lease expired; " + unconfirmed);
+        }
+        return failed(task, "interrupted: " + unconfirmed, null, task.output(), task.outputTruncated(),
+                task.attempts(), now);
+    }
+
+    /** The bridge holding the task stopped heartbeating (for PROCESSING: and its remote command was ended). */
     public Settlement afterLeaseExpired(Task task, Instant now) {
         if (task.cancelRequested()) {
             return new Settlement(TaskStatus.CANCELLED, task.notBefore(), task.retryCount(), null, task.output(),

@@ -16,4 +16,8 @@ public record Settlement(
         String error,
         int attempts,
         String detail) {
+
+    public Settlement withDetail(String newDetail) {
+        return new Settlement(status, notBefore, retryCount, exitCode, output, outputTruncated, error, attempts, newDetail);
+    }
 }

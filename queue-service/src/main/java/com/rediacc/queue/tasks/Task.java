@@ -9,7 +9,8 @@ import java.util.UUID;
 
 /**
  * A task as stored, and as the API shows it: lease internals hidden, {@code vaultData} only as its
- * shape with every value "[encrypted]", the ciphertext never.
+ * shape with every value "[encrypted]", the ciphertext never. {@code lostSince}: a PROCESSING task
+ * whose bridge was lost, waiting until its remote command is ended (docs/state-machine.md).
  */
 public record Task(
         UUID taskId,
@@ -42,7 +43,9 @@ public record Task(
         Instant completedAt,
         @JsonIgnore long seq,
         @JsonIgnore Long leaseToken,
-        @JsonIgnore String vaultCiphertext) {
+        @JsonIgnore String vaultCiphertext,
+        @JsonIgnore String attemptToken,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Instant lostSince) {
 
     public enum RetryBackoff { FIXED, EXPONENTIAL }
 

@@ -3,6 +3,7 @@ package com.rediacc.queue.tasks;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rediacc.contract.bridge.LostAttempt;
 import com.rediacc.queue.sql.SqlFiles;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -100,10 +101,10 @@ public class TaskRepository {
 
     /** Empty when the lease is not held; else whether cancel was asked, and the stored output length. */
     public Uni<Optional<Row>> heartbeat(UUID taskId, long leaseToken, long leaseSeconds, int outputOffset,
-                                        String outputChunk) {
+                                        String outputChunk, Long remotePid) {
         return pool.preparedQuery(SqlFiles.load("heartbeat"))
-                .execute(Tuple.of(taskId, leaseToken, (double) leaseSeconds, outputOffset,
-                        outputChunk == null ? "" : outputChunk))
+                .execute(Tuple.from(Arrays.asList(taskId, leaseToken, (double) leaseSeconds, outputOffset,
+                        outputChunk == null ? "" : outputChunk, remotePid)))
                 .map(rows -> rows.size() == 0 ? Optional.<Row>empty() : Optional.of(rows.iterator().next()));
     }
 
@@ -136,13 +137,45 @@ public class TaskRepository {
     }
 
     public Uni<List<String>> machinesWithStrandedWork(long readyForSeconds) {
-        return pool.preparedQuery(SqlFiles.load("machines-with-stranded-work"))
-                .execute(Tuple.of((double) readyForSeconds))
+        return machineNames("machines-with-stranded-work", readyForSeconds);
+    }
+
+    public Uni<List<String>> machinesWithLostAttempts(long lostForSeconds) {
+        return machineNames("machines-with-lost-attempts", lostForSeconds);
+    }
+
+    private Uni<List<String>> machineNames(String sql, long seconds) {
+        return pool.preparedQuery(SqlFiles.load(sql))
+                .execute(Tuple.of((double) seconds))
                 .map(rows -> {
                     List<String> machines = new ArrayList<>();
                     rows.forEach(row -> machines.add(row.getString("name")));
                     return machines;
                 });
+    }
+
+    /** PROCESSING, lease expired: keep the slot, fence the lost bridge out, until the remote command is ended. */
+    public Uni<Task> markAttemptLost(SqlClient tx, UUID taskId) {
+        return tx.preparedQuery(SqlFiles.load("mark-attempt-lost"))
+                .execute(Tuple.of(taskId))
+                .map(rows -> map(rows.iterator().next()));
+    }
+
+    public Uni<List<LostAttempt>> lostAttempts(SqlClient client, String machine) {
+        return client.preparedQuery(SqlFiles.load("lost-attempts"))
+                .execute(Tuple.of(machine))
+                .map(rows -> {
+                    List<LostAttempt> lost = new ArrayList<>();
+                    rows.forEach(row -> lost.add(new LostAttempt(row.getUUID("task_id"), row.getString("attempt_token"),
+                            row.getLong("remote_pid"))));
+                    return lost;
+                });
+    }
+
+    public Uni<List<Task>> lockOverdueLostAttempts(SqlClient tx, long waitedSeconds, int limit) {
+        return tx.preparedQuery(SqlFiles.load("overdue-lost-attempts"))
+                .execute(Tuple.of((double) waitedSeconds, limit))
+                .map(TaskRepository::all);
     }
 
     public Uni<RowSet<Row>> stats(String team, List<String> teams) {
@@ -221,7 +254,9 @@ public class TaskRepository {
                 instant(row, "completed_at"),
                 row.getLong("seq"),
                 row.getLong("lease_token"),
-                row.getString("vault_data"));
+                row.getString("vault_data"),
+                row.getString("attempt_token"),
+                instant(row, "lost_since"));
     }
 
     private static JsonNode shape(Row row) {

@@ -5,6 +5,9 @@ import com.rediacc.contract.bridge.ClaimRequest;
 import com.rediacc.contract.bridge.ClaimedTask;
 import com.rediacc.contract.bridge.Heartbeat;
 import com.rediacc.contract.bridge.HeartbeatReply;
+import com.rediacc.contract.bridge.LostAttemptEnded;
+import com.rediacc.contract.bridge.LostAttempts;
+import com.rediacc.contract.bridge.MachineConnection;
 import com.rediacc.contract.events.CloudEvent;
 import com.rediacc.contract.events.Topics;
 import com.rediacc.queue.api.ProblemException;
@@ -167,10 +170,14 @@ public class TaskService {
 
     private ClaimedTask handOver(Task task, Machine machine, TeamSecret credential) {
         return new ClaimedTask(task.taskId(), task.team(), task.command(), task.timeoutSeconds(), task.leaseToken(),
-                Instant.now().plus(leaseDuration),
-                machine.connection(credential == null ? null : credential.ciphertext(),
-                        credential == null ? null : Vault.secretContext(credential.team(), credential.name(), credential.version())),
-                task.vaultCiphertext(), task.vaultCiphertext() == null ? null : Vault.taskContext(task.taskId()));
+                Instant.now().plus(leaseDuration), connection(machine, credential),
+                task.vaultCiphertext(), task.vaultCiphertext() == null ? null : Vault.taskContext(task.taskId()),
+                task.attemptToken());
+    }
+
+    private static MachineConnection connection(Machine machine, TeamSecret credential) {
+        return machine.connection(credential == null ? null : credential.ciphertext(),
+                credential == null ? null : Vault.secretContext(credential.team(), credential.name(), credential.version()));
     }
 
     /** ASSIGNED to PROCESSING: the bridge is about to run the command. */
@@ -184,7 +191,7 @@ public class TaskService {
 
     public Uni<HeartbeatReply> heartbeat(UUID taskId, Heartbeat heartbeat) {
         return tasks.heartbeat(taskId, heartbeat.leaseToken(), leaseDuration.toSeconds(), heartbeat.outputOffset(),
-                        heartbeat.outputChunk())
+                        heartbeat.outputChunk(), heartbeat.remotePid())
                 .flatMap(row -> row
                         .map(r -> Uni.createFrom().item(new HeartbeatReply(r.getBoolean("cancel_requested"),
                                 r.getInteger("output_length"))))
@@ -230,17 +237,70 @@ public class TaskService {
                 .replaceWithVoid();
     }
 
-    /** Restores tasks whose bridge stopped heartbeating; returns how many. */
+    /**
+     * Restores tasks whose bridge stopped heartbeating; returns how many. A running one is only marked
+     * lost, and a bridge is asked to end its remote command first (docs/adr/0004).
+     */
     public Uni<Integer> reapExpiredLeases(int limit) {
         return pool.withTransaction(tx -> tasks.lockExpiredLeases(tx, limit)
-                        .call(expired -> inOrder(expired, task ->
-                                settle(tx, task, lifecycle.afterLeaseExpired(task, Instant.now()), "lease-reaper")))
+                        .call(expired -> inOrder(expired, task -> lifecycle.mustEndRemoteCommand(task)
+                                ? tasks.markAttemptLost(tx, task.taskId())
+                                .call(() -> outbox.addLostAttemptsFound(tx, task.machine())).replaceWithVoid()
+                                : settle(tx, task, lifecycle.afterLeaseExpired(task, Instant.now()), "lease-reaper")))
                         .map(List::size))
                 .invoke(count -> {
                     if (count > 0) {
                         relay.wake();
                     }
                 });
+    }
+
+    /** The lost attempts of a machine, with how to log in there, for a bridge that ends their commands. */
+    public Uni<LostAttempts> lostAttempts(String machineName) {
+        return pool.withTransaction(tx -> tasks.lostAttempts(tx, machineName).flatMap(lost -> lost.isEmpty()
+                ? Uni.createFrom().item(new LostAttempts(null, null, List.of()))
+                : machines.find(tx, machineName)
+                .map(found -> found.orElseThrow(() -> unknownMachine(machineName)))
+                .flatMap(machine -> secrets.latest(tx, machine.team(), machine.credential())
+                        .map(credential -> new LostAttempts(machine.team(), connection(machine, credential.orElse(null)),
+                                lost)))));
+    }
+
+    /** A bridge ended the remote command of a lost attempt (or found none): the task is settled now. */
+    public Uni<Void> lostAttemptEnded(UUID taskId, LostAttemptEnded report, String bridgeId) {
+        String how = (report.killed() ? "killed by bridge:" : "already ended, checked by bridge:") + bridgeId;
+        return pool.withTransaction(tx -> tasks.lock(tx, taskId).flatMap(found -> {
+                    Optional<Task> lost = found.filter(task -> task.status() == TaskStatus.PROCESSING
+                            && task.lostSince() != null && report.attemptToken().equals(task.attemptToken()));
+                    if (lost.isEmpty()) {
+                        return Uni.createFrom().<Void>failure(ProblemException.conflict("task " + taskId
+                                + ": no lost attempt with that token (already settled, or another attempt)"));
+                    }
+                    return settle(tx, lost.get(), lifecycle.afterLostAttemptEnded(lost.get(), how, Instant.now()),
+                            "lease-reaper");
+                }))
+                .invoke(relay::wake);
+    }
+
+    /** Settles lost attempts that no bridge could end within {@code wait}; returns how many. */
+    public Uni<Integer> settleOverdueLostAttempts(Duration wait, int limit) {
+        return pool.withTransaction(tx -> tasks.lockOverdueLostAttempts(tx, wait.toSeconds(), limit)
+                        .call(overdue -> inOrder(overdue, task -> settle(tx, task,
+                                lifecycle.afterLostAttemptUnconfirmed(task, wait, Instant.now()), "lease-reaper")))
+                        .map(List::size))
+                .invoke(count -> {
+                    if (count > 0) {
+                        relay.wake();
+                    }
+                });
+    }
+
+    /** Asks again for the end of attempts lost for longer than {@code lostFor}: a wake-up may have been missed. */
+    public Uni<List<String>> redispatchLostAttempts(Duration lostFor) {
+        return tasks.machinesWithLostAttempts(lostFor.toSeconds())
+                .call(machinesWithLost -> machinesWithLost.isEmpty() ? Uni.createFrom().voidItem()
+                        : pool.withTransaction(tx -> inOrder(machinesWithLost, machine -> outbox.addLostAttemptsFound(tx, machine)))
+                        .invoke(relay::wake));
     }
 
     /** Sends a wake-up for every machine whose ready work has waited longer than {@code readyFor}. */
