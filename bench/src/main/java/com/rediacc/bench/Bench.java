@@ -346,7 +346,10 @@ public final class Bench {
         return out;
     }
 
-    /** {@code clients} threads POST the same body back to back for {@code seconds}. */
+    /**
+     * {@code clients} threads POST the same body back to back for {@code seconds}, each on its own
+     * keep-alive connection (PlainHttpConnection: the cheapest client, so the figure measures the service).
+     */
     private Load load(int clients, int seconds, String body) throws InterruptedException {
         CountDownLatch go = new CountDownLatch(1);
         AtomicInteger ok = new AtomicInteger();
@@ -357,11 +360,18 @@ public final class Bench {
         long[] window = new long[2];
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            threads.add(Thread.ofVirtual().name("enqueue-" + i).start(() -> {
+            threads.add(Thread.ofPlatform().name("enqueue-" + i).start(() -> {
                 List<Double> latencies = new ArrayList<>(4096);
                 perThread.add(latencies);
+                byte[] request = api.createTaskRequest(body);
+                PlainHttpConnection connection = null;
                 try {
+                    connection = api.connect();
                     go.await();
+                } catch (IOException e) {
+                    failed.incrementAndGet();
+                    firstError.compareAndSet(null, e.toString());
+                    return;
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -369,7 +379,7 @@ public final class Bench {
                 while (System.nanoTime() < deadline) {
                     long t0 = System.nanoTime();
                     try {
-                        QueueApi.Reply reply = api.createTask(body);
+                        QueueApi.Reply reply = connection.send(request);
                         long t1 = System.nanoTime();
                         if (reply.status() == 201) {
                             String id = taskId(reply.body());
@@ -386,13 +396,21 @@ public final class Bench {
                             failed.incrementAndGet();
                             firstError.compareAndSet(null, "HTTP " + reply.status() + ": " + QueueApi.abbreviate(reply.body()));
                         }
-                    } catch (Exception e) {
+                    } catch (IOException e) {
                         failed.incrementAndGet();
                         firstError.compareAndSet(null, e.toString());
-                        if (e instanceof InterruptedException) {
+                        try {
+                            connection.close();
+                            connection = api.connect();
+                        } catch (IOException again) {
                             return;
                         }
                     }
+                }
+                try {
+                    connection.close();
+                } catch (IOException ignored) {
+                    // the run is over
                 }
             }));
         }

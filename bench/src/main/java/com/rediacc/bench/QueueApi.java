@@ -26,6 +26,8 @@ final class QueueApi {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
     private final String base;
+    private final String host;
+    private final int port;
     private final String authorization;
     final ObjectMapper json = new ObjectMapper();
 
@@ -36,6 +38,8 @@ final class QueueApi {
             throw new IllegalArgumentException("the benchmark only talks to loopback addresses, not " + baseUrl);
         }
         this.base = baseUrl.replaceAll("/+$", "");
+        this.host = host;
+        this.port = uri.getPort() < 0 ? 80 : uri.getPort();
         this.authorization = "Bearer " + token;
     }
 
@@ -121,6 +125,15 @@ final class QueueApi {
     /** POSTs one task; returns the reply (201 expected). */
     Reply createTask(String body) throws IOException, InterruptedException {
         return post("/api/v1/tasks", body);
+    }
+
+    /** The enqueue phase's POST of {@code body}, as bytes for PlainHttpConnection. */
+    byte[] createTaskRequest(String body) {
+        return PlainHttpConnection.post(host, port, URI.create(base).getPath() + "/api/v1/tasks", authorization, body);
+    }
+
+    PlainHttpConnection connect() throws IOException {
+        return new PlainHttpConnection(host, port, (int) TIMEOUT.toMillis());
     }
 
     JsonNode task(String taskId) throws IOException, InterruptedException {

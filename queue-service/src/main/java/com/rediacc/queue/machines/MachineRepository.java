@@ -1,5 +1,6 @@
 package com.rediacc.queue.machines;
 
+import com.rediacc.queue.sql.SqlFiles;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -11,7 +12,10 @@ import jakarta.inject.Inject;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** SQL adapter for machines. */
@@ -44,18 +48,27 @@ public class MachineRepository {
                 .map(MachineRepository::first);
     }
 
-    public Uni<Optional<Machine>> find(String name) {
-        return find(pool, name);
+    /** Where new tasks go: the machine's team, and whether it was paused (see lock-machines-for-new-tasks.sql). */
+    public record TaskTarget(String team, boolean paused) {
     }
 
     /**
-     * Reads the machine a new task goes to and holds a KEY SHARE lock on it until the transaction
-     * ends, so that the machine cannot be deleted under the task.
+     * The named machines that exist, by name, locked until the transaction ends (see
+     * lock-machines-for-new-tasks.sql): none can be deleted, and a paused one cannot be resumed.
      */
-    public Uni<Optional<Machine>> findForNewTask(SqlClient tx, String name) {
-        return tx.preparedQuery("SELECT * FROM machines WHERE name = $1 FOR KEY SHARE")
-                .execute(Tuple.of(name))
-                .map(MachineRepository::first);
+    public Uni<Map<String, TaskTarget>> lockForNewTasks(SqlClient tx, Collection<String> names) {
+        return tx.preparedQuery(SqlFiles.load("lock-machines-for-new-tasks"))
+                .execute(Tuple.of(names.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, TaskTarget> targets = new HashMap<>();
+                    rows.forEach(row -> targets.put(row.getString("name"),
+                            new TaskTarget(row.getString("team"), row.getBoolean("paused"))));
+                    return targets;
+                });
+    }
+
+    public Uni<Optional<Machine>> find(String name) {
+        return find(pool, name);
     }
 
     public Uni<Optional<Machine>> update(Machine m) {

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.contract.bridge.LostAttempt;
+import com.rediacc.queue.outbox.OutboxRepository;
 import com.rediacc.queue.sql.SqlFiles;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -20,8 +20,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** SQL adapter for tasks and their history. Statements that matter live in resources/sql. */
@@ -32,30 +38,105 @@ public class TaskRepository {
     @Inject
     Pool pool;
 
-    /** {@code vaultCiphertext}: the task's vaultData as encrypted by vault-service, or null. */
-    public Uni<Task> insert(SqlClient tx, UUID taskId, String team, NewTask task, String vaultCiphertext) {
-        return tx.preparedQuery(SqlFiles.load("insert-task"))
-                .execute(Tuple.from(Arrays.asList(taskId, team, task.machine(), task.command(), (short) task.priority(),
-                        task.maxRetries(), task.retryDelay(), task.retryBackoff().name(), task.failureAction().name(),
-                        task.tag(), task.resumable(), task.timeoutSeconds(), timestamp(task.notBefore()),
-                        task.idempotencyKey(), task.retriedFrom(), vaultCiphertext,
-                        task.vaultDataShape() == null ? null : new JsonObject(task.vaultDataShape().toString()))))
-                .map(rows -> map(rows.iterator().next()));
+    /** A task to insert: the request, its owner's team and its vaultData as encrypted by vault-service, or null. */
+    public record NewTaskRow(UUID taskId, String team, NewTask task, String vaultCiphertext, String actor,
+                             String detail) {
     }
 
-    /** True when the key now names {@code taskId}; false when a younger binding names another task. */
-    public Uni<Boolean> bindIdempotencyKey(SqlClient tx, String team, String key, UUID taskId) {
-        return tx.preparedQuery(SqlFiles.load("claim-idempotency-key"))
-                .execute(Tuple.of(team, key, taskId))
-                .map(rows -> rows.size() == 1);
+    /**
+     * Inserts the tasks (seq in list order), a history row for each and the outbox rows, in one
+     * statement of the caller's transaction; returns the stored tasks by id.
+     */
+    public Uni<Map<UUID, Task>> insert(SqlClient tx, List<NewTaskRow> rows, List<OutboxRepository.OutboxRow> outbox) {
+        int n = rows.size();
+        UUID[] ids = new UUID[n];
+        String[] teams = new String[n], machines = new String[n], commands = new String[n], backoffs = new String[n],
+                failureActions = new String[n], tags = new String[n], keys = new String[n], vaultData = new String[n],
+                shapes = new String[n], actors = new String[n], details = new String[n];
+        Short[] priorities = new Short[n];
+        Integer[] maxRetries = new Integer[n], retryDelays = new Integer[n], timeouts = new Integer[n];
+        Boolean[] resumable = new Boolean[n];
+        OffsetDateTime[] notBefore = new OffsetDateTime[n];
+        UUID[] retriedFrom = new UUID[n];
+        for (int i = 0; i < n; i++) {
+            NewTaskRow row = rows.get(i);
+            NewTask task = row.task();
+            ids[i] = row.taskId();
+            teams[i] = row.team();
+            machines[i] = task.machine();
+            commands[i] = task.command();
+            priorities[i] = (short) task.priority();
+            maxRetries[i] = task.maxRetries();
+            retryDelays[i] = task.retryDelay();
+            backoffs[i] = task.retryBackoff().name();
+            failureActions[i] = task.failureAction().name();
+            tags[i] = task.tag();
+            resumable[i] = task.resumable();
+            timeouts[i] = task.timeoutSeconds();
+            notBefore[i] = timestamp(task.notBefore());
+            keys[i] = task.idempotencyKey();
+            retriedFrom[i] = task.retriedFrom();
+            vaultData[i] = row.vaultCiphertext();
+            shapes[i] = task.vaultDataShape() == null ? null : task.vaultDataShape().toString();
+            actors[i] = row.actor();
+            details[i] = row.detail();
+        }
+        String[] topics = outbox.stream().map(OutboxRepository.OutboxRow::topic).toArray(String[]::new);
+        String[] messageKeys = outbox.stream().map(OutboxRepository.OutboxRow::key).toArray(String[]::new);
+        String[] payloads = outbox.stream().map(OutboxRepository.OutboxRow::payload).toArray(String[]::new);
+        return tx.preparedQuery(SqlFiles.load("insert-tasks"))
+                .execute(Tuple.from(List.<Object>of(ids, teams, machines, commands, priorities, maxRetries, retryDelays,
+                        backoffs, failureActions, tags, resumable, timeouts, notBefore, keys, retriedFrom, vaultData,
+                        shapes, actors, details, topics, messageKeys, payloads)))
+                .map(inserted -> {
+                    Map<UUID, Task> byId = new HashMap<>();
+                    inserted.forEach(r -> byId.put(r.getUUID("task_id"), map(r)));
+                    return byId;
+                });
     }
 
-    public Uni<Optional<Task>> findByIdempotencyKey(SqlClient tx, String team, String key) {
-        return tx.preparedQuery("""
-                        SELECT t.* FROM idempotency_keys k JOIN tasks t ON t.task_id = k.task_id
-                        WHERE k.team = $1 AND k.key = $2""")
-                .execute(Tuple.of(team, key))
-                .map(TaskRepository::first);
+    /** A team's idempotency key. */
+    public record TeamKey(String team, String key) {
+    }
+
+    /**
+     * Binds each key to its task unless a binding younger than 24 hours exists; returns the keys now
+     * bound to the given tasks. Keys must be distinct.
+     */
+    public Uni<Set<TeamKey>> bindIdempotencyKeys(SqlClient tx, Map<TeamKey, UUID> taskByKey) {
+        if (taskByKey.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        // Sorted, so concurrent batches take the key rows' locks in the same order.
+        var sorted = new ArrayList<>(taskByKey.entrySet());
+        sorted.sort(Comparator.comparing((Map.Entry<TeamKey, UUID> e) -> e.getKey().team())
+                .thenComparing(e -> e.getKey().key()));
+        return tx.preparedQuery(SqlFiles.load("bind-idempotency-keys"))
+                .execute(Tuple.of(sorted.stream().map(e -> e.getKey().team()).toArray(String[]::new),
+                        sorted.stream().map(e -> e.getKey().key()).toArray(String[]::new),
+                        sorted.stream().map(Map.Entry::getValue).toArray(UUID[]::new)))
+                .map(rows -> {
+                    Set<TeamKey> bound = new HashSet<>();
+                    rows.forEach(r -> bound.add(new TeamKey(r.getString("team"), r.getString("key"))));
+                    return bound;
+                });
+    }
+
+    public Uni<Map<TeamKey, Task>> findByIdempotencyKeys(SqlClient tx, Collection<TeamKey> keys) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return tx.preparedQuery(SqlFiles.load("tasks-by-idempotency-keys"))
+                .execute(Tuple.of(keys.stream().map(TeamKey::team).toArray(String[]::new),
+                        keys.stream().map(TeamKey::key).toArray(String[]::new)))
+                .map(rows -> {
+                    Map<TeamKey, Task> byKey = new HashMap<>();
+                    rows.forEach(r -> {
+                        Task task = map(r);
+                        byKey.put(new TeamKey(task.team(), task.idempotencyKey()), task);
+                    });
+                    return byKey;
+                });
     }
 
     public Uni<Optional<Task>> find(UUID taskId) {

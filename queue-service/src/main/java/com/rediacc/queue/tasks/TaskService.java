@@ -52,6 +52,8 @@ public class TaskService {
     @Inject
     TaskRepository tasks;
     @Inject
+    TaskCreateBatcher creates;
+    @Inject
     MachineRepository machines;
     @Inject
     OutboxRepository outbox;
@@ -77,57 +79,26 @@ public class TaskService {
 
     /**
      * A new task, or the existing one when the idempotency key was used in the last 24 hours. Its
-     * vaultData is encrypted by vault-service (bound to the new task's id) before anything is stored.
+     * vaultData is encrypted by vault-service (bound to the new task's id) before anything is stored;
+     * then it is written with the concurrent creates of other requests (TaskCreateBatcher).
      */
     public Uni<Created> create(NewTask request, String actor, Consumer<Machine> authorize) {
         UUID taskId = UUID.randomUUID();
-        // Encryption needs the machine's team, and must not hold a transaction open while it runs.
-        Uni<String> vaultCiphertext = request.vaultData() == null ? Uni.createFrom().nullItem()
-                : machines.find(request.machine())
+        // Authorized here, in the request's context; the batch then only accepts the machine if it
+        // still exists with the team that was authorized. Encryption needs that team, and must not
+        // hold a transaction open while it runs.
+        return machines.find(request.machine())
                 .map(found -> authorized(found, request.machine(), authorize))
-                .flatMap(machine -> vault.encrypt(machine.team(), Vault.taskContext(taskId), request.vaultData()))
-                .map(CiphertextResponse::ciphertext);
-        return vaultCiphertext
-                .flatMap(ciphertext -> pool.withTransaction(tx -> machines.findForNewTask(tx, request.machine())
-                        .map(found -> authorized(found, request.machine(), authorize))
-                        .flatMap(machine -> request.idempotencyKey() == null
-                                ? insert(tx, taskId, machine.team(), request, ciphertext, actor)
-                                : tasks.bindIdempotencyKey(tx, machine.team(), request.idempotencyKey(), taskId)
-                                .flatMap(bound -> bound
-                                        ? insert(tx, taskId, machine.team(), request, ciphertext, actor)
-                                        : existing(tx, machine.team(), request)))))
-                .invoke(created -> {
-                    if (created.isNew()) {
-                        relay.wake();
-                    }
-                });
+                .flatMap(machine -> (request.vaultData() == null ? Uni.createFrom().<String>nullItem()
+                        : vault.encrypt(machine.team(), Vault.taskContext(taskId), request.vaultData())
+                        .map(CiphertextResponse::ciphertext))
+                        .flatMap(ciphertext -> creates.create(taskId, request, machine.team(), ciphertext, actor)));
     }
 
     private static Machine authorized(Optional<Machine> found, String name, Consumer<Machine> authorize) {
         Machine machine = found.orElseThrow(() -> unknownMachine(name));
         authorize.accept(machine);
         return machine;
-    }
-
-    private Uni<Created> insert(SqlClient tx, UUID taskId, String team, NewTask request, String vaultCiphertext,
-                                String actor) {
-        return tasks.insert(tx, taskId, team, request, vaultCiphertext)
-                .call(task -> transitioned(tx, task, null, actor, request.retriedFrom() == null ? null
-                        : "retry of " + request.retriedFrom()))
-                .call(task -> task.notBefore() == null ? outbox.addMachineReady(tx, task.machine())
-                        : Uni.createFrom().voidItem())
-                .map(task -> new Created(task, true));
-    }
-
-    private Uni<Created> existing(SqlClient tx, String team, NewTask request) {
-        return tasks.findByIdempotencyKey(tx, team, request.idempotencyKey()).map(found -> {
-            Task task = found.orElseThrow(() -> new IllegalStateException("idempotency key without task"));
-            if (!request.sameWorkAs(task)) {
-                throw ProblemException.conflict("idempotency key '" + request.idempotencyKey()
-                        + "' was used within 24 hours for task " + task.taskId() + " with a different machine, command or priority");
-            }
-            return new Created(task, false);
-        });
     }
 
     public Uni<Task> get(UUID taskId) {
@@ -399,7 +370,7 @@ public class TaskService {
                 "task " + taskId + ": lease is not held (expired, reassigned or the task was cancelled)"));
     }
 
-    private static ProblemException unknownMachine(String machine) {
+    static ProblemException unknownMachine(String machine) {
         return ProblemException.notFound("no machine named '" + machine + "'; register it with POST /api/v1/machines");
     }
 

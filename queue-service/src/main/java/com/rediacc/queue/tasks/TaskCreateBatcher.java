@@ -1,0 +1,251 @@
+package com.rediacc.queue.tasks;
+
+import com.rediacc.contract.events.CloudEvent;
+import com.rediacc.contract.events.Topics;
+import com.rediacc.queue.api.ProblemException;
+import com.rediacc.queue.machines.MachineRepository;
+import com.rediacc.queue.machines.MachineRepository.TaskTarget;
+import com.rediacc.queue.outbox.OutboxRelay;
+import com.rediacc.queue.outbox.OutboxRepository;
+import com.rediacc.queue.outbox.OutboxRepository.OutboxRow;
+import com.rediacc.queue.tasks.TaskRepository.NewTaskRow;
+import com.rediacc.queue.tasks.TaskRepository.TeamKey;
+import com.rediacc.queue.tasks.TaskService.Created;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Group commit of task creation: requests that arrive while earlier batches are being written wait
+ * and go together into the next transaction (multi-row statements), up to {@code max-size}. An idle
+ * service writes a request at once, so batching adds no delay; under load the batch grows with the
+ * queue. Each caller is answered only after its batch committed, and requests are inserted in
+ * arrival order (seq). A request that cannot be stored (unknown machine, idempotency conflict) is
+ * answered with its own error; if the transaction fails as a whole, each request is written again
+ * alone, so one bad request cannot fail its neighbours.
+ */
+@ApplicationScoped
+public class TaskCreateBatcher {
+    @Inject
+    Pool pool;
+    @Inject
+    TaskRepository tasks;
+    @Inject
+    MachineRepository machines;
+    @Inject
+    OutboxRepository outbox;
+    @Inject
+    OutboxRelay relay;
+
+    @ConfigProperty(name = "rediacc.tasks.create-batch.max-size", defaultValue = "256")
+    int maxBatchSize;
+
+    /**
+     * Batches written at once; while they run, the next batch collects. With 1, seq follows the
+     * order in which requests reached this class exactly, across batches too.
+     */
+    @ConfigProperty(name = "rediacc.tasks.create-batch.concurrency", defaultValue = "1")
+    int concurrency;
+
+    private final ArrayDeque<PendingCreate> waiting = new ArrayDeque<>();
+    private int batchesInFlight;
+
+    /**
+     * Stores the task (or finds the idempotent original) in the next batch; resolves after its commit.
+     * {@code team}: the machine's team the caller was authorized for; another team's machine of that name is unknown.
+     */
+    public Uni<Created> create(UUID taskId, NewTask request, String team, String vaultCiphertext, String actor) {
+        return Uni.createFrom().emitter(reply -> {
+            synchronized (this) {
+                waiting.add(new PendingCreate(taskId, request, team, vaultCiphertext, actor, reply));
+            }
+            writeNextBatch();
+        });
+    }
+
+    private void writeNextBatch() {
+        List<PendingCreate> batch;
+        synchronized (this) {
+            if (waiting.isEmpty() || batchesInFlight >= concurrency) {
+                return;
+            }
+            batchesInFlight++;
+            batch = new ArrayList<>(Math.min(waiting.size(), maxBatchSize));
+            while (!waiting.isEmpty() && batch.size() < maxBatchSize) {
+                batch.add(waiting.poll());
+            }
+        }
+        writeAndAnswer(batch).onTermination().invoke(() -> {
+            synchronized (this) {
+                batchesInFlight--;
+            }
+        }).subscribe().with(done -> writeNextBatch(), failure -> writeNextBatch());
+    }
+
+    /** Never fails: every request of the batch is answered. */
+    private Uni<Void> writeAndAnswer(List<PendingCreate> batch) {
+        return pool.withTransaction(tx -> write(tx, batch)).onItemOrFailure().transformToUni((committed, failure) -> {
+            if (failure == null) {
+                if (batch.stream().anyMatch(p -> p.answer != null && p.answer.isNew())) {
+                    relay.wake();
+                }
+                batch.forEach(PendingCreate::reply);
+                return Uni.createFrom().voidItem();
+            }
+            if (batch.size() == 1) {
+                batch.getFirst().reply.fail(failure);
+                return Uni.createFrom().voidItem();
+            }
+            Uni<Void> oneByOne = Uni.createFrom().voidItem();
+            for (PendingCreate p : batch) {
+                oneByOne = oneByOne.chain(() -> writeAndAnswer(List.of(p.reset())));
+            }
+            return oneByOne;
+        });
+    }
+
+    private Uni<Void> write(SqlClient tx, List<PendingCreate> batch) {
+        Set<String> names = new LinkedHashSet<>();
+        batch.forEach(p -> names.add(p.request.machine()));
+        return machines.lockForNewTasks(tx, names).flatMap(targets -> {
+            List<PendingCreate> known = new ArrayList<>();
+            for (PendingCreate p : batch) {
+                TaskTarget target = targets.get(p.request.machine());
+                if (target == null || !target.team().equals(p.team)) {
+                    p.failure = TaskService.unknownMachine(p.request.machine());
+                } else {
+                    known.add(p);
+                }
+            }
+            // Requests with the same key: the first to arrive tries to bind it, the others share its fate.
+            Map<TeamKey, List<PendingCreate>> byKey = new LinkedHashMap<>();
+            Map<TeamKey, UUID> firstTaskByKey = new LinkedHashMap<>();
+            for (PendingCreate p : known) {
+                if (p.request.idempotencyKey() != null) {
+                    TeamKey key = new TeamKey(p.team, p.request.idempotencyKey());
+                    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
+                    firstTaskByKey.putIfAbsent(key, p.taskId);
+                }
+            }
+            return tasks.bindIdempotencyKeys(tx, firstTaskByKey).flatMap(bound -> {
+                Set<TeamKey> taken = new LinkedHashSet<>(byKey.keySet());
+                taken.removeAll(bound);
+                return tasks.findByIdempotencyKeys(tx, taken).flatMap(originals -> {
+                    for (TeamKey key : taken) {
+                        Task original = originals.get(key);
+                        if (original == null) {
+                            throw new IllegalStateException("idempotency key without task");
+                        }
+                        byKey.get(key).forEach(p -> p.repeatOf(original));
+                    }
+                    List<PendingCreate> inserting = known.stream()
+                            .filter(p -> p.request.idempotencyKey() == null
+                                    || firstTaskByKey.get(p.key()).equals(p.taskId) && bound.contains(p.key()))
+                            .toList();
+                    return insert(tx, inserting, targets).invoke(() -> {
+                        for (TeamKey key : bound) {
+                            List<PendingCreate> sameKey = byKey.get(key);
+                            Task first = sameKey.getFirst().answer.task();
+                            sameKey.subList(1, sameKey.size()).forEach(p -> p.repeatOf(first));
+                        }
+                    });
+                });
+            });
+        });
+    }
+
+    private Uni<Void> insert(SqlClient tx, List<PendingCreate> inserting, Map<String, TaskTarget> targets) {
+        if (inserting.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<NewTaskRow> rows = new ArrayList<>(inserting.size());
+        List<OutboxRow> events = new ArrayList<>(inserting.size() + 1);
+        Set<String> wake = new LinkedHashSet<>();
+        for (PendingCreate p : inserting) {
+            NewTask request = p.request;
+            rows.add(new NewTaskRow(p.taskId, p.team, request, p.vaultCiphertext, p.actor,
+                    request.retriedFrom() == null ? null : "retry of " + request.retriedFrom()));
+            events.add(outbox.row(Topics.TASK_EVENTS, p.taskId.toString(), pendingEvent(p)));
+            // A paused machine is woken by its resume (see lock-machines-for-new-tasks.sql); delayed
+            // tasks by the sweeper once they are due.
+            if (request.notBefore() == null && !targets.get(request.machine()).paused()) {
+                wake.add(request.machine());
+            }
+        }
+        wake.forEach(machine -> events.add(outbox.machineReadyRow(machine)));
+        return tasks.insert(tx, rows, events).invoke(stored -> inserting.forEach(p ->
+                p.answer = new Created(stored.get(p.taskId), true))).replaceWithVoid();
+    }
+
+    /** The same event TaskEventData.of gives for the stored task (no attempts, exit code or error yet). */
+    private static CloudEvent<TaskEventData> pendingEvent(PendingCreate p) {
+        TaskEventData data = new TaskEventData(p.taskId, p.team, p.request.machine(), TaskStatus.PENDING, null,
+                p.request.priority(), 0, null, null);
+        return CloudEvent.of(UUID.randomUUID().toString(), OutboxRepository.SOURCE,
+                TaskEventData.type(TaskStatus.PENDING), p.taskId.toString(), Instant.now(), TaskEventData.SCHEMA, data);
+    }
+
+    private static final class PendingCreate {
+        final UUID taskId;
+        final NewTask request;
+        final String team;
+        final String vaultCiphertext;
+        final String actor;
+        final UniEmitter<? super Created> reply;
+        Created answer;
+        RuntimeException failure;
+
+        PendingCreate(UUID taskId, NewTask request, String team, String vaultCiphertext, String actor,
+                      UniEmitter<? super Created> reply) {
+            this.taskId = taskId;
+            this.request = request;
+            this.team = team;
+            this.vaultCiphertext = vaultCiphertext;
+            this.actor = actor;
+            this.reply = reply;
+        }
+
+        TeamKey key() {
+            return new TeamKey(team, request.idempotencyKey());
+        }
+
+        /** Answers with the task that already holds this request's idempotency key. */
+        void repeatOf(Task original) {
+            if (request.sameWorkAs(original)) {
+                answer = new Created(original, false);
+            } else {
+                failure = ProblemException.conflict("idempotency key '" + request.idempotencyKey()
+                        + "' was used within 24 hours for task " + original.taskId()
+                        + " with a different machine, command or priority");
+            }
+        }
+
+        PendingCreate reset() {
+            answer = null;
+            failure = null;
+            return this;
+        }
+
+        void reply() {
+            if (failure != null) {
+                reply.fail(failure);
+            } else {
+                reply.complete(answer);
+            }
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package com.rediacc.queue.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rediacc.contract.events.Topics;
+import com.rediacc.queue.KafkaProbe;
+import com.rediacc.queue.TestSupport;
+import com.rediacc.queue.api.ProblemException;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Group commit of POST /tasks (TaskCreateBatcher) against the real PostgreSQL and Kafka. Batches are
+ * made deterministic by holding a SHARE lock on the outbox: the first request's batch waits on it,
+ * every request submitted meanwhile queues up for the next batch.
+ */
+@QuarkusTest
+class CreateBatchTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    TaskCreateBatcher batcher;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    ObjectMapper json;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void aBatchCommitsEveryTaskInArrivalOrderWithHistoryEventsAndOneWakeUp() throws Exception {
+        String blockerMachine = TestSupport.registerMachine(1);
+        String machine = TestSupport.registerMachine(1);
+        try (KafkaProbe probe = new KafkaProbe(bootstrap, List.of(Topics.DISPATCH, Topics.TASK_EVENTS))) {
+            List<UUID> ids = new ArrayList<>();
+            List<CompletableFuture<TaskService.Created>> replies = new ArrayList<>();
+            SqlConnection lock = lockOutbox();
+            CompletableFuture<TaskService.Created> blocker = submit(UUID.randomUUID(), task(blockerMachine, "true", null));
+            for (int i = 0; i < 200; i++) {
+                UUID id = UUID.randomUUID();
+                ids.add(id);
+                replies.add(submit(id, task(machine, "echo " + i, null)));
+            }
+            Thread.sleep(200);
+            assertThat(replies).as("no answer before the commit").noneMatch(CompletableFuture::isDone);
+            release(lock);
+
+            blocker.get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < replies.size(); i++) {
+                TaskService.Created created = replies.get(i).get(30, TimeUnit.SECONDS);
+                assertThat(created.isNew()).isTrue();
+                assertThat(created.task().taskId()).isEqualTo(ids.get(i));
+                assertThat(created.task().status()).isEqualTo(TaskStatus.PENDING);
+            }
+            // FIFO: seq in the order the requests arrived; one PENDING history row each.
+            List<Long> seqs = new ArrayList<>();
+            pool.preparedQuery("""
+                            SELECT t.seq, (SELECT count(*) FROM task_history h WHERE h.task_id = t.task_id
+                                             AND h.from_status IS NULL AND h.to_status = 'PENDING'
+                                             AND h.actor = 'test') AS history
+                            FROM unnest($1::uuid[]) WITH ORDINALITY AS r(task_id, arrival)
+                            JOIN tasks t USING (task_id) ORDER BY r.arrival""")
+                    .execute(Tuple.of(ids.toArray(UUID[]::new))).await().atMost(WAIT)
+                    .forEach(row -> {
+                        seqs.add(row.getLong("seq"));
+                        assertThat(row.getLong("history")).isEqualTo(1);
+                    });
+            assertThat(seqs).hasSize(200).isSorted().doesNotHaveDuplicates();
+
+            Set<String> wanted = new HashSet<>();
+            ids.forEach(id -> wanted.add(id.toString()));
+            List<ConsumerRecord<String, String>> records = probe.await(r ->
+                    (r.topic().equals(Topics.TASK_EVENTS) && wanted.contains(r.key()))
+                            || (r.topic().equals(Topics.DISPATCH) && machine.equals(r.key())), 202, Duration.ofSeconds(2));
+            List<ConsumerRecord<String, String>> events = records.stream()
+                    .filter(r -> r.topic().equals(Topics.TASK_EVENTS)).toList();
+            assertThat(events).as("one pending event per task").hasSize(200);
+            assertThat(events).extracting(ConsumerRecord::key).doesNotHaveDuplicates();
+            JsonNode event = json.readTree(events.getFirst().value());
+            assertThat(event.path("type").asText()).isEqualTo("rediacc.task.pending");
+            assertThat(event.path("data").path("machine").asText()).isEqualTo(machine);
+            assertThat(event.path("data").path("team").asText()).isEqualTo("ops");
+            assertThat(event.path("data").path("attempts").asInt()).isZero();
+            assertThat(records.stream().filter(r -> r.topic().equals(Topics.DISPATCH)))
+                    .as("one wake-up for the batch's machine").hasSize(1);
+        }
+    }
+
+    @Test
+    void sameIdempotencyKeyInOneBatchCreatesOneTask() throws Exception {
+        String machine = TestSupport.registerMachine(1);
+        String key = "nightly-" + machine;
+        SqlConnection lock = lockOutbox();
+        CompletableFuture<TaskService.Created> blocker = submit(UUID.randomUUID(), task(machine, "true", null));
+        List<CompletableFuture<TaskService.Created>> same = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            same.add(submit(UUID.randomUUID(), task(machine, "backup", key)));
+        }
+        CompletableFuture<TaskService.Created> different = submit(UUID.randomUUID(), task(machine, "rm -rf /", key));
+        release(lock);
+        blocker.get(30, TimeUnit.SECONDS);
+
+        TaskService.Created first = same.getFirst().get(30, TimeUnit.SECONDS);
+        assertThat(first.isNew()).isTrue();
+        for (var repeat : same.subList(1, same.size())) {
+            TaskService.Created created = repeat.get(30, TimeUnit.SECONDS);
+            assertThat(created.isNew()).isFalse();
+            assertThat(created.task().taskId()).isEqualTo(first.task().taskId());
+        }
+        assertThat(different).failsWithin(WAIT).withThrowableOfType(Exception.class)
+                .withCauseInstanceOf(ProblemException.class)
+                .withMessageContaining(first.task().taskId().toString());
+        assertThat(countTasks("SELECT count(*) FROM tasks WHERE machine = $1 AND idempotency_key IS NOT NULL", machine))
+                .isEqualTo(1);
+
+        // And the key still holds for a later batch.
+        TaskService.Created later = submit(UUID.randomUUID(), task(machine, "backup", key)).get(30, TimeUnit.SECONDS);
+        assertThat(later.isNew()).isFalse();
+        assertThat(later.task().taskId()).isEqualTo(first.task().taskId());
+    }
+
+    @Test
+    void aFailingRequestDoesNotFailItsBatch() throws Exception {
+        String machine = TestSupport.registerMachine(1);
+        SqlConnection lock = lockOutbox();
+        CompletableFuture<TaskService.Created> blocker = submit(UUID.randomUUID(), task(machine, "true", null));
+        CompletableFuture<TaskService.Created> before = submit(UUID.randomUUID(), task(machine, "echo before", null));
+        CompletableFuture<TaskService.Created> unknown = submit(UUID.randomUUID(), task("no-such-machine", "true", null));
+        // Fails the whole insert statement (foreign key): the batch is written again one by one.
+        NewTask retryOfNothing = new NewTask(machine, "true", 3, 0, 30, Task.RetryBackoff.FIXED, Task.FailureAction.NONE,
+                null, false, null, null, null, UUID.randomUUID(), null, null);
+        CompletableFuture<TaskService.Created> broken = submit(UUID.randomUUID(), retryOfNothing);
+        CompletableFuture<TaskService.Created> after = submit(UUID.randomUUID(), task(machine, "echo after", null));
+        release(lock);
+        blocker.get(30, TimeUnit.SECONDS);
+
+        assertThat(before.get(30, TimeUnit.SECONDS).isNew()).isTrue();
+        assertThat(after.get(30, TimeUnit.SECONDS).isNew()).isTrue();
+        assertThat(before.get().task().seq()).isLessThan(after.get().task().seq());
+        assertThat(unknown).failsWithin(WAIT).withThrowableOfType(Exception.class)
+                .withCauseInstanceOf(ProblemException.class).withMessageContaining("no-such-machine");
+        assertThat(broken).failsWithin(WAIT);
+        assertThat(countTasks("SELECT count(*) FROM tasks WHERE machine = $1", machine)).isEqualTo(3);
+    }
+
+    @Test
+    void concurrentPostsAreAllCommittedAndRaceOnOneKeyToOneTask() throws Exception {
+        String machine = TestSupport.registerMachine(1);
+        String key = "race-" + machine;
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<CompletableFuture<HttpResponse<String>>> plain = new ArrayList<>();
+        List<CompletableFuture<HttpResponse<String>>> keyed = new ArrayList<>();
+        List<CompletableFuture<HttpResponse<String>>> unknown = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            plain.add(post(http, Map.of("machine", machine, "command", "echo " + i)));
+            if (i % 10 == 0) {
+                keyed.add(post(http, Map.of("machine", machine, "command", "backup", "idempotencyKey", key)));
+                unknown.add(post(http, Map.of("machine", "no-such-" + machine, "command", "true")));
+            }
+        }
+        Set<String> ids = new HashSet<>();
+        for (var response : plain) {
+            HttpResponse<String> r = response.get(60, TimeUnit.SECONDS);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            ids.add(json.readTree(r.body()).path("taskId").asText());
+        }
+        assertThat(ids).hasSize(200);
+        Map<Integer, Integer> keyedStatuses = new HashMap<>();
+        Set<String> keyedIds = new HashSet<>();
+        for (var response : keyed) {
+            HttpResponse<String> r = response.get(60, TimeUnit.SECONDS);
+            keyedStatuses.merge(r.statusCode(), 1, Integer::sum);
+            keyedIds.add(json.readTree(r.body()).path("taskId").asText());
+        }
+        assertThat(keyedStatuses).isEqualTo(Map.of(201, 1, 200, 19));
+        assertThat(keyedIds).hasSize(1);
+        for (var response : unknown) {
+            assertThat(response.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(404);
+        }
+        assertThat(countTasks("SELECT count(*) FROM tasks WHERE machine = $1", machine)).isEqualTo(201);
+        assertThat(countTasks("""
+                SELECT count(*) FROM tasks t WHERE machine = $1
+                AND (SELECT count(*) FROM task_history h WHERE h.task_id = t.task_id) = 1""", machine)).isEqualTo(201);
+    }
+
+    private CompletableFuture<HttpResponse<String>> post(HttpClient http, Map<String, Object> body) throws Exception {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/api/v1/tasks"))
+                        .header("Authorization", "Bearer " + TestSupport.ADMIN_TOKEN)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private CompletableFuture<TaskService.Created> submit(UUID taskId, NewTask task) {
+        return batcher.create(taskId, task, "ops", null, "test").subscribeAsCompletionStage();
+    }
+
+    private static NewTask task(String machine, String command, String idempotencyKey) {
+        return new NewTask(machine, command, 3, 0, 30, Task.RetryBackoff.FIXED, Task.FailureAction.NONE, null, false,
+                null, null, idempotencyKey, null, null, null);
+    }
+
+    /** Blocks inserts into the outbox (and the relay) until released. */
+    private SqlConnection lockOutbox() {
+        SqlConnection connection = pool.getConnection().await().atMost(WAIT);
+        connection.query("BEGIN").execute()
+                .chain(() -> connection.query("LOCK TABLE outbox IN SHARE MODE").execute())
+                .await().atMost(WAIT);
+        return connection;
+    }
+
+    private static void release(SqlConnection connection) {
+        connection.query("ROLLBACK").execute().chain(() -> connection.close()).await().atMost(WAIT);
+    }
+
+    private long countTasks(String sql, String machine) {
+        return pool.preparedQuery(sql).execute(Tuple.of(machine)).await().atMost(WAIT).iterator().next().getLong(0);
+    }
+}
