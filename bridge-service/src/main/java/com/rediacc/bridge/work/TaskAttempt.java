@@ -42,6 +42,8 @@ final class TaskAttempt {
     private volatile RemoteCommand running;
     private volatile boolean cancelled;
     private volatile boolean leaseLost;
+    /** The command's channel is closed: a refused heartbeat must not kill its process group id any more. */
+    private volatile boolean commandEnded;
     /** The remote process group, until the queue has stored it; then null. */
     private volatile Long pidToReport;
     private int outputSent;
@@ -117,6 +119,7 @@ final class TaskAttempt {
             result = new AttemptResult(task.leaseToken(), AttemptOutcome.FAILED, null,
                     partial == null ? "" : partial.output(), partial != null && partial.outputTruncated(), e.getMessage());
         } finally {
+            commandEnded = true;
             if (running != null) {
                 running.close();
             }
@@ -183,7 +186,7 @@ final class TaskAttempt {
         }
         if (reply.isEmpty()) {
             leaseLost = true;
-            if (command != null) {
+            if (command != null && !commandEnded) {
                 command.kill();
             }
             return;
