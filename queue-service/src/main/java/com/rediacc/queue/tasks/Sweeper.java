@@ -1,26 +1,40 @@
 package com.rediacc.queue.tasks;
 
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The safety net of the queue: restores tasks whose lease expired (bridge gone; a running one only
  * after a bridge ended its remote command, or the wait for that ran out) and re-sends the wake-up of
- * machines whose ready work nobody claimed (Kafka was down, a message was lost, a delay ran out). Safe on every replica at once: expired leases are taken with SKIP LOCKED, and a
- * duplicate wake-up costs one empty claim.
+ * machines whose ready work nobody claimed (Kafka was down, a message was lost, a delay ran out).
+ * Safe on every replica at once: expired leases are taken with SKIP LOCKED, and a duplicate wake-up
+ * costs one empty claim.
  */
 @ApplicationScoped
 public class Sweeper {
     private static final Logger LOG = Logger.getLogger(Sweeper.class);
 
+    private static final Duration FIRST_SWEEP_AFTER = Duration.ofSeconds(3);
+
     @Inject
     TaskService tasks;
+
+    @Inject
+    Vertx vertx;
+
+    @ConfigProperty(name = "rediacc.sweeper.interval", defaultValue = "2s")
+    Duration interval;
 
     @ConfigProperty(name = "rediacc.sweeper.ready-for", defaultValue = "3s")
     Duration readyFor;
@@ -32,13 +46,38 @@ public class Sweeper {
     @ConfigProperty(name = "rediacc.lease.lost-attempt-wait", defaultValue = "2m")
     Duration lostAttemptWait;
 
-    @Scheduled(every = "${rediacc.sweeper.interval:2s}", delayed = "3s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private final AtomicLong sweepsStarted = new AtomicLong();
+    private long timer = -1;
+
+    // A Vert.x timer, not @Scheduled: the Quarkus scheduler checks its triggers once a second, so an
+    // interval below 1 s (500 ms in the tests) would silently become 1 s.
+    void start(@Observes StartupEvent event) {
+        timer = vertx.setPeriodic(FIRST_SWEEP_AFTER.toMillis(), interval.toMillis(), id -> sweepUnlessRunning());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        vertx.cancelTimer(timer);
+    }
+
+    /** A tick that comes while the previous sweep still runs is skipped. */
+    private void sweepUnlessRunning() {
+        if (!sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        sweepsStarted.incrementAndGet();
+        sweep().subscribe().with(done -> sweeping.set(false), failure -> sweeping.set(false));
+    }
+
+    long sweepsStarted() {
+        return sweepsStarted.get();
+    }
+
     Uni<Void> sweep() {
         return tasks.reapExpiredLeases(batchSize)
                 .invoke(reaped -> {
                     if (reaped > 0) {
-                        LOG.infof("restored %d task(s) whose lease expired", reaped);
+                        LOG.infof("restored (or marked lost, if running) %d task(s) whose lease expired", reaped);
                     }
                 })
                 .chain(() -> tasks.settleOverdueLostAttempts(lostAttemptWait, batchSize))
