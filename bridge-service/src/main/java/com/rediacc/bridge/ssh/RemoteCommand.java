@@ -75,7 +75,11 @@ public final class RemoteCommand implements AutoCloseable {
 
     static String wrap(String command, String attemptToken) {
         String export = attemptToken == null ? "" : "export " + LostAttempt.ENV + "=" + AttemptProcesses.checked(attemptToken) + "\n";
+        // SHLVL one up: the login shell running this wrapper has read its rc files already. Without it,
+        // bash (built with SSH_SOURCE_BASHRC, as on Debian) reads ~/.bashrc a second time for every
+        // command, because exec lowers SHLVL and the ssh variables are still set.
         return "printf '" + PidCapture.MARKER + "%s\\n' \"$$\" >&2\n" + export
+                + "export SHLVL=$((${SHLVL:-0} + 1))\n"
                 + "exec \"${SHELL:-/bin/sh}\" -c " + AttemptProcesses.quoted(command);
     }
 
