@@ -8,12 +8,17 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
-/** The audit log: who did what, when, with which result. */
-@Command(name = "audit", description = "Show the audit log (team ADMIN): every mutating call, oldest first.",
+/** The audit log: who did what, when, with which result; with --vault, every use of a team's keys. */
+@Command(name = "audit", description = "Show the audit log (team ADMIN): every mutating call, oldest first; "
+        + "--vault shows vault-service's trail of a team's key use (every decrypt by a bridge, rotation, ...).",
         footer = {"", "Examples:",
                 "  rediacc audit --team Production --since 1h",
-                "  rediacc audit --actor alice --action task.cancel --since 2026-01-01T00:00:00Z -o json"})
+                "  rediacc audit --actor alice --action task.cancel --since 2026-01-01T00:00:00Z -o json",
+                "  rediacc audit --vault --team Production --since 1d"})
 final class AuditCommand extends BaseCommand {
+    @Option(names = "--vault", description = "vault-service's key-use trail of --team instead of the API calls")
+    boolean vault;
+
     @Option(names = "--team", paramLabel = "TEAM")
     String team;
 
@@ -37,6 +42,9 @@ final class AuditCommand extends BaseCommand {
 
     @Override
     int run() {
+        if (vault) {
+            return vaultTrail();
+        }
         JsonNode page = api().get("/audit", ApiClient.params("team", team, "since", time(since, "--since"),
                 "until", time(until, "--until"), "actor", actor, "action", action, "limit", limit, "cursor", cursor));
         printer().list(page, page.path("items"), "id", List.of(
@@ -44,6 +52,26 @@ final class AuditCommand extends BaseCommand {
                 Printer.Column.field("ACTION", "action"), Printer.Column.status("RESULT", "result"),
                 Printer.Column.field("STATUS", "status"), Printer.Column.flex("TARGET", a -> Printer.text(a.get("target")))),
                 List.of(Printer.Column.field("REQUEST", "requestId"), Printer.Column.field("ID", "id")));
+        if (!printer().structured() && !printer().quiet && page.hasNonNull("nextCursor")) {
+            note("more: --cursor " + page.get("nextCursor").asText());
+        }
+        return 0;
+    }
+
+    private int vaultTrail() {
+        if (team == null) {
+            throw usage("--vault needs --team: vault-service keeps its trail per team");
+        }
+        if (until != null || actor != null || action != null) {
+            throw usage("--vault takes only --team, --since, --limit and --cursor");
+        }
+        JsonNode page = api().get("/audit/vault", ApiClient.params("team", team, "since", time(since, "--since"),
+                "limit", limit, "cursor", cursor));
+        printer().list(page, page.path("items"), "id", List.of(
+                Printer.Column.field("AT", "at"), Printer.Column.field("CALLER", "caller"),
+                Printer.Column.field("ACTION", "action"), Printer.Column.field("KEY", "keyVersion"),
+                Printer.Column.status("RESULT", "result"), Printer.Column.flex("CONTEXT", a -> Printer.text(a.get("context")))),
+                List.of(Printer.Column.field("ERROR", "error"), Printer.Column.field("ID", "id")));
         if (!printer().structured() && !printer().quiet && page.hasNonNull("nextCursor")) {
             note("more: --cursor " + page.get("nextCursor").asText());
         }

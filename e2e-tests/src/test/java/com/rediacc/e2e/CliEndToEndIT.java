@@ -487,6 +487,16 @@ class CliEndToEndIT {
         assertThat(audit.exit()).as(audit.toString()).isZero();
         assertThat(audit.out()).contains("ACTOR").contains("ACTION");
         assertThat(E2eStack.JSON.readTree(cli("audit", "--limit", "5", "-o", "json").out()).path("items").size()).isPositive();
+
+        // A task of team default runs, so its vault trail holds the bridge's decrypt of the machine key.
+        Run ran = cli("create", "task", "--machine", "demo-01", "--command", "true", "--wait");
+        assertThat(ran.exit()).as(ran.toString()).isZero();
+        Run vaultTrail = cli("audit", "--vault", "--team", "default", "-o", "json");
+        assertThat(vaultTrail.exit()).as(vaultTrail.toString()).isZero();
+        assertThat(E2eStack.JSON.readTree(vaultTrail.out()).path("items").findValuesAsText("action")).contains("DECRYPT");
+        Run noTeam = cli("audit", "--vault");
+        assertThat(noTeam.exit()).isEqualTo(2);
+        assertThat(noTeam.err()).contains("--vault needs --team");
     }
 
     @Test
