@@ -5,7 +5,7 @@ package com.rediacc.bridge.ssh;
  * authentication and host key problems apart, so a task's error says which one it was.
  */
 public class SshFailure extends Exception {
-    public enum Kind { CONNECT, HOST_KEY_MISMATCH, AUTH, CHANNEL, CONNECTION_LOST }
+    public enum Kind { CONNECT, HOST_KEY_MISMATCH, AUTH, CREDENTIAL, CHANNEL, CONNECTION_LOST }
 
     private final Kind kind;
 

@@ -55,8 +55,18 @@ public final class SshSessionPool implements AutoCloseable {
      * channel that kills a command. Close the lease when the task's channel is closed.
      */
     public Lease acquire(MachineConnection machine, KeyPair identity) throws SshFailure {
+        return acquire(machine, java.util.Base64.getEncoder().encodeToString(identity.getPublic().getEncoded()),
+                () -> identity);
+    }
+
+    /**
+     * As above, for an identity known by {@code identityId} (e.g. the credential's vault version)
+     * and loaded only when a new session must log in: a task that shares a pooled session needs
+     * no decrypt of the private key at all.
+     */
+    public Lease acquire(MachineConnection machine, String identityId, IdentitySource identity) throws SshFailure {
         SessionKey key = new SessionKey(machine.host(), machine.port(), machine.user(), machine.hostKey().trim(),
-                identity.getPublic());
+                identityId);
         List<PooledSession> pooled = sessions.computeIfAbsent(key, k -> new ArrayList<>());
         synchronized (pooled) {
             pooled.removeIf(p -> !usable(p.session));
@@ -65,7 +75,7 @@ public final class SshSessionPool implements AutoCloseable {
                     return new Lease(candidate);
                 }
             }
-            PooledSession fresh = new PooledSession(connect(machine, identity));
+            PooledSession fresh = new PooledSession(connect(machine, identity.keyPair()));
             pooled.add(fresh);
             return new Lease(fresh);
         }
@@ -144,7 +154,13 @@ public final class SshSessionPool implements AutoCloseable {
         client.stop();
     }
 
-    private record SessionKey(String host, int port, String user, String hostKey, PublicKey identity) {
+    private record SessionKey(String host, int port, String user, String hostKey, String identityId) {
+    }
+
+    /** The private key a new session logs in with; fails with {@link SshFailure.Kind#CREDENTIAL}. */
+    @FunctionalInterface
+    public interface IdentitySource {
+        KeyPair keyPair() throws SshFailure;
     }
 
     private static final class PooledSession {

@@ -10,11 +10,11 @@ import com.rediacc.bridge.vault.VaultDecryptor;
 import com.rediacc.contract.bridge.AttemptOutcome;
 import com.rediacc.contract.bridge.AttemptResult;
 import com.rediacc.contract.bridge.ClaimedTask;
+import com.rediacc.contract.bridge.MachineConnection;
 import com.rediacc.contract.bridge.HeartbeatReply;
 import org.apache.sshd.client.session.ClientSession;
 import org.jboss.logging.Logger;
 
-import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -75,9 +75,14 @@ final class TaskAttempt {
         try {
             SshSessionPool.Lease share;
             try {
-                KeyPair identity = credentials.keyPair(task);
-                share = ssh.acquire(task.machine(), identity);
-            } catch (CredentialStore.CredentialException | SshFailure e) {
+                share = ssh.acquire(task.machine(), identityId(task), () -> {
+                    try {
+                        return credentials.keyPair(task);
+                    } catch (CredentialStore.CredentialException e) {
+                        throw new SshFailure(SshFailure.Kind.CREDENTIAL, e.getMessage(), e);
+                    }
+                });
+            } catch (SshFailure e) {
                 report(notRun(e.getMessage()));
                 return;
             }
@@ -89,6 +94,13 @@ final class TaskAttempt {
                 Arrays.fill(stdin, (byte) 0);
             }
         }
+    }
+
+    /** The credential's version: sessions logged in with it are shared, a rotated key gets new ones. */
+    private static String identityId(ClaimedTask task) {
+        MachineConnection machine = task.machine();
+        return machine.credentialContext() != null ? machine.credentialContext()
+                : machine.credential() + "#" + java.util.Objects.hashCode(machine.credentialCiphertext());
     }
 
     /** {@code stdin}: the decrypted vaultData, handed to the command as one JSON document, or null. */

@@ -90,6 +90,30 @@ class SshExecutionTest {
     }
 
     @Test
+    void thePrivateKeyIsLoadedOnlyWhenANewSessionLogsIn() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger loads = new java.util.concurrent.atomic.AtomicInteger();
+        SshSessionPool.IdentitySource counted = () -> {
+            loads.incrementAndGet();
+            return identity;
+        };
+        try (SshSessionPool.Lease a = pool.acquire(machine(sshd.hostKey), "secret:t/key/1", counted);
+             SshSessionPool.Lease b = pool.acquire(machine(sshd.hostKey), "secret:t/key/1", counted)) {
+            assertThat(b.session()).isSameAs(a.session());
+            assertThat(loads).hasValue(1);
+            // A new version of the credential (a rotated key) never reuses the old version's session.
+            try (SshSessionPool.Lease rotated = pool.acquire(machine(sshd.hostKey), "secret:t/key/2", counted)) {
+                assertThat(rotated.session()).isNotSameAs(a.session());
+                assertThat(loads).hasValue(2);
+            }
+        }
+        SshFailure refused = org.junit.jupiter.api.Assertions.assertThrows(SshFailure.class, () ->
+                pool.acquire(machine(sshd.hostKey), "secret:t/key/3", () -> {
+                    throw new SshFailure(SshFailure.Kind.CREDENTIAL, "no such vault entry", null);
+                }));
+        assertThat(refused.kind()).isEqualTo(SshFailure.Kind.CREDENTIAL);
+    }
+
+    @Test
     void hostKeyMismatchFailsWithoutRunningTheCommand() throws Exception {
         Path marker = sshd.dir.resolve("must-not-exist");
         String impostorKey = TestSshd.otherHostKey();

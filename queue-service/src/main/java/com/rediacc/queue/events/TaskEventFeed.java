@@ -24,6 +24,7 @@ public class TaskEventFeed {
     ObjectMapper json;
 
     private final BroadcastProcessor<FeedEvent> hub = BroadcastProcessor.create();
+    private final java.util.concurrent.atomic.AtomicInteger listeners = new java.util.concurrent.atomic.AtomicInteger();
 
     /** One event: its CloudEvent JSON as published, with what a stream filters on. */
     public record FeedEvent(String id, String type, String team, String payload) {
@@ -31,6 +32,9 @@ public class TaskEventFeed {
 
     @Incoming("task-events-in")
     public void receive(String payload) {
+        if (listeners.get() == 0) {
+            return; // nobody streams: do not even parse
+        }
         try {
             JsonNode event = json.readTree(payload);
             hub.onNext(new FeedEvent(event.path("id").asText(), event.path("type").asText(),
@@ -42,6 +46,8 @@ public class TaskEventFeed {
 
     /** Events from now on; a subscriber too slow to keep up loses the oldest, not the stream. */
     public Multi<FeedEvent> events() {
-        return hub.onOverflow().buffer(1024);
+        return hub.onSubscription().invoke(listeners::incrementAndGet)
+                .onTermination().invoke(listeners::decrementAndGet)
+                .onOverflow().buffer(1024);
     }
 }
