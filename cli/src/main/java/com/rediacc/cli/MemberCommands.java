@@ -47,12 +47,7 @@ final class MemberCommands extends BaseCommand.Group {
         int run() {
             JsonNode member = api().post(path("teams", team, "members"),
                     ApiClient.JSON.createObjectNode().put("user", user).put("role", role.name())).body();
-            if (printer().quiet || printer().structured()) {
-                printer().object(member, "user", List.of());
-            } else {
-                out().println(user + " is now " + role + " of team " + team);
-            }
-            return 0;
+            return printRole(this, member, user, role, team);
         }
     }
 
@@ -72,12 +67,7 @@ final class MemberCommands extends BaseCommand.Group {
         int run() {
             JsonNode member = api().patch(path("teams", team, "members", user),
                     ApiClient.JSON.createObjectNode().put("role", role.name())).body();
-            if (printer().quiet || printer().structured()) {
-                printer().object(member, "user", List.of());
-            } else {
-                out().println(user + " is now " + role + " of team " + team);
-            }
-            return 0;
+            return printRole(this, member, user, role, team);
         }
     }
 
@@ -96,5 +86,15 @@ final class MemberCommands extends BaseCommand.Group {
             note(user + " removed from team " + team);
             return 0;
         }
+    }
+
+    /** What add and set-role answer: the membership, or one line saying it. */
+    private static int printRole(BaseCommand command, JsonNode member, String user, Role role, String team) {
+        if (command.printer().quiet || command.printer().structured()) {
+            command.printer().object(member, "user", List.of());
+        } else {
+            command.out().println(user + " is now " + role + " of team " + team);
+        }
+        return 0;
     }
 }

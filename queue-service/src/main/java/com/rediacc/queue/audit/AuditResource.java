@@ -43,7 +43,7 @@ public class AuditResource {
         List<FieldError> errors = new ArrayList<>();
         Instant from = instant("since", since, Instant.EPOCH, errors);
         Instant to = instant("until", until, null, errors);
-        int pageSize = pageSize(limit, errors);
+        int pageSize = Page.size(limit, errors);
         long afterId = afterId(cursor, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
@@ -67,7 +67,7 @@ public class AuditResource {
             errors.add(new FieldError("team", "is required: the vault trail is kept per team"));
         }
         instant("since", since, null, errors);
-        int pageSize = pageSize(limit, errors);
+        int pageSize = Page.size(limit, errors);
         afterId(cursor, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
@@ -99,14 +99,6 @@ public class AuditResource {
             errors.add(new FieldError(field, "must be an ISO-8601 instant, e.g. 2026-01-31T12:00:00Z"));
             return absent;
         }
-    }
-
-    private static int pageSize(Integer limit, List<FieldError> errors) {
-        int pageSize = limit == null ? 100 : limit;
-        if (pageSize < 1 || pageSize > 1000) {
-            errors.add(new FieldError("limit", "must be between 1 and 1000"));
-        }
-        return pageSize;
     }
 
     private static long afterId(String cursor, List<FieldError> errors) {

@@ -1,6 +1,5 @@
 package com.rediacc.queue.machines;
 
-import com.rediacc.queue.api.FieldError;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.api.ProblemException;
 import com.rediacc.queue.audit.Audited;
@@ -52,13 +51,8 @@ public class MachineResource {
         Machine machine = MachineValidation.validate(request);
         requester.require(machine.team(), Role.ADMIN, () -> unknownTeam(machine.team()));
         requester.target("machine/" + machine.name());
-        return teams.exists(machine.team())
-                .chain(teamExists -> {
-                    if (!teamExists) {
-                        throw unknownTeam(machine.team());
-                    }
-                    return machines.insert(machine);
-                })
+        return teams.requireExisting(machine.team(), () -> unknownTeam(machine.team()))
+                .chain(() -> machines.insert(machine))
                 .map(created -> created
                         .map(m -> Response.created(URI.create(uri.getPath() + "/" + m.name())).entity(m).build())
                         .orElseThrow(() -> ProblemException.conflict("machine '" + machine.name() + "' already exists")));
@@ -68,10 +62,7 @@ public class MachineResource {
     public Uni<Page<Machine>> list(@QueryParam("team") String team,
                                    @QueryParam("cursor") String cursor,
                                    @QueryParam("limit") Integer limit) {
-        int pageSize = limit == null ? 100 : limit;
-        if (pageSize < 1 || pageSize > 1000) {
-            throw ProblemException.invalid(List.of(new FieldError("limit", "must be between 1 and 1000")));
-        }
+        int pageSize = Page.size(limit);
         if (team != null) {
             requester.require(team, Role.VIEWER, () -> unknownTeam(team));
         }
@@ -90,7 +81,7 @@ public class MachineResource {
     @PATCH
     @Path("/{name}")
     @Audited("machine.update")
-    public Uni<Machine> update(@PathParam("name") String name, MachinePatch patch) {
+    public Uni<Machine> update(@PathParam("name") String name, MachineRequest patch) {
         return visible(name, Role.ADMIN)
                 .map(existing -> MachineValidation.apply(existing, patch))
                 .chain(changed -> machines.update(changed))

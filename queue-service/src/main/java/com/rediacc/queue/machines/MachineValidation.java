@@ -38,7 +38,7 @@ final class MachineValidation {
     }
 
     /** A change: only the fields given change; name and team never do. */
-    static Machine apply(Machine existing, MachinePatch patch) {
+    static Machine apply(Machine existing, MachineRequest patch) {
         if (patch == null) {
             throw ProblemException.badRequest("a JSON body with the fields to change is required");
         }

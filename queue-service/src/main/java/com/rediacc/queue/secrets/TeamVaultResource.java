@@ -117,12 +117,7 @@ public class TeamVaultResource {
     }
 
     private Uni<Void> existingTeam(String team) {
-        return teams.exists(team).map(exists -> {
-            if (!exists) {
-                throw unknownTeam(team);
-            }
-            return null;
-        });
+        return teams.requireExisting(team, () -> unknownTeam(team));
     }
 
     private static ProblemException unknownTeam(String team) {

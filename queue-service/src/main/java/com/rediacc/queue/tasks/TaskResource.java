@@ -152,10 +152,7 @@ public class TaskResource {
         if (priority != null && (priority < 1 || priority > 5)) {
             errors.add(new FieldError("priority", "must be between 1 and 5"));
         }
-        int pageSize = limit == null ? 100 : limit;
-        if (pageSize < 1 || pageSize > 1000) {
-            errors.add(new FieldError("limit", "must be between 1 and 1000"));
-        }
+        int pageSize = Page.size(limit, errors);
         Long beforeSeq = null;
         if (cursor != null) {
             try {

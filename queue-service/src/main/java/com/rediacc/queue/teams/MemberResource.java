@@ -106,12 +106,7 @@ public class MemberResource {
     }
 
     private Uni<Void> existingTeam(String team) {
-        return teams.exists(team).map(exists -> {
-            if (!exists) {
-                throw TeamResource.unknown(team);
-            }
-            return null;
-        });
+        return teams.requireExisting(team, () -> TeamResource.unknown(team));
     }
 
     private static Role role(String raw, List<FieldError> errors) {

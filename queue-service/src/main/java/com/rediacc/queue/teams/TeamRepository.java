@@ -1,5 +1,6 @@
 package com.rediacc.queue.teams;
 
+import com.rediacc.queue.api.ProblemException;
 import com.rediacc.queue.auth.Role;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -26,9 +27,15 @@ public class TeamRepository {
                 .map(rows -> first(rows, TeamRepository::team));
     }
 
-    public Uni<Boolean> exists(String name) {
+    /** Completes if the team exists, fails with {@code unknown} otherwise. */
+    public Uni<Void> requireExisting(String name, java.util.function.Supplier<ProblemException> unknown) {
         return pool.preparedQuery("SELECT 1 FROM teams WHERE name = $1").execute(Tuple.of(name))
-                .map(rows -> rows.size() > 0);
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw unknown.get();
+                    }
+                    return null;
+                });
     }
 
     public Uni<Optional<Team>> find(String name) {

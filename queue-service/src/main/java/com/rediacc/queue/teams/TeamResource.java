@@ -48,10 +48,7 @@ public class TeamResource {
 
     @GET
     public Uni<Page<Team>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
-        int pageSize = limit == null ? 100 : limit;
-        if (pageSize < 1 || pageSize > 1000) {
-            throw ProblemException.invalid(List.of(new FieldError("limit", "must be between 1 and 1000")));
-        }
+        int pageSize = Page.size(limit);
         Caller caller = requester.caller();
         return teams.list(caller.teamsWith(Role.VIEWER).orElse(null), cursor, pageSize)
                 .map(items -> items.stream().map(team -> withRole(caller, team)).toList())

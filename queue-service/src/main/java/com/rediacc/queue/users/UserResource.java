@@ -67,10 +67,7 @@ public class UserResource {
     @GET
     public Uni<Page<User>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         requester.requireGlobalAdmin("listing users");
-        int pageSize = limit == null ? 100 : limit;
-        if (pageSize < 1 || pageSize > 1000) {
-            throw ProblemException.invalid(List.of(new FieldError("limit", "must be between 1 and 1000")));
-        }
+        int pageSize = Page.size(limit);
         return users.list(cursor, pageSize)
                 .map(items -> new Page<>(items, items.size() == pageSize ? items.getLast().name() : null));
     }
