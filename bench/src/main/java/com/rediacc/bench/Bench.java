@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -165,12 +166,17 @@ public final class Bench {
 
         int rawCount = intOpt("raw-ssh-commands", 1000);
         int channels = intOpt("raw-ssh-channels", 8);
-        phase("idleBeforeRawSsh", () -> waitIdle(Duration.ofSeconds(90)));
-        phase("rawSsh", () -> rawSsh(rawCount, channels));
-        phase("idleBeforeEnqueue", () -> waitIdle(Duration.ofSeconds(90)));
+        Set<String> only = only();
+        if (only.contains("rawSsh")) {
+            phase("idleBeforeRawSsh", () -> waitIdle(Duration.ofSeconds(90)));
+            phase("rawSsh", () -> rawSsh(rawCount, channels));
+        }
         List<Object> enqueueRuns = new ArrayList<>();
         results.put("enqueue", enqueueRuns);
-        for (int i = 0; i < clientCounts.size(); i++) {
+        if (only.contains("enqueue")) {
+            phase("idleBeforeEnqueue", () -> waitIdle(Duration.ofSeconds(90)));
+        }
+        for (int i = 0; i < clientCounts.size() && only.contains("enqueue"); i++) {
             int clients = clientCounts.get(i);
             String key = "enqueue-c" + clients;
             if (i > 0) {
@@ -182,10 +188,14 @@ public final class Bench {
             enqueueRuns.add(r);
             results.remove(key);
         }
-        phase("idleAfterEnqueue", () -> waitIdle(Duration.ofSeconds(120)));
-        phase("endToEnd", () -> endToEnd(intOpt("e2e-warmup", 80), intOpt("e2e-tasks", 1000), intOpt("e2e-post-clients", 16)));
-        phase("idleBeforeLatency", () -> waitIdle(Duration.ofSeconds(90)));
-        phase("latency", () -> latency(intOpt("latency-tasks", 200), intOpt("latency-pause-ms", 100)));
+        if (only.contains("endToEnd")) {
+            phase("idleBeforeEndToEnd", () -> waitIdle(Duration.ofSeconds(120)));
+            phase("endToEnd", () -> endToEnd(intOpt("e2e-warmup", 80), intOpt("e2e-tasks", 1000), intOpt("e2e-post-clients", 16)));
+        }
+        if (only.contains("latency")) {
+            phase("idleBeforeLatency", () -> waitIdle(Duration.ofSeconds(90)));
+            phase("latency", () -> latency(intOpt("latency-tasks", 200), intOpt("latency-pause-ms", 100)));
+        }
         phase("rss", this::rss);
         if (!"false".equals(opts.getOrDefault("cleanup", "true"))) {
             phase("cleanup", this::cleanup);
@@ -209,6 +219,20 @@ public final class Bench {
         printTable(table);
         Log.info("results written to %s", out);
         return errors.isEmpty() ? 0 : 4;
+    }
+
+    /** The measured phases to run: all, or those named by {@code --only} (bench/run --only enqueue,latency). */
+    private Set<String> only() {
+        Set<String> all = new LinkedHashSet<>(List.of("rawSsh", "enqueue", "endToEnd", "latency"));
+        String wanted = opts.getOrDefault("only", "");
+        if (wanted.isBlank()) {
+            return all;
+        }
+        Set<String> chosen = new LinkedHashSet<>(List.of(wanted.split(",")));
+        if (!all.containsAll(chosen)) {
+            throw new IllegalArgumentException("--only takes a list of " + all + ", not '" + wanted + "'");
+        }
+        return chosen;
     }
 
     /** Runs one phase; a failure is recorded (and makes the exit code non-zero) but the run goes on. */

@@ -36,6 +36,9 @@ public class AuditFilter {
             return Uni.createFrom().voidItem();
         }
         response.getHeaders().putSingle(BearerTokenFilter.REQUEST_ID_HEADER, requester.requestId());
+        if (requester.isAuditRecorded()) {
+            return Uni.createFrom().voidItem();
+        }
         String actor = requester.caller() == null ? "anonymous" : requester.name();
         String target = requester.target() != null ? requester.target() : path;
         return audit.append(new AuditWriter.NewRecord(actor, requester.team(), action(request, resource), target,

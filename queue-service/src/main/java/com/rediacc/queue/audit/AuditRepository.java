@@ -3,6 +3,7 @@ package com.rediacc.queue.audit;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,6 +20,40 @@ import java.util.List;
 public class AuditRepository {
     @Inject
     Pool pool;
+
+    /**
+     * Appends records in one statement, through {@code client}: the pool, or the transaction of the
+     * change the records describe.
+     */
+    public static Uni<Void> append(SqlClient client, List<AuditWriter.NewRecord> records) {
+        int size = records.size();
+        if (size == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        String[] actors = new String[size];
+        String[] teams = new String[size];
+        String[] actions = new String[size];
+        String[] targets = new String[size];
+        String[] results = new String[size];
+        Short[] statuses = new Short[size];
+        String[] requestIds = new String[size];
+        for (int i = 0; i < size; i++) {
+            AuditWriter.NewRecord r = records.get(i);
+            actors[i] = r.actor();
+            teams[i] = r.team();
+            actions[i] = r.action();
+            targets[i] = r.target();
+            results[i] = AuditRecord.result(r.status());
+            statuses[i] = (short) r.status();
+            requestIds[i] = r.requestId();
+        }
+        return client.preparedQuery("""
+                        INSERT INTO audit_log (actor, team, action, target, result, status, request_id)
+                        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                             $6::smallint[], $7::text[])""")
+                .execute(Tuple.from(new Object[]{actors, teams, actions, targets, results, statuses, requestIds}))
+                .replaceWithVoid();
+    }
 
     /**
      * Oldest first from {@code since}; {@code teams} null means every record (global admins),

@@ -2,7 +2,6 @@ package com.rediacc.queue.audit;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -13,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Appends audit records with group commit: records that arrive while an insert is in flight are
  * written together by the next one, in one multi-row statement. Each caller's Uni completes only
- * when its own record is committed, so an answer never leaves before its record is stored.
+ * when its own record is committed, so an answer never leaves before its record is stored. A
+ * change that writes its own record in its transaction (task creation) does not come here.
  */
 @ApplicationScoped
 public class AuditWriter {
@@ -68,29 +68,6 @@ public class AuditWriter {
     }
 
     private Uni<Void> insert(List<Pending> batch) {
-        int size = batch.size();
-        String[] actors = new String[size];
-        String[] teams = new String[size];
-        String[] actions = new String[size];
-        String[] targets = new String[size];
-        String[] results = new String[size];
-        Short[] statuses = new Short[size];
-        String[] requestIds = new String[size];
-        for (int i = 0; i < size; i++) {
-            NewRecord r = batch.get(i).record();
-            actors[i] = r.actor();
-            teams[i] = r.team();
-            actions[i] = r.action();
-            targets[i] = r.target();
-            results[i] = AuditRecord.result(r.status());
-            statuses[i] = (short) r.status();
-            requestIds[i] = r.requestId();
-        }
-        return pool.preparedQuery("""
-                        INSERT INTO audit_log (actor, team, action, target, result, status, request_id)
-                        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
-                                             $6::smallint[], $7::text[])""")
-                .execute(Tuple.from(new Object[]{actors, teams, actions, targets, results, statuses, requestIds}))
-                .replaceWithVoid();
+        return AuditRepository.append(pool, batch.stream().map(Pending::record).toList());
     }
 }

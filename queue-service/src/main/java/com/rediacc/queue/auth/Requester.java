@@ -15,6 +15,7 @@ public class Requester {
     private String requestId;
     private String team;
     private String target;
+    private boolean auditRecorded;
 
     public Caller caller() {
         return caller;
@@ -59,6 +60,17 @@ public class Requester {
     public Requester target(String target) {
         this.target = target;
         return this;
+    }
+
+    /** The call's audit record was stored with its change, in one transaction; AuditFilter adds none. */
+    public void auditRecorded(String team, String target) {
+        this.team = team;
+        this.target = target;
+        this.auditRecorded = true;
+    }
+
+    public boolean isAuditRecorded() {
+        return auditRecorded;
     }
 
     public String team() {

@@ -35,6 +35,8 @@ public class MachineResource {
     @Inject
     MachineRepository machines;
     @Inject
+    MachineTeams machineTeams;
+    @Inject
     TeamRepository teams;
     @Inject
     Requester requester;
@@ -96,7 +98,10 @@ public class MachineResource {
         return visible(name, Role.ADMIN)
                 .chain(() -> machines.delete(name))
                 .map(deletion -> switch (deletion) {
-                    case DELETED -> Response.noContent().build();
+                    case DELETED -> {
+                        machineTeams.forget(name);
+                        yield Response.noContent().build();
+                    }
                     case NOT_FOUND -> throw unknown(name);
                     case HAS_UNFINISHED_TASKS -> throw ProblemException.conflict("machine '" + name
                             + "' has tasks that have not ended; cancel them or wait, then delete it");

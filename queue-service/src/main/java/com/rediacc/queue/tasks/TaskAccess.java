@@ -1,9 +1,7 @@
 package com.rediacc.queue.tasks;
 
-import com.rediacc.queue.api.ProblemException;
 import com.rediacc.queue.auth.Requester;
 import com.rediacc.queue.auth.Role;
-import com.rediacc.queue.machines.Machine;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -29,8 +27,7 @@ public class TaskAccess {
     }
 
     /** New tasks for a machine need OPERATOR in its team; a machine of another team is unknown. */
-    public void mayCreateOn(Machine machine) {
-        requester.require(machine.team(), Role.OPERATOR, () -> ProblemException.notFound(
-                "no machine named '" + machine.name() + "'; register it with POST /api/v1/machines"));
+    public void mayCreateOn(String machine, String team) {
+        requester.require(team, Role.OPERATOR, () -> TaskService.unknownMachine(machine));
     }
 }

@@ -3,6 +3,9 @@ package com.rediacc.queue.tasks;
 import com.rediacc.contract.events.CloudEvent;
 import com.rediacc.contract.events.Topics;
 import com.rediacc.queue.api.ProblemException;
+import com.rediacc.queue.audit.AuditRepository;
+import com.rediacc.queue.audit.AuditWriter;
+import com.rediacc.queue.audit.AuditedCall;
 import com.rediacc.queue.machines.MachineRepository;
 import com.rediacc.queue.machines.MachineRepository.TaskTarget;
 import com.rediacc.queue.outbox.OutboxRelay;
@@ -36,7 +39,8 @@ import java.util.UUID;
  * queue. Each caller is answered only after its batch committed, and requests are inserted in
  * arrival order (seq). A request that cannot be stored (unknown machine, idempotency conflict) is
  * answered with its own error; if the transaction fails as a whole, each request is written again
- * alone, so one bad request cannot fail its neighbours.
+ * alone, so one bad request cannot fail its neighbours. The audit record of a call that brings
+ * one ({@link AuditedCall}) is written in the same transaction as its task.
  */
 @ApplicationScoped
 public class TaskCreateBatcher {
@@ -68,10 +72,11 @@ public class TaskCreateBatcher {
      * Stores the task (or finds the idempotent original) in the next batch; resolves after its commit.
      * {@code team}: the machine's team the caller was authorized for; another team's machine of that name is unknown.
      */
-    public Uni<Created> create(UUID taskId, NewTask request, String team, String vaultCiphertext, String actor) {
+    public Uni<Created> create(UUID taskId, NewTask request, String team, String vaultCiphertext, String actor,
+                               AuditedCall call) {
         return Uni.createFrom().emitter(reply -> {
             synchronized (this) {
-                waiting.add(new PendingCreate(taskId, request, team, vaultCiphertext, actor, reply));
+                waiting.add(new PendingCreate(taskId, request, team, vaultCiphertext, actor, call, reply));
             }
             writeNextBatch();
         });
@@ -126,7 +131,7 @@ public class TaskCreateBatcher {
             for (PendingCreate p : batch) {
                 TaskTarget target = targets.get(p.request.machine());
                 if (target == null || !target.team().equals(p.team)) {
-                    p.failure = TaskService.unknownMachine(p.request.machine());
+                    p.failure = new StaleMachineTeam();
                 } else {
                     known.add(p);
                 }
@@ -162,7 +167,7 @@ public class TaskCreateBatcher {
                             Task first = sameKey.getFirst().answer.task();
                             sameKey.subList(1, sameKey.size()).forEach(p -> p.repeatOf(first));
                         }
-                    });
+                    }).chain(() -> AuditRepository.append(tx, auditRecords(batch)));
                 });
             });
         });
@@ -191,6 +196,18 @@ public class TaskCreateBatcher {
                 p.answer = new Created(stored.get(p.taskId), true))).replaceWithVoid();
     }
 
+    /** The records of the answered calls that are audited here (the others: AuditFilter, after the answer). */
+    private static List<AuditWriter.NewRecord> auditRecords(List<PendingCreate> batch) {
+        List<AuditWriter.NewRecord> records = new ArrayList<>();
+        for (PendingCreate p : batch) {
+            if (p.call != null && p.answer != null) {
+                records.add(p.call.record(p.team, "task/" + p.answer.task().taskId(),
+                        p.answer.isNew() ? 201 : 200));
+            }
+        }
+        return records;
+    }
+
     /** The same event TaskEventData.of gives for the stored task (no attempts, exit code or error yet). */
     private static CloudEvent<TaskEventData> pendingEvent(PendingCreate p) {
         TaskEventData data = new TaskEventData(p.taskId, p.team, p.request.machine(), TaskStatus.PENDING, null,
@@ -199,23 +216,32 @@ public class TaskCreateBatcher {
                 TaskEventData.type(TaskStatus.PENDING), p.taskId.toString(), Instant.now(), TaskEventData.SCHEMA, data);
     }
 
+    /** The machine is gone, or is no longer of the team the request was authorized for. */
+    static final class StaleMachineTeam extends RuntimeException {
+        StaleMachineTeam() {
+            super("the machine is not of the team the request was authorized for", null, false, false);
+        }
+    }
+
     private static final class PendingCreate {
         final UUID taskId;
         final NewTask request;
         final String team;
         final String vaultCiphertext;
         final String actor;
+        final AuditedCall call;
         final UniEmitter<? super Created> reply;
         Created answer;
         RuntimeException failure;
 
         PendingCreate(UUID taskId, NewTask request, String team, String vaultCiphertext, String actor,
-                      UniEmitter<? super Created> reply) {
+                      AuditedCall call, UniEmitter<? super Created> reply) {
             this.taskId = taskId;
             this.request = request;
             this.team = team;
             this.vaultCiphertext = vaultCiphertext;
             this.actor = actor;
+            this.call = call;
             this.reply = reply;
         }
 

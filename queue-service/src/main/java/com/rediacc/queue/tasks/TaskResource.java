@@ -5,6 +5,7 @@ import com.rediacc.queue.api.FieldError;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.api.ProblemException;
 import com.rediacc.queue.audit.Audited;
+import com.rediacc.queue.audit.AuditedCall;
 import com.rediacc.queue.auth.Requester;
 import com.rediacc.queue.auth.Role;
 import io.smallrye.mutiny.Uni;
@@ -35,6 +36,7 @@ import java.util.UUID;
 @Consumes(MediaType.APPLICATION_JSON)
 public class TaskResource {
     static final int MAX_BULK_CANCEL = 1000;
+    static final String CREATE = "task.create";
 
     @Inject
     TaskService service;
@@ -53,12 +55,13 @@ public class TaskResource {
 
     /** 201 with the new task; 200 with the existing one when the idempotency key was already used. */
     @POST
-    @Audited("task.create")
+    @Audited(CREATE)
     public Uni<Response> create(TaskRequest request, @Context UriInfo uri) {
         NewTask task = TaskValidation.validate(request, maxCommandBytes, Instant.now(), json);
         requester.target("machine/" + task.machine());
-        return service.create(task, requester.name(), access::mayCreateOn)
-                .invoke(created -> requester.target("task/" + created.task().taskId()))
+        // a refused call is recorded by AuditFilter; a stored one with its task
+        return service.create(task, new AuditedCall(requester.name(), CREATE, requester.requestId()), access::mayCreateOn)
+                .invoke(created -> requester.auditRecorded(created.task().team(), "task/" + created.task().taskId()))
                 .map(created -> located(uri, created));
     }
 

@@ -11,9 +11,11 @@ import com.rediacc.contract.bridge.MachineConnection;
 import com.rediacc.contract.events.CloudEvent;
 import com.rediacc.contract.events.Topics;
 import com.rediacc.queue.api.ProblemException;
+import com.rediacc.queue.audit.AuditedCall;
 import com.rediacc.contract.vault.CiphertextResponse;
 import com.rediacc.queue.machines.Machine;
 import com.rediacc.queue.machines.MachineRepository;
+import com.rediacc.queue.machines.MachineTeams;
 import com.rediacc.queue.secrets.TeamSecret;
 import com.rediacc.queue.secrets.TeamSecretRepository;
 import com.rediacc.queue.vault.Vault;
@@ -56,6 +58,8 @@ public class TaskService {
     @Inject
     MachineRepository machines;
     @Inject
+    MachineTeams machineTeams;
+    @Inject
     OutboxRepository outbox;
     @Inject
     OutboxRelay relay;
@@ -77,28 +81,61 @@ public class TaskService {
         lifecycle = new Lifecycle(new RetryPolicy(maxRetryDelay));
     }
 
+    /** Who may create tasks on a machine: throws (404, 403) unless the caller may. */
+    @FunctionalInterface
+    public interface MachineAuthorization {
+        void check(String machine, String team);
+    }
+
     /**
      * A new task, or the existing one when the idempotency key was used in the last 24 hours. Its
      * vaultData is encrypted by vault-service (bound to the new task's id) before anything is stored;
      * then it is written with the concurrent creates of other requests (TaskCreateBatcher).
      */
-    public Uni<Created> create(NewTask request, String actor, Consumer<Machine> authorize) {
-        UUID taskId = UUID.randomUUID();
-        // Authorized here, in the request's context; the batch then only accepts the machine if it
-        // still exists with the team that was authorized. Encryption needs that team, and must not
-        // hold a transaction open while it runs.
-        return machines.find(request.machine())
-                .map(found -> authorized(found, request.machine(), authorize))
-                .flatMap(machine -> (request.vaultData() == null ? Uni.createFrom().<String>nullItem()
-                        : vault.encrypt(machine.team(), Vault.taskContext(taskId), request.vaultData())
-                        .map(CiphertextResponse::ciphertext))
-                        .flatMap(ciphertext -> creates.create(taskId, request, machine.team(), ciphertext, actor)));
+    public Uni<Created> create(NewTask request, String actor, MachineAuthorization authorize) {
+        return create(UUID.randomUUID(), request, actor, authorize, null, true);
     }
 
-    private static Machine authorized(Optional<Machine> found, String name, Consumer<Machine> authorize) {
-        Machine machine = found.orElseThrow(() -> unknownMachine(name));
-        authorize.accept(machine);
-        return machine;
+    /** As {@link #create(NewTask, String, MachineAuthorization)}, and the call's audit record goes in the same transaction. */
+    public Uni<Created> create(NewTask request, AuditedCall call, MachineAuthorization authorize) {
+        return create(UUID.randomUUID(), request, call.actor(), authorize, call, true);
+    }
+
+    private Uni<Created> create(UUID taskId, NewTask request, String actor, MachineAuthorization authorize,
+                                AuditedCall call, boolean mayRetry) {
+        // Authorized here, in the request's context; the batch then accepts the machine only if it
+        // still exists with that team. Encryption needs the team, and must not hold a transaction
+        // open while it runs.
+        String name = request.machine();
+        return authorizedTeam(name, authorize)
+                .flatMap(team -> (request.vaultData() == null ? Uni.createFrom().<String>nullItem()
+                        : vault.encrypt(team, Vault.taskContext(taskId), request.vaultData())
+                        .map(CiphertextResponse::ciphertext))
+                        .flatMap(ciphertext -> creates.create(taskId, request, team, ciphertext, actor, call)))
+                .onFailure(TaskCreateBatcher.StaleMachineTeam.class).recoverWithUni(stale -> {
+                    // deleted, perhaps registered again in another team: authorize again from the database
+                    machineTeams.forget(name);
+                    return mayRetry ? create(taskId, request, actor, authorize, call, false)
+                            : Uni.createFrom().failure(unknownMachine(name));
+                });
+    }
+
+    /** The machine's team if the caller may create tasks on it; a refusal on a remembered team is checked again. */
+    private Uni<String> authorizedTeam(String machine, MachineAuthorization authorize) {
+        String remembered = machineTeams.remembered(machine);
+        if (remembered != null) {
+            try {
+                authorize.check(machine, remembered);
+                return Uni.createFrom().item(remembered);
+            } catch (ProblemException refused) {
+                machineTeams.forget(machine); // may be stale: the machine registered again in another team
+            }
+        }
+        return machineTeams.load(machine).map(found -> {
+            String team = found.orElseThrow(() -> unknownMachine(machine));
+            authorize.check(machine, team);
+            return team;
+        });
     }
 
     public Uni<Task> get(UUID taskId) {
@@ -310,7 +347,7 @@ public class TaskService {
     }
 
     /** A FAILED or CANCELLED task's work again, as a new task linked to it. */
-    public Uni<Created> retry(UUID taskId, String actor, Consumer<Task> authorize, Consumer<Machine> authorizeMachine) {
+    public Uni<Created> retry(UUID taskId, String actor, Consumer<Task> authorize, MachineAuthorization authorizeMachine) {
         return get(taskId).flatMap(original -> {
             authorize.accept(original);
             if (original.status() != TaskStatus.FAILED && original.status() != TaskStatus.CANCELLED) {

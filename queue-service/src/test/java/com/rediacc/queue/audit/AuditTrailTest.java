@@ -61,6 +61,56 @@ class AuditTrailTest {
     }
 
     @Test
+    void aRepeatedIdempotentCreateAndARefusedOneAreRecordedOnceEach() {
+        String team = TestSupport.ensureTeam("audit-" + UUID.randomUUID().toString().substring(0, 6));
+        String machine = TestSupport.registerMachine(team, 1);
+        Map<String, Object> body = Map.of("machine", machine, "command", "true", "idempotencyKey", "k-" + UUID.randomUUID());
+
+        String first = send(admin(), "POST", "/api/v1/tasks", body, 201);
+        String repeat = send(admin(), "POST", "/api/v1/tasks", body, 200);
+        String unknown = send(admin(), "POST", "/api/v1/tasks", Map.of("machine", "no-such-" + machine, "command", "true"), 404);
+
+        String taskId = admin().get("/api/v1/tasks?machine=" + machine).then().extract().path("items[0].taskId");
+        assertThat(records(first)).singleElement().satisfies(r -> assertThat(r).containsEntry("status", 201)
+                .containsEntry("target", "task/" + taskId).containsEntry("team", team));
+        assertThat(records(repeat)).singleElement().satisfies(r -> assertThat(r).containsEntry("status", 200)
+                .containsEntry("target", "task/" + taskId).containsEntry("result", "OK"));
+        assertThat(records(unknown)).singleElement().satisfies(r -> assertThat(r).containsEntry("status", 404)
+                .containsEntry("action", "task.create").containsEntry("result", "REJECTED"));
+    }
+
+    /**
+     * A task and the record of the call that created it are one transaction: when the record cannot
+     * be stored (a trigger refuses this one request id), no task is stored either.
+     */
+    @Test
+    void noTaskIsStoredWhoseCreationCouldNotBeRecorded() {
+        String machine = TestSupport.registerMachine(1);
+        String requestId = "refused-" + UUID.randomUUID();
+        pool.query("""
+                CREATE FUNCTION pg_temp_refuse_record() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.request_id = '%s' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+                    RETURN NEW;
+                END $$""".formatted(requestId)).execute().await().indefinitely();
+        pool.query("CREATE TRIGGER refuse_one_record BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION pg_temp_refuse_record()")
+                .execute().await().indefinitely();
+        try {
+            admin().header("X-Request-Id", requestId).body(Map.of("machine", machine, "command", "true"))
+                    .post("/api/v1/tasks").then().statusCode(500);
+            // a call without the refused id still goes through, in the same batch machinery
+            admin().body(Map.of("machine", machine, "command", "echo ok")).post("/api/v1/tasks").then().statusCode(201);
+        } finally {
+            pool.query("DROP TRIGGER refuse_one_record ON audit_log").execute().await().indefinitely();
+            pool.query("DROP FUNCTION pg_temp_refuse_record()").execute().await().indefinitely();
+        }
+        List<String> commands = admin().get("/api/v1/tasks?machine=" + machine).then().statusCode(200)
+                .extract().path("items.command");
+        assertThat(commands).containsExactly("echo ok");
+        assertThat(records(requestId)).isEmpty();
+    }
+
+    @Test
     void teamAdminsReadTheirTeamsRecordsOnlyAndOthersCannotReadAny() {
         String team = TestSupport.ensureTeam("audit-" + UUID.randomUUID().toString().substring(0, 6));
         String other = TestSupport.ensureTeam("audit-" + UUID.randomUUID().toString().substring(0, 6));

@@ -165,8 +165,9 @@ class CreateBatchTest {
         assertThat(before.get(30, TimeUnit.SECONDS).isNew()).isTrue();
         assertThat(after.get(30, TimeUnit.SECONDS).isNew()).isTrue();
         assertThat(before.get().task().seq()).isLessThan(after.get().task().seq());
+        // TaskService answers it with 404, after looking the machine up again
         assertThat(unknown).failsWithin(WAIT).withThrowableOfType(Exception.class)
-                .withCauseInstanceOf(ProblemException.class).withMessageContaining("no-such-machine");
+                .withCauseInstanceOf(TaskCreateBatcher.StaleMachineTeam.class);
         assertThat(broken).failsWithin(WAIT);
         assertThat(countTasks("SELECT count(*) FROM tasks WHERE machine = $1", machine)).isEqualTo(3);
     }
@@ -220,7 +221,7 @@ class CreateBatchTest {
     }
 
     private CompletableFuture<TaskService.Created> submit(UUID taskId, NewTask task) {
-        return batcher.create(taskId, task, "ops", null, "test").subscribeAsCompletionStage();
+        return batcher.create(taskId, task, "ops", null, "test", null).subscribeAsCompletionStage();
     }
 
     private static NewTask task(String machine, String command, String idempotencyKey) {

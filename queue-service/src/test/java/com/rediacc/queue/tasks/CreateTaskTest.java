@@ -19,6 +19,9 @@ import static org.hamcrest.Matchers.nullValue;
 /** POST /api/v1/tasks against the real PostgreSQL: accepted tasks, and bad input that stores nothing. */
 @QuarkusTest
 class CreateTaskTest {
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
     private String machine;
 
     @BeforeEach
@@ -49,6 +52,33 @@ class CreateTaskTest {
                 .body("items.taskId", hasItem(id));
         admin().get("/api/v1/tasks/" + id + "/history").then().statusCode(200)
                 .body("items[0].to", equalTo("PENDING"));
+    }
+
+    /**
+     * The machine's team is remembered for authorizing creates. When the machine is deleted behind
+     * this replica's back (by another replica) and its name registered in another team, the batch
+     * finds the team changed: the create is authorized again, against the new team.
+     */
+    @Test
+    void aMachineRegisteredAgainInAnotherTeamIsAuthorizedByItsNewTeam() {
+        String first = TestSupport.ensureTeam("t1-" + java.util.UUID.randomUUID().toString().substring(0, 6));
+        String second = TestSupport.ensureTeam("t2-" + java.util.UUID.randomUUID().toString().substring(0, 6));
+        String name = TestSupport.registerMachine(first, 1);
+        String firstOperator = TestSupport.userWithRole(first, "OPERATOR");
+        String secondOperator = TestSupport.userWithRole(second, "OPERATOR");
+        String earlier = TestSupport.as(firstOperator).body(Map.of("machine", name, "command", "true"))
+                .post("/api/v1/tasks").then().statusCode(201).extract().path("taskId");
+        admin().post("/api/v1/tasks/" + earlier + "/cancel").then().statusCode(200);
+        pool.preparedQuery("DELETE FROM machines WHERE name = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(name))
+                .await().indefinitely();
+        admin().body(Map.of("name", name, "team", second, "host", "127.0.0.1", "port", 22, "user", "root",
+                        "hostKey", TestSupport.hostKey(), "credential", "key-" + name, "maxConcurrency", 1))
+                .post("/api/v1/machines").then().statusCode(201);
+
+        TestSupport.as(secondOperator).body(Map.of("machine", name, "command", "true"))
+                .post("/api/v1/tasks").then().statusCode(201).body("team", equalTo(second));
+        TestSupport.as(firstOperator).body(Map.of("machine", name, "command", "true"))
+                .post("/api/v1/tasks").then().statusCode(404);
     }
 
     @Test
