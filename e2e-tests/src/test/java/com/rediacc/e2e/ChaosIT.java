@@ -41,7 +41,7 @@ class ChaosIT {
 
     @BeforeAll
     static void startServices() throws Exception {
-        remote = Files.createTempDirectory("rediacc-e2e-chaos-");
+        remote = TempDirs.create("rediacc-e2e-chaos-");
         sshd2 = TestSshd.start();
         sshd3 = TestSshd.start();
         // Assigned before it starts anything, so that @AfterAll stops what did start if start-up fails.

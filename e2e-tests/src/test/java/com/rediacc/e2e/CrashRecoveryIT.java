@@ -42,7 +42,7 @@ class CrashRecoveryIT {
 
     @BeforeAll
     static void startServices() throws Exception {
-        remote = Files.createTempDirectory("rediacc-e2e-crash-");
+        remote = TempDirs.create("rediacc-e2e-crash-");
         // Assigned before it starts anything, so that @AfterAll stops what did start if start-up fails.
         stack = new E2eStack("crash");
         stack.startCore(CrashSupport.FAST_QUEUE);

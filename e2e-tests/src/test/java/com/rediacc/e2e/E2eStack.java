@@ -51,7 +51,7 @@ final class E2eStack implements AutoCloseable {
 
     E2eStack(String name) throws IOException {
         this.name = name;
-        credentials = Files.createTempDirectory("rediacc-e2e-secrets-");
+        credentials = TempDirs.create("rediacc-e2e-secrets-");
     }
 
     /** Use another broker than the shared one (for tests that stop Kafka). */

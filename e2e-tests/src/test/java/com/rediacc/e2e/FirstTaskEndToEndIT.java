@@ -87,7 +87,7 @@ class FirstTaskEndToEndIT {
     }
 
     private static String otherHostKey() throws Exception {
-        Path dir = Files.createTempDirectory("rediacc-e2e-impostor-");
+        Path dir = TempDirs.create("rediacc-e2e-impostor-");
         E2eStack.sh("ssh-keygen -q -t ed25519 -N '' -f " + dir.resolve("key"));
         return Files.readString(dir.resolve("key.pub")).trim();
     }

@@ -32,7 +32,7 @@ class KafkaOutageIT {
 
     @BeforeAll
     static void startServices() throws Exception {
-        remote = Files.createTempDirectory("rediacc-e2e-outage-");
+        remote = TempDirs.create("rediacc-e2e-outage-");
         Path root = Path.of(System.getProperty("rediacc.root", "..")).toAbsolutePath().normalize();
         kafka = TestKafka.start(root, "outage");
         // Assigned before it starts anything, so that @AfterAll stops what did start if start-up fails.

@@ -35,7 +35,7 @@ class QueueSemanticsIT {
         stack.startBridge("bridge-1", Map.of());
         stack.registerDemoMachine("ordered-01", 1);
         stack.registerDemoMachine("work-01", 4);
-        remote = Files.createTempDirectory("rediacc-e2e-remote-");
+        remote = TempDirs.create("rediacc-e2e-remote-");
     }
 
     @AfterAll

@@ -51,7 +51,7 @@ final class TestKafka implements AutoCloseable {
 
     /** Formats a fresh data dir, starts the broker, creates the project's topics. */
     static TestKafka start(Path root, String name) throws Exception {
-        Path dir = Files.createTempDirectory("rediacc-e2e-kafka-");
+        Path dir = TempDirs.create("rediacc-e2e-kafka-");
         Path logs = root.resolve("e2e-tests/target/e2e-logs");
         Files.createDirectories(logs);
         Path log = logs.resolve(name + "-kafka.log");

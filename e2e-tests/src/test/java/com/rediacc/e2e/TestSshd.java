@@ -38,7 +38,7 @@ final class TestSshd implements AutoCloseable {
         if (!Files.isExecutable(SSHD)) {
             throw new IllegalStateException(SSHD + " is missing: install openssh-server");
         }
-        Path dir = Files.createTempDirectory("rediacc-e2e-sshd-");
+        Path dir = TempDirs.create("rediacc-e2e-sshd-");
         keygen(dir.resolve("host_key"));
         Files.createDirectories(Path.of("/run/sshd"));
         Files.copy(Path.of(E2eStack.env("DEMO_SSH_KEY_FILE") + ".pub"), dir.resolve("authorized_keys"));

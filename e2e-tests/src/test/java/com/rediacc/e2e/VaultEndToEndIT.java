@@ -44,7 +44,7 @@ class VaultEndToEndIT {
         stack = new E2eStack("vault").startCore(Map.of());
         stack.startBridge("bridge-1", Map.of());
         stack.registerDemoMachine("secret-01", 2);
-        remote = Files.createTempDirectory("rediacc-e2e-vault-");
+        remote = TempDirs.create("rediacc-e2e-vault-");
     }
 
     @AfterAll
@@ -130,7 +130,7 @@ class VaultEndToEndIT {
 
     @Test
     void aRotatedMachineKeyIsUsedByTheNextTaskWithoutARestart() throws Exception {
-        Path keys = Files.createTempDirectory("rediacc-e2e-rotate-");
+        Path keys = TempDirs.create("rediacc-e2e-rotate-");
         try {
             Path unauthorised = keys.resolve("id_ed25519");
             E2eStack.sh("ssh-keygen -q -t ed25519 -N '' -f " + unauthorised);
