@@ -976,6 +976,7 @@ public final class Bench {
         for (Map<String, Object> r : rows) {
             sb.append(String.format(Locale.ROOT, fmt, r.get("figure"), r.get("display"), r.get("goal"), r.get("result")));
         }
+        sb.append("\nPostgreSQL (pgbench and the services alike): ").append(opts.getOrDefault("pg-durability", "unknown")).append('\n');
         List<String> busy = busyPhases();
         if (!busy.isEmpty()) {
             sb.append("\nprocesses outside the stack used CPU during measured phases (shared machine): ")
@@ -1040,10 +1041,11 @@ public final class Bench {
 
     private Map<String, Object> settings(List<Integer> clients) {
         Map<String, Object> s = new LinkedHashMap<>();
+        s.put("postgres", opts.getOrDefault("pg-durability", "unknown"));
         s.put("enqueueClients", clients);
         s.put("enqueueSeconds", intOpt("enqueue-seconds", 15));
         s.put("enqueueWarmupSeconds", intOpt("enqueue-warmup-seconds", 3));
-        s.put("enqueueFirstWarmupSeconds", intOpt("enqueue-first-warmup-seconds", 10));
+        s.put("enqueueFirstWarmupSeconds", intOpt("enqueue-first-warmup-seconds", 30));
         s.put("e2eTasks", intOpt("e2e-tasks", 1000));
         s.put("e2eWarmupTasks", intOpt("e2e-warmup", 80));
         s.put("e2ePostClients", intOpt("e2e-post-clients", 16));
