@@ -93,12 +93,12 @@ public class TaskService {
      * then it is written with the concurrent creates of other requests (TaskCreateBatcher).
      */
     public Uni<Created> create(NewTask request, String actor, MachineAuthorization authorize) {
-        return create(UUID.randomUUID(), request, actor, authorize, null, true);
+        return create(TaskIds.next(), request, actor, authorize, null, true);
     }
 
     /** As {@link #create(NewTask, String, MachineAuthorization)}, and the call's audit record goes in the same transaction. */
     public Uni<Created> create(NewTask request, AuditedCall call, MachineAuthorization authorize) {
-        return create(UUID.randomUUID(), request, call.actor(), authorize, call, true);
+        return create(TaskIds.next(), request, call.actor(), authorize, call, true);
     }
 
     private Uni<Created> create(UUID taskId, NewTask request, String actor, MachineAuthorization authorize,
