@@ -52,9 +52,7 @@ final class AuditCommand extends BaseCommand {
                 Printer.Column.field("ACTION", "action"), Printer.Column.status("RESULT", "result"),
                 Printer.Column.field("STATUS", "status"), Printer.Column.flex("TARGET", a -> Printer.text(a.get("target")))),
                 List.of(Printer.Column.field("REQUEST", "requestId"), Printer.Column.field("ID", "id")));
-        if (!printer().structured() && !printer().quiet && page.hasNonNull("nextCursor")) {
-            note("more: --cursor " + page.get("nextCursor").asText());
-        }
+        nextPageNote(page);
         return 0;
     }
 
@@ -72,9 +70,7 @@ final class AuditCommand extends BaseCommand {
                 Printer.Column.field("ACTION", "action"), Printer.Column.field("KEY", "keyVersion"),
                 Printer.Column.status("RESULT", "result"), Printer.Column.flex("CONTEXT", a -> Printer.text(a.get("context")))),
                 List.of(Printer.Column.field("ERROR", "error"), Printer.Column.field("ID", "id")));
-        if (!printer().structured() && !printer().quiet && page.hasNonNull("nextCursor")) {
-            note("more: --cursor " + page.get("nextCursor").asText());
-        }
+        nextPageNote(page);
         return 0;
     }
 

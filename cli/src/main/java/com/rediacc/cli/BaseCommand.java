@@ -1,5 +1,6 @@
 package com.rediacc.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -36,6 +37,13 @@ abstract class BaseCommand implements Callable<Integer> {
     void note(String message) {
         if (!root().quiet) {
             err().println(message);
+        }
+    }
+
+    /** For a table of a list: how to ask for the next page, if there is one. */
+    void nextPageNote(JsonNode page) {
+        if (!printer().structured() && page.hasNonNull("nextCursor")) {
+            note("more: --cursor " + page.get("nextCursor").asText());
         }
     }
 

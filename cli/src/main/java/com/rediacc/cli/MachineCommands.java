@@ -67,9 +67,7 @@ final class MachineCommands extends BaseCommand.Group {
         int run() {
             JsonNode page = api().get("/machines", ApiClient.params("team", team, "limit", limit, "cursor", cursor));
             printer().list(page, page.path("items"), "name", columns(), wideColumns());
-            if (!printer().structured() && page.hasNonNull("nextCursor")) {
-                note("more: --cursor " + page.get("nextCursor").asText());
-            }
+            nextPageNote(page);
             return 0;
         }
     }

@@ -292,13 +292,10 @@ final class TaskCommands {
             JsonNode items = page.path("items");
             Printer printer = printer();
             printer.list(page, items, "taskId", columns(), wideColumns());
-            if (!printer.quiet && !printer.structured()) {
-                if (items.isEmpty()) {
-                    note("no tasks");
-                } else if (page.hasNonNull("nextCursor")) {
-                    note("more: --cursor " + page.get("nextCursor").asText());
-                }
+            if (items.isEmpty() && !printer.structured()) {
+                note("no tasks");
             }
+            nextPageNote(page);
             return 0;
         }
     }

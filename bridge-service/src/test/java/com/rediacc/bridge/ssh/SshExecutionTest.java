@@ -162,7 +162,7 @@ class SshExecutionTest {
         String marker = "rediacc-kill-test-" + System.nanoTime();
         ClientSession session = session(machine(sshd.hostKey), identity);
         try (RemoteCommand running = RemoteCommand.start(session,
-                "echo started; sh -c 'sleep 600; echo " + marker + "' & sleep 600", 1 << 20, null)) {
+                parentWithChild(marker), 1 << 20, null)) {
             awaitOutput(running, "started");
             assertThat(processesMatching(marker + "'")).as("remote processes before kill").isPositive();
             long before = System.nanoTime();
@@ -202,7 +202,7 @@ class SshExecutionTest {
         String token = "attempt-" + UUID.randomUUID();
         ClientSession session = session(machine(sshd.hostKey), identity);
         try (RemoteCommand orphan = RemoteCommand.start(session,
-                "echo started; sh -c 'sleep 600; echo " + marker + "' & sleep 600", 1 << 20, null, token, pid -> { })) {
+                parentWithChild(marker), 1 << 20, null, token, pid -> { })) {
             Long pid = orphan.awaitPid(Duration.ofSeconds(5));
             awaitOutput(orphan, "started");
             assertThat(processesMatching(marker + "'")).isPositive();
@@ -224,7 +224,7 @@ class SshExecutionTest {
         String token = "attempt-" + UUID.randomUUID();
         ClientSession session = session(machine(sshd.hostKey), identity);
         try (RemoteCommand orphan = RemoteCommand.start(session,
-                "echo started; sh -c 'sleep 600; echo " + marker + "' & sleep 600", 1 << 20, null, token, pid -> { })) {
+                parentWithChild(marker), 1 << 20, null, token, pid -> { })) {
             awaitOutput(orphan, "started");
             assertThat(AttemptProcesses.end(session, null, token)).isEqualTo(AttemptProcesses.Outcome.KILLED);
             assertThat(processesMatching(marker + "'")).isZero();
@@ -238,7 +238,7 @@ class SshExecutionTest {
         // Stands for a process that got the lost attempt's process id after it ended: another attempt,
         // or no attempt at all.
         try (RemoteCommand other = RemoteCommand.start(session,
-                "echo started; sh -c 'sleep 600; echo " + marker + "' & sleep 600", 1 << 20, null, "attempt-" + UUID.randomUUID(), pid -> { });
+                parentWithChild(marker), 1 << 20, null, "attempt-" + UUID.randomUUID(), pid -> { });
              RemoteCommand plain = RemoteCommand.start(session, "echo started; sleep 600 # " + marker, 1 << 20, null)) {
             awaitOutput(other, "started");
             awaitOutput(plain, "started");
@@ -280,6 +280,11 @@ class SshExecutionTest {
         ExecResult result = RemoteCommand.run(session, "if then fi (", 4096);
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).doesNotContain(PidCapture.MARKER).contains("syntax error");
+    }
+
+    /** A command that prints "started" and waits, with a child that waits too; {@code marker} finds the child. */
+    private static String parentWithChild(String marker) {
+        return "echo started; sh -c 'sleep 600; echo " + marker + "' & sleep 600";
     }
 
     private static void awaitOutput(RemoteCommand running, String expected) throws InterruptedException {
