@@ -96,9 +96,12 @@ class CreateBatchTest {
 
             Set<String> wanted = new HashSet<>();
             ids.forEach(id -> wanted.add(id.toString()));
-            List<ConsumerRecord<String, String>> records = probe.await(r ->
+            List<ConsumerRecord<String, String>> records = probe.awaitUntil(r ->
                     (r.topic().equals(Topics.TASK_EVENTS) && wanted.contains(r.key()))
-                            || (r.topic().equals(Topics.DISPATCH) && machine.equals(r.key())), 202, Duration.ofSeconds(2));
+                            || (r.topic().equals(Topics.DISPATCH) && machine.equals(r.key())),
+                    found -> found.stream().filter(r -> r.topic().equals(Topics.TASK_EVENTS)).count() >= 200
+                            && found.stream().anyMatch(r -> r.topic().equals(Topics.DISPATCH)),
+                    Duration.ofSeconds(2));
             List<ConsumerRecord<String, String>> events = records.stream()
                     .filter(r -> r.topic().equals(Topics.TASK_EVENTS)).toList();
             assertThat(events).as("one pending event per task").hasSize(200);
