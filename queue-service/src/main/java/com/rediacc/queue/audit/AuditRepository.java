@@ -26,10 +26,23 @@ public class AuditRepository {
      * change the records describe.
      */
     public static Uni<Void> append(SqlClient client, List<AuditWriter.NewRecord> records) {
-        int size = records.size();
-        if (size == 0) {
+        if (records.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        return client.preparedQuery("""
+                        INSERT INTO audit_log (actor, team, action, target, result, status, request_id)
+                        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                             $6::smallint[], $7::text[])""")
+                .execute(Tuple.from(columns(records)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * The records as the arrays of the audit_log columns they fill, in this order: actor, team,
+     * action, target, result, status (smallint), request_id.
+     */
+    public static Object[] columns(List<AuditWriter.NewRecord> records) {
+        int size = records.size();
         String[] actors = new String[size];
         String[] teams = new String[size];
         String[] actions = new String[size];
@@ -47,12 +60,7 @@ public class AuditRepository {
             statuses[i] = (short) r.status();
             requestIds[i] = r.requestId();
         }
-        return client.preparedQuery("""
-                        INSERT INTO audit_log (actor, team, action, target, result, status, request_id)
-                        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
-                                             $6::smallint[], $7::text[])""")
-                .execute(Tuple.from(new Object[]{actors, teams, actions, targets, results, statuses, requestIds}))
-                .replaceWithVoid();
+        return new Object[]{actors, teams, actions, targets, results, statuses, requestIds};
     }
 
     /**

@@ -23,10 +23,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Publishes outbox rows to Kafka, then deletes them: at least once, in outbox order per replica.
- * Woken right after each commit that wrote events, and by a timer as a safety net (Kafka was down,
- * another replica crashed mid-batch). Rows stay locked while a batch is in flight and come back
- * if Kafka does not acknowledge it.
+ * Publishes outbox rows to Kafka, then deletes them: at least once, in outbox order. Woken right
+ * after each commit that wrote events, and by a timer as a safety net (Kafka was down, another
+ * replica crashed mid-batch). One relay runs at a time across replicas (an advisory lock held by
+ * the batch's transaction); rows stay until Kafka acknowledged them.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -89,8 +89,11 @@ public class OutboxRelay {
 
     /** Sends one batch; resolves to the number of rows relayed. */
     Uni<Integer> relayOnce() {
-        return pool.withTransaction(tx -> tx.preparedQuery(SqlFiles.load("relay-batch"))
-                .execute(Tuple.of(batchSize))
+        // The outbox is a queue: mostly dead rows until vacuum runs, and statistics that say it is
+        // empty. A sequential scan then reads every dead row (53 ms a batch was seen); the primary
+        // key index reaches the oldest live rows directly.
+        return pool.withTransaction(tx -> tx.query("SET LOCAL enable_seqscan = off").execute()
+                .chain(() -> tx.preparedQuery(SqlFiles.load("relay-batch")).execute(Tuple.of(batchSize)))
                 .flatMap(rows -> {
                     if (rows.size() == 0) {
                         return Uni.createFrom().item(0);

@@ -10,7 +10,6 @@ import com.rediacc.queue.machines.MachineRepository;
 import com.rediacc.queue.machines.MachineRepository.TaskTarget;
 import com.rediacc.queue.outbox.OutboxRelay;
 import com.rediacc.queue.outbox.OutboxRepository;
-import com.rediacc.queue.outbox.OutboxRepository.OutboxRow;
 import com.rediacc.queue.tasks.TaskRepository.NewTaskRow;
 import com.rediacc.queue.tasks.TaskRepository.TeamKey;
 import com.rediacc.queue.tasks.TaskService.Created;
@@ -34,13 +33,15 @@ import java.util.UUID;
 
 /**
  * Group commit of task creation: requests that arrive while earlier batches are being written wait
- * and go together into the next transaction (multi-row statements), up to {@code max-size}. An idle
+ * and go together into the next batch, up to {@code max-size}. A batch without idempotency keys is
+ * one statement in autocommit (sql/create-tasks.sql: one round trip, one commit); a batch with keys
+ * is a transaction that locks the machines and binds the keys before that statement. An idle
  * service writes a request at once, so batching adds no delay; under load the batch grows with the
  * queue. Each caller is answered only after its batch committed, and requests are inserted in
  * arrival order (seq). A request that cannot be stored (unknown machine, idempotency conflict) is
  * answered with its own error; if the transaction fails as a whole, each request is written again
  * alone, so one bad request cannot fail its neighbours. The audit record of a call that brings
- * one ({@link AuditedCall}) is written in the same transaction as its task.
+ * one ({@link AuditedCall}) is written atomically with its task.
  */
 @ApplicationScoped
 public class TaskCreateBatcher {
@@ -103,7 +104,10 @@ public class TaskCreateBatcher {
 
     /** Never fails: every request of the batch is answered. */
     private Uni<Void> writeAndAnswer(List<PendingCreate> batch) {
-        return pool.withTransaction(tx -> write(tx, batch)).onItemOrFailure().transformToUni((committed, failure) -> {
+        Uni<Void> write = batch.stream().anyMatch(p -> p.request.idempotencyKey() != null)
+                ? pool.withTransaction(tx -> writeWithKeys(tx, batch))
+                : create(pool, batch);
+        return write.onItemOrFailure().transformToUni((committed, failure) -> {
             if (failure == null) {
                 if (batch.stream().anyMatch(p -> p.answer != null && p.answer.isNew())) {
                     relay.wake();
@@ -123,7 +127,11 @@ public class TaskCreateBatcher {
         });
     }
 
-    private Uni<Void> write(SqlClient tx, List<PendingCreate> batch) {
+    /**
+     * A batch with idempotency keys, in one transaction: the machines are locked and their teams
+     * checked first, so that a key is bound only for a task that is then stored.
+     */
+    private Uni<Void> writeWithKeys(SqlClient tx, List<PendingCreate> batch) {
         Set<String> names = new LinkedHashSet<>();
         batch.forEach(p -> names.add(p.request.machine()));
         return machines.lockForNewTasks(tx, names).flatMap(targets -> {
@@ -161,48 +169,50 @@ public class TaskCreateBatcher {
                             .filter(p -> p.request.idempotencyKey() == null
                                     || firstTaskByKey.get(p.key()).equals(p.taskId) && bound.contains(p.key()))
                             .toList();
-                    return insert(tx, inserting, targets).invoke(() -> {
+                    return create(tx, inserting).invoke(() -> {
                         for (TeamKey key : bound) {
                             List<PendingCreate> sameKey = byKey.get(key);
                             Task first = sameKey.getFirst().answer.task();
                             sameKey.subList(1, sameKey.size()).forEach(p -> p.repeatOf(first));
                         }
-                    }).chain(() -> AuditRepository.append(tx, auditRecords(batch)));
+                    }).chain(() -> AuditRepository.append(tx, repeatRecords(batch)));
                 });
             });
         });
     }
 
-    private Uni<Void> insert(SqlClient tx, List<PendingCreate> inserting, Map<String, TaskTarget> targets) {
-        if (inserting.isEmpty()) {
+    /**
+     * Stores the tasks with their events, wake-ups and audit records in one statement; answers a
+     * request whose machine is gone or of another team than it was authorized for with StaleMachineTeam.
+     */
+    private Uni<Void> create(SqlClient client, List<PendingCreate> creating) {
+        if (creating.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<NewTaskRow> rows = new ArrayList<>(inserting.size());
-        List<OutboxRow> events = new ArrayList<>(inserting.size() + 1);
-        Set<String> wake = new LinkedHashSet<>();
-        for (PendingCreate p : inserting) {
+        List<NewTaskRow> rows = new ArrayList<>(creating.size());
+        for (PendingCreate p : creating) {
             NewTask request = p.request;
             rows.add(new NewTaskRow(p.taskId, p.team, request, p.vaultCiphertext, p.actor,
-                    request.retriedFrom() == null ? null : "retry of " + request.retriedFrom()));
-            events.add(outbox.row(Topics.TASK_EVENTS, p.taskId.toString(), pendingEvent(p)));
-            // A paused machine is woken by its resume (see lock-machines-for-new-tasks.sql); delayed
-            // tasks by the sweeper once they are due.
-            if (request.notBefore() == null && !targets.get(request.machine()).paused()) {
-                wake.add(request.machine());
-            }
+                    request.retriedFrom() == null ? null : "retry of " + request.retriedFrom(),
+                    outbox.row(Topics.TASK_EVENTS, p.taskId.toString(), pendingEvent(p)),
+                    p.call == null ? null : p.call.record(p.team, "task/" + p.taskId, 201)));
         }
-        wake.forEach(machine -> events.add(outbox.machineReadyRow(machine)));
-        return tasks.insert(tx, rows, events).invoke(stored -> inserting.forEach(p ->
-                p.answer = new Created(stored.get(p.taskId), true))).replaceWithVoid();
+        return tasks.create(client, rows).invoke(stored -> creating.forEach(p -> {
+            Task task = stored.get(p.taskId);
+            if (task == null) {
+                p.failure = new StaleMachineTeam();
+            } else {
+                p.answer = new Created(task, true);
+            }
+        })).replaceWithVoid();
     }
 
-    /** The records of the answered calls that are audited here (the others: AuditFilter, after the answer). */
-    private static List<AuditWriter.NewRecord> auditRecords(List<PendingCreate> batch) {
+    /** The audit records of calls answered with an existing task (idempotent repeats); new tasks bring theirs. */
+    private static List<AuditWriter.NewRecord> repeatRecords(List<PendingCreate> batch) {
         List<AuditWriter.NewRecord> records = new ArrayList<>();
         for (PendingCreate p : batch) {
-            if (p.call != null && p.answer != null) {
-                records.add(p.call.record(p.team, "task/" + p.answer.task().taskId(),
-                        p.answer.isNew() ? 201 : 200));
+            if (p.call != null && p.answer != null && !p.answer.isNew()) {
+                records.add(p.call.record(p.team, "task/" + p.answer.task().taskId(), 200));
             }
         }
         return records;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.contract.bridge.LostAttempt;
+import com.rediacc.queue.audit.AuditRepository;
+import com.rediacc.queue.audit.AuditWriter;
 import com.rediacc.queue.outbox.OutboxRepository;
 import com.rediacc.queue.sql.SqlFiles;
 import io.smallrye.mutiny.Uni;
@@ -24,6 +26,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,16 +41,24 @@ public class TaskRepository {
     @Inject
     Pool pool;
 
-    /** A task to insert: the request, its owner's team and its vaultData as encrypted by vault-service, or null. */
+    @Inject
+    OutboxRepository outbox;
+
+    /**
+     * A task to insert: the request, the team it was authorized for, its vaultData as encrypted by
+     * vault-service (or null), its PENDING event and the audit record of its call (or null).
+     */
     public record NewTaskRow(UUID taskId, String team, NewTask task, String vaultCiphertext, String actor,
-                             String detail) {
+                             String detail, OutboxRepository.OutboxRow event, AuditWriter.NewRecord audit) {
     }
 
     /**
-     * Inserts the tasks (seq in list order), a history row for each and the outbox rows, in one
-     * statement of the caller's transaction; returns the stored tasks by id.
+     * Stores the tasks (seq in list order) with their history rows, events and audit records, and
+     * wakes the bridges of their machines, in one statement (sql/create-tasks.sql) through
+     * {@code client}: the pool (autocommit) or a transaction. A task whose machine is gone or not of
+     * its row's team is not stored. Returns the stored tasks by id.
      */
-    public Uni<Map<UUID, Task>> insert(SqlClient tx, List<NewTaskRow> rows, List<OutboxRepository.OutboxRow> outbox) {
+    public Uni<Map<UUID, Task>> create(SqlClient client, List<NewTaskRow> rows) {
         int n = rows.size();
         UUID[] ids = new UUID[n];
         String[] teams = new String[n], machines = new String[n], commands = new String[n], backoffs = new String[n],
@@ -58,6 +69,11 @@ public class TaskRepository {
         Boolean[] resumable = new Boolean[n];
         OffsetDateTime[] notBefore = new OffsetDateTime[n];
         UUID[] retriedFrom = new UUID[n];
+        List<OutboxRepository.OutboxRow> events = new ArrayList<>(n + 1);
+        List<UUID> eventTasks = new ArrayList<>(n + 1);
+        List<AuditWriter.NewRecord> audit = new ArrayList<>(n);
+        List<UUID> auditTasks = new ArrayList<>(n);
+        Set<String> wakeUps = new LinkedHashSet<>();
         for (int i = 0; i < n; i++) {
             NewTaskRow row = rows.get(i);
             NewTask task = row.task();
@@ -80,14 +96,30 @@ public class TaskRepository {
             shapes[i] = task.vaultDataShape() == null ? null : task.vaultDataShape().toString();
             actors[i] = row.actor();
             details[i] = row.detail();
+            events.add(row.event());
+            eventTasks.add(row.taskId());
+            if (row.audit() != null) {
+                audit.add(row.audit());
+                auditTasks.add(row.taskId());
+            }
+            wakeUps.add(task.machine());
         }
-        String[] topics = outbox.stream().map(OutboxRepository.OutboxRow::topic).toArray(String[]::new);
-        String[] messageKeys = outbox.stream().map(OutboxRepository.OutboxRow::key).toArray(String[]::new);
-        String[] payloads = outbox.stream().map(OutboxRepository.OutboxRow::payload).toArray(String[]::new);
-        return tx.preparedQuery(SqlFiles.load("insert-tasks"))
-                .execute(Tuple.from(List.<Object>of(ids, teams, machines, commands, priorities, maxRetries, retryDelays,
-                        backoffs, failureActions, tags, resumable, timeouts, notBefore, keys, retriedFrom, vaultData,
-                        shapes, actors, details, topics, messageKeys, payloads)))
+        // One wake-up per machine; the statement keeps those of machines that got a task due now.
+        for (String machine : wakeUps) {
+            events.add(outbox.machineReadyRow(machine));
+            eventTasks.add(null);
+        }
+        List<Object> params = new ArrayList<>(List.<Object>of(ids, teams, machines, commands, priorities, maxRetries,
+                retryDelays, backoffs, failureActions, tags, resumable, timeouts, notBefore, keys, retriedFrom, vaultData,
+                shapes, actors, details,
+                events.stream().map(OutboxRepository.OutboxRow::topic).toArray(String[]::new),
+                events.stream().map(OutboxRepository.OutboxRow::key).toArray(String[]::new),
+                events.stream().map(OutboxRepository.OutboxRow::payload).toArray(String[]::new),
+                eventTasks.toArray(UUID[]::new),
+                auditTasks.toArray(UUID[]::new)));
+        params.addAll(Arrays.asList(AuditRepository.columns(audit)));
+        return client.preparedQuery(SqlFiles.load("create-tasks"))
+                .execute(Tuple.from(params))
                 .map(inserted -> {
                     Map<UUID, Task> byId = new HashMap<>();
                     inserted.forEach(r -> byId.put(r.getUUID("task_id"), map(r)));

@@ -7,6 +7,7 @@ import com.rediacc.queue.KafkaProbe;
 import com.rediacc.queue.TestSupport;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -24,11 +25,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Events reach the real Kafka broker through the outbox, and the outbox drains. */
 @QuarkusTest
 class OutboxRelayTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     @Inject
     Pool pool;
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    OutboxRelay relay;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -84,6 +90,25 @@ class OutboxRelayTest {
         }
     }
 
+    @Test
+    void oneRelayRunsAtATimeAcrossReplicas() throws Exception {
+        // Another replica's relay: holds the outbox's advisory lock in its open transaction.
+        SqlConnection otherReplica = pool.getConnection().await().atMost(WAIT);
+        try {
+            otherReplica.query("BEGIN").execute()
+                    .chain(() -> otherReplica.query("SELECT pg_advisory_xact_lock(hashtext('rediacc.outbox-relay'))").execute())
+                    .await().atMost(WAIT);
+            String machine = TestSupport.registerMachine(1);
+            TestSupport.createTask(machine, "echo held", 3);
+            assertThat(relay.relayOnce().await().atMost(WAIT)).as("rows relayed while the lock is held").isZero();
+            Thread.sleep(1500); // a timer tick of this replica passes too
+            assertThat(outboxRows()).as("rows left for the lock holder").isPositive();
+        } finally {
+            otherReplica.query("ROLLBACK").execute().chain(otherReplica::close).await().atMost(WAIT);
+        }
+        awaitOutboxEmpty();
+    }
+
     private static void failOnce(String machine, String taskId) {
         List<Number> tokens = bridge().body(Map.of("machine", machine, "bridgeId", "test-bridge", "tags", List.of(), "max", 1))
                 .post("/api/v1/bridge/claims").then().statusCode(200).extract().path("leaseToken");
@@ -97,11 +122,15 @@ class OutboxRelayTest {
         return records.stream().filter(r -> r.topic().equals(topic)).findFirst().orElseThrow();
     }
 
+    private long outboxRows() {
+        return pool.query("SELECT count(*) FROM outbox").execute().await().atMost(WAIT).iterator().next().getLong(0);
+    }
+
     private void awaitOutboxEmpty() throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(10);
         long rows;
         do {
-            rows = pool.query("SELECT count(*) FROM outbox").execute().await().indefinitely().iterator().next().getLong(0);
+            rows = outboxRows();
             if (rows == 0) {
                 return;
             }

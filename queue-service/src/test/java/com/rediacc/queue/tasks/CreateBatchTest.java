@@ -21,6 +21,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,6 +31,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -113,6 +115,48 @@ class CreateBatchTest {
             assertThat(event.path("data").path("attempts").asInt()).isZero();
             assertThat(records.stream().filter(r -> r.topic().equals(Topics.DISPATCH)))
                     .as("one wake-up for the batch's machine").hasSize(1);
+        }
+    }
+
+    @Test
+    void aBatchWakesOnlyMachinesWithWorkDueNow() throws Exception {
+        String blockerMachine = TestSupport.registerMachine(1);
+        String running = TestSupport.registerMachine(1);
+        String paused = TestSupport.registerMachine(1);
+        String delayed = TestSupport.registerMachine(1);
+        String overdue = TestSupport.registerMachine(1);
+        TestSupport.admin().post("/api/v1/machines/" + paused + "/pause").then().statusCode(200);
+        Set<String> machines = Set.of(running, paused, delayed, overdue);
+        try (KafkaProbe probe = new KafkaProbe(bootstrap, List.of(Topics.DISPATCH, Topics.TASK_EVENTS))) {
+            SqlConnection lock = lockOutbox();
+            CompletableFuture<TaskService.Created> blocker = submit(UUID.randomUUID(), task(blockerMachine, "true", null));
+            List<CompletableFuture<TaskService.Created>> replies = List.of(
+                    submit(UUID.randomUUID(), task(running, "echo 1", null)),
+                    submit(UUID.randomUUID(), task(paused, "echo 2", null)),
+                    submit(UUID.randomUUID(), task(delayed, "echo 3", null, Instant.now().plus(Duration.ofHours(1)))),
+                    submit(UUID.randomUUID(), task(overdue, "echo 4", null, Instant.now().minus(Duration.ofMinutes(1)))),
+                    submit(UUID.randomUUID(), task(running, "echo 5", null)));
+            release(lock);
+            blocker.get(30, TimeUnit.SECONDS);
+            Set<String> created = new HashSet<>();
+            for (var reply : replies) {
+                created.add(reply.get(30, TimeUnit.SECONDS).task().taskId().toString());
+            }
+
+            List<ConsumerRecord<String, String>> records = probe.awaitUntil(
+                    r -> r.topic().equals(Topics.DISPATCH) ? machines.contains(r.key()) : created.contains(r.key()),
+                    found -> found.stream().filter(r -> r.topic().equals(Topics.TASK_EVENTS)).count() == 5,
+                    Duration.ofSeconds(10));
+            // Wake-ups are relayed after the events of their batch; a second wait catches any straggler.
+            records.addAll(probe.await(r -> r.topic().equals(Topics.DISPATCH) && machines.contains(r.key()),
+                    Integer.MAX_VALUE, Duration.ofSeconds(1)));
+            assertThat(records).filteredOn(r -> r.topic().equals(Topics.TASK_EVENTS)).as("an event per task").hasSize(5);
+            // The sweeper may wake the overdue machine again (its task is ready for longer than ready-for),
+            // but never the paused one or the one whose task is not due.
+            assertThat(records.stream().filter(r -> r.topic().equals(Topics.DISPATCH)).map(ConsumerRecord::key)
+                    .collect(Collectors.toSet()))
+                    .as("machines woken: the one with due tasks and the one whose notBefore has passed")
+                    .containsExactlyInAnyOrder(running, overdue);
         }
     }
 
@@ -227,8 +271,12 @@ class CreateBatchTest {
     }
 
     private static NewTask task(String machine, String command, String idempotencyKey) {
+        return task(machine, command, idempotencyKey, null);
+    }
+
+    private static NewTask task(String machine, String command, String idempotencyKey, Instant notBefore) {
         return new NewTask(machine, command, 3, 0, 30, Task.RetryBackoff.FIXED, Task.FailureAction.NONE, null, false,
-                null, null, idempotencyKey, null, null, null);
+                null, notBefore, idempotencyKey, null, null, null);
     }
 
     /** Blocks inserts into the outbox (and the relay) until released. */
