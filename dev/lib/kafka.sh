@@ -100,7 +100,9 @@ rediacc_kafka_format() {
   fi
   rediacc_require_java
   java="$JAVA_HOME/bin/java"
-  cid=$(python3 -c 'import base64,os; print(base64.urlsafe_b64encode(os.urandom(16)).decode().rstrip("="))')
+  # The first byte below 0x80 makes the first character a letter: an id starting with "-" (1 in 32
+  # before) was read by StorageTool as an option, and the format failed.
+  cid=$(python3 -c 'import base64,os; b=bytearray(os.urandom(16)); b[0]&=0x7f; print(base64.urlsafe_b64encode(bytes(b)).decode().rstrip("="))')
   rediacc_log "formatting Kafka storage (cluster id $cid)"
   if ! "$java" -Xmx256m -Dlog4j2.configurationFile="$REDIACC_KAFKA_LOG4J" -cp "$REDIACC_KAFKA_LIBS/*" \
         kafka.tools.StorageTool format -t "$cid" -c "$REDIACC_KAFKA_CONFIG" >>"$REDIACC_LOG_DIR/kafka.log" 2>&1; then
