@@ -2,11 +2,11 @@
 -- one statement: one round trip, and in autocommit one commit (no idempotency key in the batch).
 --
 -- A task is stored only if its machine exists and is of the team the request was authorized for
--- ($2[i]); the caller finds the others missing from the result. The machines are locked as in
--- lock-machines-for-new-tasks.sql: KEY SHARE (a machine cannot be deleted under its new tasks, yet
--- claims, NO KEY UPDATE, do not wait), paused ones SHARE as well, so a concurrent resume either
--- committed first (the machine reads as not paused and its wake-up is written here) or waits for
--- this statement (and the resume's own wake-up finds the new tasks).
+-- ($2[i]); the caller finds the others missing from the result. The machines are locked KEY SHARE
+-- (a machine cannot be deleted under its new tasks, yet claims, NO KEY UPDATE, do not wait), paused
+-- ones SHARE as well, so a concurrent resume either committed first (the machine reads as not
+-- paused and its wake-up is written here) or waits for this statement (and the resume's own
+-- wake-up finds the new tasks).
 --
 -- Rows go in in array order, so seq follows the order the requests arrived in. Outbox rows $20..$23:
 -- a task's event ($23 = its task id) is kept if the task was stored; a wake-up ($23 null, key = the

@@ -1,12 +1,8 @@
--- The machines named by a batch of new tasks, locked until the batch commits. KEY SHARE: a machine
--- cannot be deleted under its new tasks, yet claims (NO KEY UPDATE) do not wait for the batch.
--- Paused machines are share-locked as well, so a concurrent resume either committed first (the
--- machine reads as not paused and the batch wakes its bridge) or waits for the batch (and the
--- resume's own wake-up finds the new tasks).
-WITH paused AS (
-    SELECT name FROM machines WHERE name = ANY($1) AND paused FOR SHARE
-)
-SELECT name, team, name IN (SELECT name FROM paused) AS paused
+-- The teams of the machines named by a batch of new tasks with idempotency keys, KEY SHARE locked
+-- until the batch commits: none can be deleted (or registered again in another team) before
+-- create-tasks.sql stores the tasks, so a key is bound only for a task that is then stored. Claims
+-- (NO KEY UPDATE) do not wait; create-tasks.sql takes the paused machines' SHARE locks itself.
+SELECT name, team
 FROM machines
 WHERE name = ANY($1)
 FOR KEY SHARE

@@ -1,5 +1,6 @@
 package com.rediacc.queue.api;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** One page of a list; {@code nextCursor} is null on the last page. */
@@ -18,7 +19,7 @@ public record Page<T>(List<T> items, String nextCursor) {
 
     /** As above, for a list whose only parameter to check is {@code limit}. */
     public static int size(Integer limit) {
-        List<FieldError> errors = new java.util.ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
         int size = size(limit, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);

@@ -48,22 +48,17 @@ public class MachineRepository {
                 .map(MachineRepository::first);
     }
 
-    /** Where new tasks go: the machine's team, and whether it was paused (see lock-machines-for-new-tasks.sql). */
-    public record TaskTarget(String team, boolean paused) {
-    }
-
     /**
-     * The named machines that exist, by name, locked until the transaction ends (see
-     * lock-machines-for-new-tasks.sql): none can be deleted, and a paused one cannot be resumed.
+     * The teams of the named machines that exist, by name, locked until the transaction ends (see
+     * lock-machines-for-new-tasks.sql): none can be deleted.
      */
-    public Uni<Map<String, TaskTarget>> lockForNewTasks(SqlClient tx, Collection<String> names) {
+    public Uni<Map<String, String>> lockTeamsForNewTasks(SqlClient tx, Collection<String> names) {
         return tx.preparedQuery(SqlFiles.load("lock-machines-for-new-tasks"))
                 .execute(Tuple.of(names.toArray(String[]::new)))
                 .map(rows -> {
-                    Map<String, TaskTarget> targets = new HashMap<>();
-                    rows.forEach(row -> targets.put(row.getString("name"),
-                            new TaskTarget(row.getString("team"), row.getBoolean("paused"))));
-                    return targets;
+                    Map<String, String> teams = new HashMap<>();
+                    rows.forEach(row -> teams.put(row.getString("name"), row.getString("team")));
+                    return teams;
                 });
     }
 

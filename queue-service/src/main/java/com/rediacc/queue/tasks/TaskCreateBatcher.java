@@ -7,7 +7,6 @@ import com.rediacc.queue.audit.AuditRepository;
 import com.rediacc.queue.audit.AuditWriter;
 import com.rediacc.queue.audit.AuditedCall;
 import com.rediacc.queue.machines.MachineRepository;
-import com.rediacc.queue.machines.MachineRepository.TaskTarget;
 import com.rediacc.queue.outbox.OutboxRelay;
 import com.rediacc.queue.outbox.OutboxRepository;
 import com.rediacc.queue.tasks.TaskRepository.NewTaskRow;
@@ -134,11 +133,10 @@ public class TaskCreateBatcher {
     private Uni<Void> writeWithKeys(SqlClient tx, List<PendingCreate> batch) {
         Set<String> names = new LinkedHashSet<>();
         batch.forEach(p -> names.add(p.request.machine()));
-        return machines.lockForNewTasks(tx, names).flatMap(targets -> {
+        return machines.lockTeamsForNewTasks(tx, names).flatMap(teams -> {
             List<PendingCreate> known = new ArrayList<>();
             for (PendingCreate p : batch) {
-                TaskTarget target = targets.get(p.request.machine());
-                if (target == null || !target.team().equals(p.team)) {
+                if (!p.team.equals(teams.get(p.request.machine()))) {
                     p.failure = new StaleMachineTeam();
                 } else {
                     known.add(p);
@@ -195,7 +193,7 @@ public class TaskCreateBatcher {
             rows.add(new NewTaskRow(p.taskId, p.team, request, p.vaultCiphertext, p.actor,
                     request.retriedFrom() == null ? null : "retry of " + request.retriedFrom(),
                     outbox.row(Topics.TASK_EVENTS, p.taskId.toString(), pendingEvent(p)),
-                    p.call == null ? null : p.call.record(p.team, "task/" + p.taskId, 201)));
+                    p.auditRecord(p.taskId, 201)));
         }
         return tasks.create(client, rows).invoke(stored -> creating.forEach(p -> {
             Task task = stored.get(p.taskId);
@@ -212,7 +210,7 @@ public class TaskCreateBatcher {
         List<AuditWriter.NewRecord> records = new ArrayList<>();
         for (PendingCreate p : batch) {
             if (p.call != null && p.answer != null && !p.answer.isNew()) {
-                records.add(p.call.record(p.team, "task/" + p.answer.task().taskId(), 200));
+                records.add(p.auditRecord(p.answer.task().taskId(), 200));
             }
         }
         return records;
@@ -253,6 +251,11 @@ public class TaskCreateBatcher {
             this.actor = actor;
             this.call = call;
             this.reply = reply;
+        }
+
+        /** The call's audit record for the task that answers it, or null when AuditFilter writes it. */
+        AuditWriter.NewRecord auditRecord(UUID task, int status) {
+            return call == null ? null : call.record(team, "task/" + task, status);
         }
 
         TeamKey key() {
