@@ -8,10 +8,10 @@
 -- paused and its wake-up is written here) or waits for this statement (and the resume's own
 -- wake-up finds the new tasks).
 --
--- Rows go in in array order, so seq follows the order the requests arrived in. Outbox rows $20..$23:
--- a task's event ($23 = its task id) is kept if the task was stored; a wake-up ($23 null, key = the
--- machine) if a task that is due now was stored on that machine and it is not paused (delayed tasks
--- are woken by the sweeper once due). Audit rows $24..$31 are kept if their task ($24) was stored.
+-- Rows go in in array order, so seq follows the order the requests arrived in. Messages $20..$23,
+-- written as one outbox row of many messages in array order: a task's event ($23 = its task id) is
+-- kept if the task was stored; a wake-up ($23 null, key = the machine) if a task that is due now was
+-- stored on that machine and it is not paused (delayed tasks are woken by the sweeper once due). Audit rows $24..$31 are kept if their task ($24) was stored.
 -- History rows reference tasks of the same statement: foreign keys are checked at its end.
 WITH paused AS (
     SELECT name FROM machines WHERE name = ANY($3) AND paused FOR SHARE
@@ -43,14 +43,15 @@ WITH paused AS (
     WHERE h.task_id IN (SELECT task_id FROM new_tasks)
     ORDER BY h.arrival
 ), events AS (
-    INSERT INTO outbox (topic, message_key, payload)
-    SELECT e.topic, e.message_key, e.payload
+    INSERT INTO outbox (topics, message_keys, payloads)
+    SELECT array_agg(e.topic ORDER BY e.position), array_agg(e.message_key ORDER BY e.position),
+           array_agg(e.payload ORDER BY e.position)
     FROM unnest($20::text[], $21::text[], $22::text[], $23::uuid[])
          WITH ORDINALITY AS e(topic, message_key, payload, task_id, position)
     WHERE e.task_id IN (SELECT task_id FROM new_tasks)
        OR e.task_id IS NULL AND e.message_key IN (SELECT n.machine FROM new_tasks n JOIN targets t ON t.name = n.machine
                                                   WHERE (n.not_before IS NULL OR n.not_before <= now()) AND NOT t.paused)
-    ORDER BY e.position
+    HAVING count(*) > 0
 ), audit AS (
     INSERT INTO audit_log (actor, team, action, target, result, status, request_id)
     SELECT a.actor, a.team, a.action, a.target, a.result, a.status, a.request_id

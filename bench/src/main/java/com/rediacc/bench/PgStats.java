@@ -10,15 +10,17 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Transactions and row operations of the queue database during a phase, from pg_stat_database
+ * Transactions and row operations of the queue database during a phase, from pg_stat_database,
+ * and the WAL written (pg_stat_wal, the whole cluster; the stack's other databases are idle then)
  * (read with psql; bench/run sets BENCH_PSQL and the PG* variables). PostgreSQL publishes a
  * backend's counters up to a second after its transactions, so the deltas are close, not exact.
  */
 final class PgStats {
     private static final String QUERY = "SELECT xact_commit, xact_rollback, tup_inserted, tup_updated, tup_deleted, "
-            + "tup_returned, tup_fetched FROM pg_stat_database WHERE datname = current_database()";
+            + "tup_returned, tup_fetched, w.wal_records, w.wal_fpi, w.wal_bytes::bigint "
+            + "FROM pg_stat_database, pg_stat_wal w WHERE datname = current_database()";
     private static final List<String> COLUMNS = List.of("commits", "rollbacks", "rowsInserted", "rowsUpdated",
-            "rowsDeleted", "rowsReturned", "rowsFetched");
+            "rowsDeleted", "rowsReturned", "rowsFetched", "walRecords", "walFullPageImages", "walBytes");
 
     private final String psql = System.getenv("BENCH_PSQL");
 

@@ -23,7 +23,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Publishes outbox rows to Kafka, then deletes them: at least once, in outbox order. Woken right
+ * Publishes outbox rows to Kafka, then deletes them: at least once, in outbox order (the messages of
+ * a row in their array order). Woken right
  * after each commit that wrote events, and by a timer as a safety net (Kafka was down, another
  * replica crashed mid-batch). One relay runs at a time across replicas (an advisory lock held by
  * the batch's transaction); rows stay until Kafka acknowledged them.
@@ -74,7 +75,7 @@ public class OutboxRelay {
     private void afterBatch(int relayed) {
         lastBatchFailed = false;
         running.set(false);
-        if (relayed == batchSize || wokenWhileRunning.getAndSet(false)) {
+        if (relayed >= batchSize || wokenWhileRunning.getAndSet(false)) {
             wake();
         }
     }
@@ -87,7 +88,10 @@ public class OutboxRelay {
         running.set(false);
     }
 
-    /** Sends one batch; resolves to the number of rows relayed. */
+    /**
+     * Sends one batch of about {@code batch-size} messages (rows hold one or many, see
+     * sql/relay-batch.sql); resolves to the number of messages relayed.
+     */
     Uni<Integer> relayOnce() {
         // The outbox is a queue: mostly dead rows until vacuum runs, and statistics that say it is
         // empty. A sequential scan then reads every dead row (53 ms a batch was seen); the primary
@@ -102,12 +106,21 @@ public class OutboxRelay {
                     List<Long> ids = new ArrayList<>(rows.size());
                     for (Row row : rows) {
                         ids.add(row.getLong("id"));
-                        sends.add(send(row.getString("topic"), row.getString("message_key"), row.getString("payload")));
+                        String[] payloads = row.getArrayOfStrings("payloads");
+                        if (payloads == null) {
+                            sends.add(send(row.getString("topic"), row.getString("message_key"), row.getString("payload")));
+                        } else {
+                            String[] topics = row.getArrayOfStrings("topics");
+                            String[] keys = row.getArrayOfStrings("message_keys");
+                            for (int i = 0; i < payloads.length; i++) {
+                                sends.add(send(topics[i], keys[i], payloads[i]));
+                            }
+                        }
                     }
                     return Uni.join().all(sends).andFailFast()
                             .flatMap(acked -> tx.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
                                     .execute(Tuple.of(ids.toArray(Long[]::new))))
-                            .map(deleted -> ids.size());
+                            .map(deleted -> sends.size());
                 }));
     }
 

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.contract.events.Topics;
 import com.rediacc.queue.KafkaProbe;
 import com.rediacc.queue.TestSupport;
+import com.rediacc.queue.sql.SqlFiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -15,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -107,6 +112,61 @@ class OutboxRelayTest {
             otherReplica.query("ROLLBACK").execute().chain(otherReplica::close).await().atMost(WAIT);
         }
         awaitOutboxEmpty();
+    }
+
+    @Test
+    void aRowOfManyMessagesIsSentWholeAndInOrder() throws Exception {
+        String key = "many-" + UUID.randomUUID();
+        try (KafkaProbe probe = new KafkaProbe(bootstrap, List.of(Topics.TASK_EVENTS))) {
+            pool.preparedQuery("INSERT INTO outbox (topics, message_keys, payloads) VALUES ($1, $2, $3)")
+                    .execute(Tuple.of(new String[]{Topics.TASK_EVENTS, Topics.TASK_EVENTS, Topics.TASK_EVENTS},
+                            new String[]{key, key, key}, new String[]{"{\"n\":1}", "{\"n\":2}", "{\"n\":3}"}))
+                    .await().atMost(WAIT);
+            relay.wake();
+            List<ConsumerRecord<String, String>> records = probe.await(r -> key.equals(r.key()), 3, Duration.ofSeconds(20));
+            assertThat(records).extracting(ConsumerRecord::value).containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":3}");
+        }
+        awaitOutboxEmpty();
+    }
+
+    @Test
+    void aRelayPassTakesRowsWhileFewerThanBatchSizeMessagesComeBeforeThem() {
+        SqlConnection db = pool.getConnection().await().atMost(WAIT);
+        try {
+            // The outbox as this transaction sees it: only its own rows, and no relay of this replica
+            // in between (it holds the relay's lock). Everything is rolled back at the end.
+            run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+            run(db, "SELECT pg_advisory_xact_lock(hashtext('rediacc.outbox-relay'))");
+            run(db, "DELETE FROM outbox");
+            run(db, "INSERT INTO outbox (topic, message_key, payload) VALUES ('t', 'a', '1')");
+            run(db, "INSERT INTO outbox (topics, message_keys, payloads) VALUES ('{t,t,t}', '{b,b,b}', '{2,3,4}')");
+            run(db, "INSERT INTO outbox (topics, message_keys, payloads) VALUES ('{t,t}', '{c,c}', '{5,6}')");
+            run(db, "INSERT INTO outbox (topic, message_key, payload) VALUES ('t', 'd', '7')");
+            List<Long> rows = ids(db.query("SELECT id FROM outbox ORDER BY id").execute().await().atMost(WAIT));
+            assertThat(rows).hasSize(4);
+
+            // Rows 1..4 hold 1, 3, 2 and 1 messages: 0, 1, 4 and 6 messages come before them.
+            Map<Integer, List<Long>> expected = Map.of(
+                    1, rows.subList(0, 1), 2, rows.subList(0, 2), 4, rows.subList(0, 2),
+                    5, rows.subList(0, 3), 7, rows.subList(0, 4), 100, rows);
+            for (var batch : expected.entrySet()) {
+                List<Long> taken = ids(db.preparedQuery(SqlFiles.load("relay-batch"))
+                        .execute(Tuple.of(batch.getKey())).await().atMost(WAIT));
+                assertThat(taken).as("rows taken with batch-size %d", batch.getKey()).isEqualTo(batch.getValue());
+            }
+        } finally {
+            db.query("ROLLBACK").execute().chain(db::close).await().atMost(WAIT);
+        }
+    }
+
+    private static void run(SqlConnection db, String sql) {
+        db.query(sql).execute().await().atMost(WAIT);
+    }
+
+    private static List<Long> ids(RowSet<Row> rows) {
+        List<Long> ids = new ArrayList<>();
+        rows.forEach(r -> ids.add(r.getLong("id")));
+        return ids;
     }
 
     private static void failOnce(String machine, String taskId) {
