@@ -13,13 +13,16 @@
 -- kept if the task was stored; a wake-up ($23 null, key = the machine) if a task that is due now was
 -- stored on that machine and it is not paused (delayed tasks are woken by the sweeper once due). Audit rows $24..$31 are kept if their task ($24) was stored.
 -- History rows reference tasks of the same statement: foreign keys are checked at its end.
-WITH paused AS (
-    SELECT name FROM machines WHERE name = ANY($3) AND paused FOR SHARE
+-- Machines are looked up one name at a time: the planner then takes the primary key even for a
+-- small table, where `name = ANY($3)` read every machine row twice per batch.
+WITH named AS (
+    SELECT DISTINCT unnest($3::text[]) AS name
+), paused AS (
+    SELECT m.name
+    FROM named CROSS JOIN LATERAL (SELECT name FROM machines WHERE name = named.name AND paused FOR SHARE) m
 ), targets AS (
-    SELECT name, team, name IN (SELECT name FROM paused) AS paused
-    FROM machines
-    WHERE name = ANY($3)
-    FOR KEY SHARE
+    SELECT m.name, m.team, m.name IN (SELECT name FROM paused) AS paused
+    FROM named CROSS JOIN LATERAL (SELECT name, team FROM machines WHERE name = named.name FOR KEY SHARE) m
 ), new_tasks AS (
     INSERT INTO tasks (task_id, team, machine, command, status, priority, max_retries, retry_count, retry_delay,
                        retry_backoff, failure_action, tag, resumable, timeout_seconds, not_before, idempotency_key,
