@@ -6,6 +6,7 @@ import com.rediacc.contract.events.Topics;
 import com.rediacc.queue.KafkaProbe;
 import com.rediacc.queue.TestSupport;
 import com.rediacc.queue.api.ProblemException;
+import com.rediacc.queue.outbox.OutboxRelay;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -51,6 +52,9 @@ class CreateBatchTest {
     Pool pool;
 
     @Inject
+    OutboxRelay relay;
+
+    @Inject
     ObjectMapper json;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -64,6 +68,8 @@ class CreateBatchTest {
             List<UUID> ids = new ArrayList<>();
             List<CompletableFuture<TaskService.Created>> replies = new ArrayList<>();
             long outboxIdBefore = outboxLastId();
+            // The relay is held off so that the batch's outbox rows can be counted before they are sent.
+            SqlConnection relayHeld = holdRelay();
             SqlConnection lock = lockOutbox();
             CompletableFuture<TaskService.Created> blocker = submit(UUID.randomUUID(), task(blockerMachine, "true", null));
             for (int i = 0; i < 200; i++) {
@@ -82,8 +88,17 @@ class CreateBatchTest {
                 assertThat(created.task().taskId()).isEqualTo(ids.get(i));
                 assertThat(created.task().status()).isEqualTo(TaskStatus.PENDING);
             }
-            // 201 messages, in one outbox row (the blocker's batch has one more; a sweeper wake-up may add some).
-            assertThat(outboxLastId() - outboxIdBefore).as("outbox rows written").isLessThan(10);
+            // The 200 tasks' events and their machine's wake-up share one outbox row.
+            String[] keys = new String[ids.size() + 1];
+            for (int i = 0; i < ids.size(); i++) {
+                keys[i] = ids.get(i).toString();
+            }
+            keys[ids.size()] = machine;
+            long rows = pool.preparedQuery("SELECT count(*) FROM outbox WHERE id > $1 AND (message_keys && $2 OR message_key = ANY($2))")
+                    .execute(Tuple.of(outboxIdBefore, keys)).await().atMost(WAIT).iterator().next().getLong(0);
+            assertThat(rows).as("outbox rows holding the batch's messages").isEqualTo(1);
+            release(relayHeld);
+            relay.wake();
             // FIFO: seq in the order the requests arrived; one PENDING history row each.
             List<Long> seqs = new ArrayList<>();
             pool.preparedQuery("""
@@ -287,6 +302,15 @@ class CreateBatchTest {
         SqlConnection connection = pool.getConnection().await().atMost(WAIT);
         connection.query("BEGIN").execute()
                 .chain(() -> connection.query("LOCK TABLE outbox IN SHARE MODE").execute())
+                .await().atMost(WAIT);
+        return connection;
+    }
+
+    /** Holds the lock that relay-batch.sql tries to take: no relay pass sends (or deletes) anything until released. */
+    private SqlConnection holdRelay() {
+        SqlConnection connection = pool.getConnection().await().atMost(WAIT);
+        connection.query("BEGIN").execute()
+                .chain(() -> connection.query("SELECT pg_advisory_xact_lock(hashtext('rediacc.outbox-relay'))").execute())
                 .await().atMost(WAIT);
         return connection;
     }
