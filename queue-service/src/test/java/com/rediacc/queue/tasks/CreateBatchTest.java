@@ -298,19 +298,20 @@ class CreateBatchTest {
     }
 
     /** Blocks inserts into the outbox (and the relay) until released. */
+    /** Blocks every write to the outbox until released. */
     private SqlConnection lockOutbox() {
-        SqlConnection connection = pool.getConnection().await().atMost(WAIT);
-        connection.query("BEGIN").execute()
-                .chain(() -> connection.query("LOCK TABLE outbox IN SHARE MODE").execute())
-                .await().atMost(WAIT);
-        return connection;
+        return openTransactionWith("LOCK TABLE outbox IN SHARE MODE");
     }
 
     /** Holds the lock that relay-batch.sql tries to take: no relay pass sends (or deletes) anything until released. */
     private SqlConnection holdRelay() {
+        return openTransactionWith("SELECT pg_advisory_xact_lock(hashtext('rediacc.outbox-relay'))");
+    }
+
+    private SqlConnection openTransactionWith(String statement) {
         SqlConnection connection = pool.getConnection().await().atMost(WAIT);
         connection.query("BEGIN").execute()
-                .chain(() -> connection.query("SELECT pg_advisory_xact_lock(hashtext('rediacc.outbox-relay'))").execute())
+                .chain(() -> connection.query(statement).execute())
                 .await().atMost(WAIT);
         return connection;
     }
