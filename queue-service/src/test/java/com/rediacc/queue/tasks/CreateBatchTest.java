@@ -297,7 +297,6 @@ class CreateBatchTest {
                 null, notBefore, idempotencyKey, null, null, null);
     }
 
-    /** Blocks inserts into the outbox (and the relay) until released. */
     /** Blocks every write to the outbox until released. */
     private SqlConnection lockOutbox() {
         return openTransactionWith("LOCK TABLE outbox IN SHARE MODE");
