@@ -1,12 +1,10 @@
 package com.rediacc.queue.outbox;
 
-import com.rediacc.contract.events.Topics;
+import com.rediacc.queue.outbox.OutboxPublisher.OutboxMessage;
 import com.rediacc.queue.sql.SqlFiles;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -14,9 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -36,17 +31,8 @@ public class OutboxRelay {
     @Inject
     Pool pool;
 
-    /** Wake-ups: sent at once (they start work). */
     @Inject
-    @Channel("outbox-dispatch")
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 10_000)
-    MutinyEmitter<String> dispatch;
-
-    /** Task events and alerts: batched (linger) for throughput; see application.properties. */
-    @Inject
-    @Channel("outbox-events")
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 10_000)
-    MutinyEmitter<String> events;
+    OutboxPublisher kafka;
 
     @ConfigProperty(name = "rediacc.outbox.batch-size", defaultValue = "500")
     int batchSize;
@@ -112,34 +98,25 @@ public class OutboxRelay {
                     if (rows.size() == 0) {
                         return Uni.createFrom().item(0);
                     }
-                    List<Uni<Void>> sends = new ArrayList<>(rows.size());
+                    List<OutboxMessage> messages = new ArrayList<>(rows.size());
                     List<Long> ids = new ArrayList<>(rows.size());
                     for (Row row : rows) {
                         ids.add(row.getLong("id"));
                         String[] payloads = row.getArrayOfStrings("payloads");
                         if (payloads == null) {
-                            sends.add(send(row.getString("topic"), row.getString("message_key"), row.getString("payload")));
+                            messages.add(new OutboxMessage(row.getString("topic"), row.getString("message_key"), row.getString("payload")));
                         } else {
                             String[] topics = row.getArrayOfStrings("topics");
                             String[] keys = row.getArrayOfStrings("message_keys");
                             for (int i = 0; i < payloads.length; i++) {
-                                sends.add(send(topics[i], keys[i], payloads[i]));
+                                messages.add(new OutboxMessage(topics[i], keys[i], payloads[i]));
                             }
                         }
                     }
-                    return Uni.join().all(sends).andFailFast()
+                    return kafka.send(messages)
                             .flatMap(acked -> tx.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
                                     .execute(Tuple.of(ids.toArray(Long[]::new))))
-                            .map(deleted -> sends.size());
+                            .map(deleted -> messages.size());
                 }));
-    }
-
-    private Uni<Void> send(String topic, String key, String payload) {
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(topic)
-                .withKey(key)
-                .build();
-        MutinyEmitter<String> producer = Topics.DISPATCH.equals(topic) ? dispatch : events;
-        return producer.sendMessage(Message.of(payload).addMetadata(metadata));
     }
 }
