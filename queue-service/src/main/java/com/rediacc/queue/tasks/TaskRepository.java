@@ -121,10 +121,26 @@ public class TaskRepository {
         return client.preparedQuery(SqlFiles.load("create-tasks"))
                 .execute(Tuple.from(params))
                 .map(inserted -> {
+                    Map<UUID, NewTaskRow> requested = new HashMap<>();
+                    rows.forEach(row -> requested.put(row.taskId(), row));
                     Map<UUID, Task> byId = new HashMap<>();
-                    inserted.forEach(r -> byId.put(r.getUUID("task_id"), map(r)));
+                    inserted.forEach(r -> {
+                        UUID taskId = r.getUUID("task_id");
+                        byId.put(taskId, stored(requested.get(taskId), r));
+                    });
                     return byId;
                 });
+    }
+
+    /** A task as create-tasks.sql stored it: the request's values, the rest as the columns' defaults. */
+    private static Task stored(NewTaskRow row, Row written) {
+        NewTask task = row.task();
+        return new Task(row.taskId(), row.team(), task.machine(), task.command(), TaskStatus.PENDING, task.priority(),
+                task.maxRetries(), task.maxRetries(), task.retryDelay(), task.retryBackoff(), task.failureAction(),
+                task.tag(), task.resumable(), task.timeoutSeconds(), instant(written, "not_before"),
+                task.idempotencyKey(), task.retriedFrom(), false, shape(written), "", false, null, null, 0,
+                instant(written, "created_at"), null, null, null, written.getLong("seq"), null, row.vaultCiphertext(),
+                null, null);
     }
 
     /** A team's idempotency key. */

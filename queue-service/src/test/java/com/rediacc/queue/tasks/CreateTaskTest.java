@@ -81,6 +81,29 @@ class CreateTaskTest {
                 .post("/api/v1/tasks").then().statusCode(404);
     }
 
+    /** The 201 is built from the request and what the database decided; it must be what a read returns. */
+    @Test
+    void theCreatedAnswerIsTheStoredTask() {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("machine", machine, "command", "echo 'all fields'",
+                "priority", 2, "maxRetries", 3, "retryDelay", 7, "retryBackoff", "EXPONENTIAL", "failureAction", "ALERT",
+                "tag", "gpu", "resumable", true, "timeoutSeconds", 90));
+        body.put("notBefore", java.time.Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusNanos(123_456_789).toString());
+        body.put("idempotencyKey", "same-" + java.util.UUID.randomUUID());
+        Map<String, Object> created = admin().body(body).post("/api/v1/tasks").then().statusCode(201)
+                .extract().jsonPath().getMap("");
+        Map<String, Object> read = admin().get("/api/v1/tasks/" + created.get("taskId")).then().statusCode(200)
+                .extract().jsonPath().getMap("");
+        org.assertj.core.api.Assertions.assertThat(created).isEqualTo(read)
+                .containsEntry("retryCount", 3).containsEntry("tag", "gpu").containsEntry("output", "");
+        // stored to the microsecond, and answered so
+        org.assertj.core.api.Assertions.assertThat((String) created.get("notBefore")).containsPattern("\\.12345[67]Z$");
+
+        Map<String, Object> plain = admin().body(Map.of("machine", machine, "command", "true")).post("/api/v1/tasks")
+                .then().statusCode(201).extract().jsonPath().getMap("");
+        org.assertj.core.api.Assertions.assertThat(plain).isEqualTo(admin().get("/api/v1/tasks/" + plain.get("taskId"))
+                .then().statusCode(200).extract().jsonPath().getMap(""));
+    }
+
     @Test
     void priorityDefaultsToThree() {
         admin().body(Map.of("machine", machine, "command", "true"))
