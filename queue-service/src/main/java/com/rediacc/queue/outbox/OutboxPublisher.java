@@ -65,11 +65,10 @@ public class OutboxPublisher {
 
     /** Resolves when Kafka acknowledged every message; fails with the first refusal. */
     public Uni<Void> send(List<OutboxMessage> messages) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
         if (messages.isEmpty()) {
-            acked.complete(null);
-            return Uni.createFrom().completionStage(acked);
+            return Uni.createFrom().voidItem();
         }
+        CompletableFuture<Void> acked = new CompletableFuture<>();
         try {
             sender.execute(() -> sendAll(messages, acked));
         } catch (RejectedExecutionException stopped) {

@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Publishes outbox rows to Kafka, then deletes them: at least once, per topic in outbox order (the
  * messages of a row in their array order). Woken right after each commit that wrote events, and
- * by a timer as a safety net (Kafka was down, another replica crashed mid-batch). One relay runs at a time across replicas (an advisory lock held by
- * the batch's transaction); rows stay until Kafka acknowledged them.
+ * by a timer as a safety net (Kafka was down, another replica crashed mid-batch). One relay runs at
+ * a time across replicas (an advisory lock held by the batch's transaction); rows stay until Kafka
+ * acknowledged them. The messages go out through {@link OutboxPublisher}.
  */
 @ApplicationScoped
 public class OutboxRelay {

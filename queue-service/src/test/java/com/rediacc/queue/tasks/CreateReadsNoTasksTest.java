@@ -51,12 +51,12 @@ class CreateReadsNoTasksTest {
         SqlConnection db = pool.getConnection().await().atMost(WAIT);
         try {
             db.query("BEGIN").execute().await().atMost(WAIT);
-            long[] before = scansOfTasks(db);
+            Scans before = scansOfTasks(db);
             Map<UUID, Task> stored = tasks.create(db, rows).await().atMost(WAIT);
             assertThat(stored).hasSize(TASKS);
-            long[] after = scansOfTasks(db);
-            assertThat(after[0] - before[0]).as("sequential scans of tasks").isZero();
-            assertThat(after[1] - before[1]).as("index scans of tasks").isZero();
+            Scans after = scansOfTasks(db);
+            assertThat(after.sequential() - before.sequential()).as("sequential scans of tasks").isZero();
+            assertThat(after.index() - before.index()).as("index scans of tasks").isZero();
 
             Row history = db.preparedQuery("SELECT count(*) AS n, count(*) FILTER (WHERE to_status = 'PENDING') AS pending"
                             + " FROM task_history WHERE task_id = ANY($1)")
@@ -68,13 +68,16 @@ class CreateReadsNoTasksTest {
         }
     }
 
+    private record Scans(long sequential, long index) {
+    }
+
     /**
      * Sequential and index scans of tasks by this connection not yet in pg_stat_user_tables: this
      * transaction's, and perhaps earlier ones' of the same pooled connection (compare two readings).
      */
-    private static long[] scansOfTasks(SqlConnection db) {
+    private static Scans scansOfTasks(SqlConnection db) {
         Row row = db.query("SELECT seq_scan, coalesce(idx_scan, 0) AS idx_scan FROM pg_stat_xact_user_tables"
                 + " WHERE relname = 'tasks'").execute().await().atMost(WAIT).iterator().next();
-        return new long[]{row.getLong("seq_scan"), row.getLong("idx_scan")};
+        return new Scans(row.getLong("seq_scan"), row.getLong("idx_scan"));
     }
 }

@@ -7,9 +7,14 @@ import io.restassured.http.ContentType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import static com.rediacc.queue.TestSupport.admin;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -44,7 +49,7 @@ class CreateTaskTest {
                 .body("leaseToken", nullValue())
                 .extract();
         String id = created.path("taskId");
-        org.assertj.core.api.Assertions.assertThat(created.header("Location")).endsWith("/api/v1/tasks/" + id);
+        assertThat(created.header("Location")).endsWith("/api/v1/tasks/" + id);
 
         admin().get("/api/v1/tasks/" + id).then().statusCode(200)
                 .body("taskId", equalTo(id)).body("command", equalTo("uname -a"));
@@ -61,8 +66,8 @@ class CreateTaskTest {
      */
     @Test
     void aMachineRegisteredAgainInAnotherTeamIsAuthorizedByItsNewTeam() {
-        String first = TestSupport.ensureTeam("t1-" + java.util.UUID.randomUUID().toString().substring(0, 6));
-        String second = TestSupport.ensureTeam("t2-" + java.util.UUID.randomUUID().toString().substring(0, 6));
+        String first = TestSupport.ensureTeam("t1-" + UUID.randomUUID().toString().substring(0, 6));
+        String second = TestSupport.ensureTeam("t2-" + UUID.randomUUID().toString().substring(0, 6));
         String name = TestSupport.registerMachine(first, 1);
         String firstOperator = TestSupport.userWithRole(first, "OPERATOR");
         String secondOperator = TestSupport.userWithRole(second, "OPERATOR");
@@ -84,23 +89,23 @@ class CreateTaskTest {
     /** The 201 is built from the request and what the database decided; it must be what a read returns. */
     @Test
     void theCreatedAnswerIsTheStoredTask() {
-        Map<String, Object> body = new java.util.HashMap<>(Map.of("machine", machine, "command", "echo 'all fields'",
+        Map<String, Object> body = new HashMap<>(Map.of("machine", machine, "command", "echo 'all fields'",
                 "priority", 2, "maxRetries", 3, "retryDelay", 7, "retryBackoff", "EXPONENTIAL", "failureAction", "ALERT",
                 "tag", "gpu", "resumable", true, "timeoutSeconds", 90));
-        body.put("notBefore", java.time.Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusNanos(123_456_789).toString());
-        body.put("idempotencyKey", "same-" + java.util.UUID.randomUUID());
+        body.put("notBefore", Instant.now().plusSeconds(3600).truncatedTo(ChronoUnit.SECONDS).plusNanos(123_456_789).toString());
+        body.put("idempotencyKey", "same-" + UUID.randomUUID());
         Map<String, Object> created = admin().body(body).post("/api/v1/tasks").then().statusCode(201)
                 .extract().jsonPath().getMap("");
         Map<String, Object> read = admin().get("/api/v1/tasks/" + created.get("taskId")).then().statusCode(200)
                 .extract().jsonPath().getMap("");
-        org.assertj.core.api.Assertions.assertThat(created).isEqualTo(read)
+        assertThat(created).isEqualTo(read)
                 .containsEntry("retryCount", 3).containsEntry("tag", "gpu").containsEntry("output", "");
         // stored to the microsecond, and answered so
-        org.assertj.core.api.Assertions.assertThat((String) created.get("notBefore")).containsPattern("\\.12345[67]Z$");
+        assertThat((String) created.get("notBefore")).containsPattern("\\.12345[67]Z$");
 
         Map<String, Object> plain = admin().body(Map.of("machine", machine, "command", "true")).post("/api/v1/tasks")
                 .then().statusCode(201).extract().jsonPath().getMap("");
-        org.assertj.core.api.Assertions.assertThat(plain).isEqualTo(admin().get("/api/v1/tasks/" + plain.get("taskId"))
+        assertThat(plain).isEqualTo(admin().get("/api/v1/tasks/" + plain.get("taskId"))
                 .then().statusCode(200).extract().jsonPath().getMap(""));
     }
 
@@ -183,7 +188,7 @@ class CreateTaskTest {
 
     @Test
     void unknownTaskIs404() {
-        admin().get("/api/v1/tasks/" + java.util.UUID.randomUUID()).then().statusCode(404)
+        admin().get("/api/v1/tasks/" + UUID.randomUUID()).then().statusCode(404)
                 .contentType("application/problem+json");
         admin().get("/api/v1/tasks/not-a-uuid").then().statusCode(404);
     }
