@@ -1,5 +1,6 @@
 package com.rediacc.queue.tasks;
 
+import com.rediacc.queue.sql.PlannerStatistics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -11,6 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,6 +31,9 @@ public class Sweeper {
 
     @Inject
     TaskService tasks;
+
+    @Inject
+    PlannerStatistics statistics;
 
     @Inject
     Vertx vertx;
@@ -74,7 +79,16 @@ public class Sweeper {
     }
 
     Uni<Void> sweep() {
-        return tasks.reapExpiredLeases(batchSize)
+        // First, so that the queries below are planned for the table as it is now.
+        return statistics.analyzeGrown()
+                .onFailure().invoke(e -> LOG.warnf("could not analyze the tables that grew, the sweep goes on: %s", e.getMessage()))
+                .onFailure().recoverWithItem(List.of())
+                .invoke(analyzed -> {
+                    if (!analyzed.isEmpty()) {
+                        LOG.debugf("analyzed %s: they had about doubled since their last analysis", analyzed);
+                    }
+                })
+                .chain(() -> tasks.reapExpiredLeases(batchSize))
                 .invoke(reaped -> {
                     if (reaped > 0) {
                         LOG.infof("restored (or marked lost, if running) %d task(s) whose lease expired", reaped);
