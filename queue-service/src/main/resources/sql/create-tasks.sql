@@ -12,7 +12,6 @@
 -- written as one outbox row of many messages in array order: a task's event ($23 = its task id) is
 -- kept if the task was stored; a wake-up ($23 null, key = the machine) if a task that is due now was
 -- stored on that machine and it is not paused (delayed tasks are woken by the sweeper once due). Audit rows $24..$31 are kept if their task ($24) was stored.
--- History rows reference tasks of the same statement: foreign keys are checked at its end.
 -- Machines are looked up one name at a time: the planner then takes the primary key even for a
 -- small table, where `name = ANY($3)` read every machine row twice per batch.
 -- Only what the database decides comes back (seq, created_at; not_before and the vault data's shape

@@ -360,12 +360,13 @@ public final class Bench {
         }
         List<Map<String, Object>> byRate = new ArrayList<>(windows);
         byRate.sort(Comparator.comparingDouble(w -> (Double) w.get("tasksPerSecond")));
+        Map<String, Object> median = byRate.get((byRate.size() - 1) / 2);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("clients", clients);
         out.put("seconds", seconds);
         out.put("rounds", rounds);
-        out.putAll(byRate.get((byRate.size() - 1) / 2));
-        out.put("medianOfRound", windows.indexOf(byRate.get((byRate.size() - 1) / 2)) + 1);
+        out.putAll(median);
+        out.put("medianOfRound", windows.indexOf(median) + 1);
         out.put("tasksPerSecondOfRounds", windows.stream().map(w -> w.get("tasksPerSecond")).toList());
         out.put("warmupCreated", warm.ok());
         return out;
