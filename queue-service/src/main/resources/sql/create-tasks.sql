@@ -1,5 +1,6 @@
--- New PENDING tasks with their history rows, outbox rows and the audit records of their calls, in
--- one statement: one round trip, and in autocommit one commit (no idempotency key in the batch).
+-- New PENDING tasks with their outbox rows and the audit records of their calls, in one statement:
+-- one round trip, and in autocommit one commit (no idempotency key in the batch). A task's first
+-- history entry is its row (created_at, created_by = $18, retried_from; the view task_transitions).
 --
 -- A task is stored only if its machine exists and is of the team the request was authorized for
 -- ($2[i]); the caller finds the others missing from the result. The machines are locked KEY SHARE
@@ -8,10 +9,11 @@
 -- paused and its wake-up is written here) or waits for this statement (and the resume's own
 -- wake-up finds the new tasks).
 --
--- Rows go in in array order, so seq follows the order the requests arrived in. Messages $20..$23,
--- written as one outbox row of many messages in array order: a task's event ($23 = its task id) is
--- kept if the task was stored; a wake-up ($23 null, key = the machine) if a task that is due now was
--- stored on that machine and it is not paused (delayed tasks are woken by the sweeper once due). Audit rows $24..$31 are kept if their task ($24) was stored.
+-- Rows go in in array order, so seq follows the order the requests arrived in. Messages $19..$22,
+-- written as one outbox row of many messages in array order: a task's event ($22 = its task id) is
+-- kept if the task was stored; a wake-up ($22 null, key = the machine) if a task that is due now was
+-- stored on that machine and it is not paused (delayed tasks are woken by the sweeper once due).
+-- Audit rows $23..$30 are kept if their task ($23) was stored.
 -- Machines are looked up one name at a time: the planner then takes the primary key even for a
 -- small table, where `name = ANY($3)` read every machine row twice per batch.
 -- Only what the database decides comes back (seq, created_at; not_before and the vault data's shape
@@ -27,30 +29,24 @@ WITH named AS (
 ), new_tasks AS (
     INSERT INTO tasks (task_id, team, machine, command, status, priority, max_retries, retry_count, retry_delay,
                        retry_backoff, failure_action, tag, resumable, timeout_seconds, not_before, idempotency_key,
-                       retried_from, vault_data, vault_data_shape)
+                       retried_from, vault_data, vault_data_shape, created_by)
     SELECT r.task_id, r.team, r.machine, r.command, 'PENDING', r.priority, r.max_retries, r.max_retries, r.retry_delay,
            r.retry_backoff, r.failure_action, r.tag, r.resumable, r.timeout_seconds, r.not_before, r.idempotency_key,
-           r.retried_from, r.vault_data, r.vault_data_shape::jsonb
+           r.retried_from, r.vault_data, r.vault_data_shape::jsonb, r.created_by
     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::integer[], $7::integer[],
                 $8::text[], $9::text[], $10::text[], $11::boolean[], $12::integer[], $13::timestamptz[], $14::text[],
-                $15::uuid[], $16::text[], $17::text[])
+                $15::uuid[], $16::text[], $17::text[], $18::text[])
          WITH ORDINALITY AS r(task_id, team, machine, command, priority, max_retries, retry_delay, retry_backoff,
                               failure_action, tag, resumable, timeout_seconds, not_before, idempotency_key,
-                              retried_from, vault_data, vault_data_shape, arrival)
+                              retried_from, vault_data, vault_data_shape, created_by, arrival)
     JOIN targets t ON t.name = r.machine AND t.team = r.team
     ORDER BY r.arrival
     RETURNING task_id, machine, seq, not_before, vault_data_shape, created_at
-), history AS (
-    INSERT INTO task_history (task_id, from_status, to_status, actor, detail)
-    SELECT h.task_id, NULL, 'PENDING', h.actor, h.detail
-    FROM unnest($1::uuid[], $18::text[], $19::text[]) WITH ORDINALITY AS h(task_id, actor, detail, arrival)
-    WHERE h.task_id IN (SELECT task_id FROM new_tasks)
-    ORDER BY h.arrival
 ), events AS (
     INSERT INTO outbox (topics, message_keys, payloads)
     SELECT array_agg(e.topic ORDER BY e.position), array_agg(e.message_key ORDER BY e.position),
            array_agg(e.payload ORDER BY e.position)
-    FROM unnest($20::text[], $21::text[], $22::text[], $23::uuid[])
+    FROM unnest($19::text[], $20::text[], $21::text[], $22::uuid[])
          WITH ORDINALITY AS e(topic, message_key, payload, task_id, position)
     WHERE e.task_id IN (SELECT task_id FROM new_tasks)
        OR e.task_id IS NULL AND e.message_key IN (SELECT n.machine FROM new_tasks n JOIN targets t ON t.name = n.machine
@@ -59,8 +55,8 @@ WITH named AS (
 ), audit AS (
     INSERT INTO audit_log (actor, team, action, target, result, status, request_id)
     SELECT a.actor, a.team, a.action, a.target, a.result, a.status, a.request_id
-    FROM unnest($24::uuid[], $25::text[], $26::text[], $27::text[], $28::text[], $29::text[], $30::smallint[],
-                $31::text[]) WITH ORDINALITY AS a(task_id, actor, team, action, target, result, status, request_id, position)
+    FROM unnest($23::uuid[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[], $29::smallint[],
+                $30::text[]) WITH ORDINALITY AS a(task_id, actor, team, action, target, result, status, request_id, position)
     WHERE a.task_id IN (SELECT task_id FROM new_tasks)
     ORDER BY a.position
 )

@@ -120,7 +120,7 @@ final class CrashSupport {
                    max(h.at) FILTER (WHERE h.actor = 'lease-reaper') AS reaped_at,
                    max(h.at) FILTER (WHERE h.to_status IN ('COMPLETED', 'FAILED', 'CANCELLED')) AS ended_at
             FROM tasks t
-            JOIN task_history h ON h.task_id = t.task_id
+            JOIN task_transitions h ON h.task_id = t.task_id
             WHERE t.task_id = ANY (?::uuid[])
             GROUP BY t.task_id
             """;
@@ -199,8 +199,8 @@ final class CrashSupport {
 
     private static final String REAPS = """
             SELECT r.task_id::text AS id, r.from_status, r.at AS reaped_at, c.actor AS claimer, c.at AS claimed_at
-            FROM task_history r
-            LEFT JOIN LATERAL (SELECT h.actor, h.at FROM task_history h
+            FROM task_transitions r
+            LEFT JOIN LATERAL (SELECT h.actor, h.at FROM task_transitions h
                                WHERE h.task_id = r.task_id AND h.to_status = 'ASSIGNED' AND h.id < r.id
                                ORDER BY h.id DESC LIMIT 1) c ON true
             WHERE r.actor = 'lease-reaper' AND r.task_id = ANY (?::uuid[])

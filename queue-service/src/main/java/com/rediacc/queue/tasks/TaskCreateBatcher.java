@@ -9,9 +9,11 @@ import com.rediacc.queue.audit.AuditedCall;
 import com.rediacc.queue.machines.MachineRepository;
 import com.rediacc.queue.outbox.OutboxRelay;
 import com.rediacc.queue.outbox.OutboxRepository;
+import com.rediacc.queue.sql.TaskCreatesPool;
 import com.rediacc.queue.tasks.TaskRepository.NewTaskRow;
 import com.rediacc.queue.tasks.TaskRepository.TeamKey;
 import com.rediacc.queue.tasks.TaskService.Created;
+import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -44,7 +46,9 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class TaskCreateBatcher {
+    /** Generic plans only (TaskCreatesPool). */
     @Inject
+    @ReactiveDataSource(TaskCreatesPool.NAME)
     Pool pool;
     @Inject
     TaskRepository tasks;
@@ -208,7 +212,6 @@ public class TaskCreateBatcher {
         for (PendingCreate p : creating) {
             NewTask request = p.request;
             rows.add(new NewTaskRow(p.taskId, p.team, request, p.vaultCiphertext, p.actor,
-                    request.retriedFrom() == null ? null : "retry of " + request.retriedFrom(),
                     outbox.row(Topics.TASK_EVENTS, p.taskId.toString(), pendingEvent(p)),
                     p.auditRecord(p.taskId, 201)));
         }

@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -46,14 +47,17 @@ public class TaskRepository {
 
     /**
      * A task to insert: the request, the team it was authorized for, its vaultData as encrypted by
-     * vault-service (or null), its PENDING event and the audit record of its call (or null).
+     * vault-service (or null), who created it, its PENDING event and the audit record of its call (or null).
      */
     public record NewTaskRow(UUID taskId, String team, NewTask task, String vaultCiphertext, String actor,
-                             String detail, OutboxRepository.OutboxRow event, AuditWriter.NewRecord audit) {
+                             OutboxRepository.OutboxRow event, AuditWriter.NewRecord audit) {
+        public NewTaskRow {
+            Objects.requireNonNull(actor, "actor"); // a null created_by would read as a task without its created entry
+        }
     }
 
     /**
-     * Stores the tasks (seq in list order) with their history rows, events and audit records, and
+     * Stores the tasks (seq in list order), whose rows are their first history entry, with their events and audit records, and
      * wakes the bridges of their machines, in one statement (sql/create-tasks.sql) through
      * {@code client}: the pool (autocommit) or a transaction. A task whose machine is gone or not of
      * its row's team is not stored. Returns the stored tasks by id.
@@ -63,7 +67,7 @@ public class TaskRepository {
         UUID[] ids = new UUID[n];
         String[] teams = new String[n], machines = new String[n], commands = new String[n], backoffs = new String[n],
                 failureActions = new String[n], tags = new String[n], keys = new String[n], vaultData = new String[n],
-                shapes = new String[n], actors = new String[n], details = new String[n];
+                shapes = new String[n], actors = new String[n];
         Short[] priorities = new Short[n];
         Integer[] maxRetries = new Integer[n], retryDelays = new Integer[n], timeouts = new Integer[n];
         Boolean[] resumable = new Boolean[n];
@@ -95,7 +99,6 @@ public class TaskRepository {
             vaultData[i] = row.vaultCiphertext();
             shapes[i] = task.vaultDataShape() == null ? null : task.vaultDataShape().toString();
             actors[i] = row.actor();
-            details[i] = row.detail();
             events.add(row.event());
             eventTasks.add(row.taskId());
             if (row.audit() != null) {
@@ -111,7 +114,7 @@ public class TaskRepository {
         }
         List<Object> params = new ArrayList<>(List.<Object>of(ids, teams, machines, commands, priorities, maxRetries,
                 retryDelays, backoffs, failureActions, tags, resumable, timeouts, notBefore, keys, retriedFrom, vaultData,
-                shapes, actors, details,
+                shapes, actors,
                 events.stream().map(OutboxRepository.OutboxRow::topic).toArray(String[]::new),
                 events.stream().map(OutboxRepository.OutboxRow::key).toArray(String[]::new),
                 events.stream().map(OutboxRepository.OutboxRow::payload).toArray(String[]::new),
@@ -326,7 +329,7 @@ public class TaskRepository {
     }
 
     public Uni<List<HistoryEntry>> history(UUID taskId) {
-        return pool.preparedQuery("SELECT * FROM task_history WHERE task_id = $1 ORDER BY id")
+        return pool.preparedQuery("SELECT * FROM task_transitions WHERE task_id = $1 ORDER BY id")
                 .execute(Tuple.of(taskId))
                 .map(rows -> {
                     List<HistoryEntry> entries = new ArrayList<>();

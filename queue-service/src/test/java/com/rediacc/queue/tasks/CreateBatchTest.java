@@ -102,7 +102,7 @@ class CreateBatchTest {
             // FIFO: seq in the order the requests arrived; one PENDING history row each.
             List<Long> seqs = new ArrayList<>();
             pool.preparedQuery("""
-                            SELECT t.seq, (SELECT count(*) FROM task_history h WHERE h.task_id = t.task_id
+                            SELECT t.seq, (SELECT count(*) FROM task_transitions h WHERE h.task_id = t.task_id
                                              AND h.from_status IS NULL AND h.to_status = 'PENDING'
                                              AND h.actor = 'test') AS history
                             FROM unnest($1::uuid[]) WITH ORDINALITY AS r(task_id, arrival)
@@ -273,7 +273,7 @@ class CreateBatchTest {
         assertThat(countTasks("SELECT count(*) FROM tasks WHERE machine = $1", machine)).isEqualTo(201);
         assertThat(countTasks("""
                 SELECT count(*) FROM tasks t WHERE machine = $1
-                AND (SELECT count(*) FROM task_history h WHERE h.task_id = t.task_id) = 1""", machine)).isEqualTo(201);
+                AND (SELECT count(*) FROM task_transitions h WHERE h.task_id = t.task_id) = 1""", machine)).isEqualTo(201);
     }
 
     private CompletableFuture<HttpResponse<String>> post(HttpClient http, Map<String, Object> body) throws Exception {

@@ -56,7 +56,11 @@ class CreateTaskTest {
         admin().queryParam("machine", machine).get("/api/v1/tasks").then().statusCode(200)
                 .body("items.taskId", hasItem(id));
         admin().get("/api/v1/tasks/" + id + "/history").then().statusCode(200)
-                .body("items[0].to", equalTo("PENDING"));
+                .body("items.size()", equalTo(1))
+                .body("items[0].from", nullValue())
+                .body("items[0].to", equalTo("PENDING"))
+                .body("items[0].at", equalTo(created.path("createdAt")))
+                .body("items[0].actor", notNullValue());
     }
 
     /**

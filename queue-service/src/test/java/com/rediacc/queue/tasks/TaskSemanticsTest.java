@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 /**
  * Queue semantics against the real PostgreSQL, driving the bridge protocol by hand: retries,
@@ -115,6 +116,18 @@ class TaskSemanticsTest {
                 .body("timeoutSeconds", equalTo(30))
                 .extract().path("taskId");
         assertThat(again).isNotEqualTo(id);
+        // the created entry of each is read from its task row, the retry's naming the original
+        String creator = admin().get("/api/v1/tasks/" + id + "/history").then().statusCode(200)
+                .body("items[0].from", nullValue()).body("items[0].to", equalTo("PENDING"))
+                .body("items[0].detail", nullValue())
+                .body("items[1].to", equalTo("CANCELLED"))
+                .extract().path("items[0].actor");
+        assertThat(creator).isNotBlank();
+        admin().get("/api/v1/tasks/" + again + "/history").then().statusCode(200)
+                .body("items.size()", equalTo(1))
+                .body("items[0].from", nullValue()).body("items[0].to", equalTo("PENDING"))
+                .body("items[0].actor", equalTo(creator))
+                .body("items[0].detail", equalTo("retry of " + id));
     }
 
     @Test
