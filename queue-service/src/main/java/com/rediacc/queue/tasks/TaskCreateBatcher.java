@@ -16,6 +16,8 @@ import com.rediacc.queue.tasks.TaskService.Created;
 import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -80,7 +82,8 @@ public class TaskCreateBatcher {
                                AuditedCall call) {
         return Uni.createFrom().emitter(reply -> {
             synchronized (this) {
-                waiting.add(new PendingCreate(taskId, request, team, vaultCiphertext, actor, call, reply));
+                waiting.add(new PendingCreate(taskId, request, team, vaultCiphertext, actor, call, reply,
+                        Vertx.currentContext()));
             }
             writeNextBatch();
         });
@@ -129,7 +132,7 @@ public class TaskCreateBatcher {
     /** After a failed batch: each request written alone, so one bad request cannot fail its neighbours. Never fails. */
     private Uni<Void> oneByOne(List<PendingCreate> batch, Throwable failure) {
         if (batch.size() == 1) {
-            batch.getFirst().reply.fail(failure);
+            batch.getFirst().fail(failure);
             return Uni.createFrom().voidItem();
         }
         Uni<Void> chain = Uni.createFrom().voidItem();
@@ -139,7 +142,7 @@ public class TaskCreateBatcher {
                 if (failed == null) {
                     answer(alone);
                 } else {
-                    p.reply.fail(failed);
+                    p.fail(failed);
                 }
                 return Uni.createFrom().voidItem();
             }));
@@ -259,11 +262,13 @@ public class TaskCreateBatcher {
         final String actor;
         final AuditedCall call;
         final UniEmitter<? super Created> reply;
+        /** The caller's Vert.x context, where it is answered; null outside one. */
+        final Context caller;
         Created answer;
         RuntimeException failure;
 
         PendingCreate(UUID taskId, NewTask request, String team, String vaultCiphertext, String actor,
-                      AuditedCall call, UniEmitter<? super Created> reply) {
+                      AuditedCall call, UniEmitter<? super Created> reply, Context caller) {
             this.taskId = taskId;
             this.request = request;
             this.team = team;
@@ -271,6 +276,7 @@ public class TaskCreateBatcher {
             this.actor = actor;
             this.call = call;
             this.reply = reply;
+            this.caller = caller;
         }
 
         /** The call's audit record for the task that answers it, or null when AuditFilter writes it. */
@@ -301,9 +307,29 @@ public class TaskCreateBatcher {
 
         void reply() {
             if (failure != null) {
-                reply.fail(failure);
+                fail(failure);
             } else {
-                reply.complete(answer);
+                Created created = answer;
+                onCallersContext(() -> reply.complete(created));
+            }
+        }
+
+        void fail(Throwable failed) {
+            onCallersContext(() -> reply.fail(failed));
+        }
+
+        /**
+         * Runs the rest of the caller's request (its response filters, JSON, HTTP) on the caller's
+         * own event loop. Completed here, every answer of a batch would run one after the other on
+         * the thread that received the commit, while the callers' event loops (one per core and
+         * more) waited; the batch's clients then sent their next requests later, and the next
+         * batch was smaller.
+         */
+        private void onCallersContext(Runnable answer) {
+            if (caller == null || caller == Vertx.currentContext()) {
+                answer.run();
+            } else {
+                caller.runOnContext(ignored -> answer.run());
             }
         }
     }
