@@ -57,10 +57,10 @@ public class TaskRepository {
     }
 
     /**
-     * Stores the tasks (seq in list order), whose rows are their first history entry, with their events and audit records, and
-     * wakes the bridges of their machines, in one statement (sql/create-tasks.sql) through
-     * {@code client}: the pool (autocommit) or a transaction. A task whose machine is gone or not of
-     * its row's team is not stored. Returns the stored tasks by id.
+     * Stores the tasks (seq in list order; each row is also its task's first history entry) with
+     * their events and audit records, and wakes the bridges of their machines, in one statement
+     * (sql/create-tasks.sql) through {@code client}: the pool (autocommit) or a transaction. A task
+     * whose machine is gone or not of its row's team is not stored. Returns the stored tasks by id.
      */
     public Uni<Map<UUID, Task>> create(SqlClient client, List<NewTaskRow> rows) {
         int n = rows.size();
