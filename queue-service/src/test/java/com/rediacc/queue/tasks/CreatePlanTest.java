@@ -1,8 +1,6 @@
 package com.rediacc.queue.tasks;
 
-import com.rediacc.contract.events.Topics;
 import com.rediacc.queue.TestSupport;
-import com.rediacc.queue.outbox.OutboxRepository;
 import com.rediacc.queue.sql.StatementCachingPool;
 import com.rediacc.queue.sql.TaskCreatesPool;
 import com.rediacc.queue.tasks.TaskRepository.NewTaskRow;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,12 +78,8 @@ class CreatePlanTest {
         try {
             Plans before = plans(db); // the connection may have created tasks for other tests
             for (int i = 0; i < CREATES; i++) {
-                UUID taskId = TaskIds.next();
-                NewTask task = new NewTask(machine, "echo " + i, 3, 0, 30, Task.RetryBackoff.FIXED,
-                        Task.FailureAction.NONE, null, false, null, null, null, null, null, null);
-                OutboxRepository.OutboxRow event = new OutboxRepository.OutboxRow(Topics.TASK_EVENTS, taskId.toString(), "{}");
-                assertThat(tasks.create(db, List.of(new NewTaskRow(taskId, "ops", task, null, "test", event, null)))
-                        .await().atMost(WAIT)).containsKey(taskId);
+                NewTaskRow row = TestTaskRows.row(machine, "echo " + i);
+                assertThat(tasks.create(db, List.of(row)).await().atMost(WAIT)).containsKey(row.taskId());
             }
             Plans after = plans(db);
             return new Plans(after.mode(), after.generic() - before.generic(), after.custom() - before.custom());

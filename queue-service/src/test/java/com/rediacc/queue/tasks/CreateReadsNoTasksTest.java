@@ -1,8 +1,6 @@
 package com.rediacc.queue.tasks;
 
-import com.rediacc.contract.events.Topics;
 import com.rediacc.queue.TestSupport;
-import com.rediacc.queue.outbox.OutboxRepository;
 import com.rediacc.queue.tasks.TaskRepository.NewTaskRow;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -42,11 +40,7 @@ class CreateReadsNoTasksTest {
         String machine = TestSupport.registerMachine(1);
         List<NewTaskRow> rows = new ArrayList<>();
         for (int i = 0; i < TASKS; i++) {
-            UUID taskId = TaskIds.next();
-            NewTask task = new NewTask(machine, "echo " + i, 3, 0, 30, Task.RetryBackoff.FIXED, Task.FailureAction.NONE,
-                    null, false, null, null, null, null, null, null);
-            rows.add(new NewTaskRow(taskId, "ops", task, null, "test",
-                    new OutboxRepository.OutboxRow(Topics.TASK_EVENTS, taskId.toString(), "{}"), null));
+            rows.add(TestTaskRows.row(machine, "echo " + i));
         }
         SqlConnection db = pool.getConnection().await().atMost(WAIT);
         try {

@@ -1,0 +1,22 @@
+package com.rediacc.queue.tasks;
+
+import com.rediacc.contract.events.Topics;
+import com.rediacc.queue.outbox.OutboxRepository;
+import com.rediacc.queue.tasks.TaskRepository.NewTaskRow;
+
+import java.util.UUID;
+
+/** Rows for {@link TaskRepository#create} in tests: team "ops", created by "test", an empty event, no audit record. */
+final class TestTaskRows {
+    private TestTaskRows() {
+    }
+
+    /** A new task of {@code command} on {@code machine}, every other field at its default. */
+    static NewTaskRow row(String machine, String command) {
+        UUID taskId = TaskIds.next();
+        NewTask task = new NewTask(machine, command, 3, 0, 30, Task.RetryBackoff.FIXED, Task.FailureAction.NONE,
+                null, false, null, null, null, null, null, null);
+        return new NewTaskRow(taskId, "ops", task, null, "test",
+                new OutboxRepository.OutboxRow(Topics.TASK_EVENTS, taskId.toString(), "{}"), null);
+    }
+}
