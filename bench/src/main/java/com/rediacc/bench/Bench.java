@@ -580,10 +580,12 @@ public final class Bench {
         out.put("slotMsPerTask", Stats.round(slotMs));
         out.put("concurrencyAssignedToCompleted", concurrency(slots));
         out.put("concurrencyStartedToCompleted", concurrency(running));
-        out.put("cpu", Cpu.between(a, b, n));
+        Map<String, Object> cpuUsed = Cpu.between(a, b, n);
+        out.put("cpu", cpuUsed);
         out.put("postgres", PgStats.between(pgA, pgB, n));
         out.put("pgActivity", activity);
         Log.info("end to end: %.1f tasks/s (%s); slot time %.1f ms per task", rate, byStatus, slotMs);
+        Log.info("end to end: CPU-ms per task: %s", Cpu.perTask(cpuUsed));
         if (!byStatus.getOrDefault("COMPLETED", 0).equals(n)) {
             throw new IllegalStateException("not every task COMPLETED: " + byStatus + "; " + firstError);
         }

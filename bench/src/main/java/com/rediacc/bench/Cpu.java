@@ -16,7 +16,9 @@ import java.util.Map;
  * exited children left in cutime/cstime once reaped (PostgreSQL backends, sshd's per-command shells).
  * Machine-wide busy time comes from /proc/stat, so load from outside the stack shows up as "other".
  * PostgreSQL counts only what serves the queue database (see {@link #postgresTicks}); Kafka is
- * counted whole, including other users of the dev stack's broker.
+ * counted whole, including other users of the dev stack's broker. For the Java services the part
+ * spent by the JIT compiler threads is shown apart ({@code jitCpuMs}): a JVM compiles for minutes
+ * after it starts, and a phase that runs little code at a low rate pays much of it.
  */
 final class Cpu {
     /** USER_HZ: 100 on every Linux x86-64/arm64 kernel. */
@@ -34,7 +36,8 @@ final class Cpu {
         }
     }
 
-    record Snapshot(long nanoTime, Map<String, Long> ticksByComponent, long machineBusyTicks, long machineTotalTicks) {
+    record Snapshot(long nanoTime, Map<String, Long> ticksByComponent, Map<String, Long> jitTicksByComponent,
+                    long machineBusyTicks, long machineTotalTicks) {
     }
 
     Snapshot snapshot() {
@@ -44,13 +47,17 @@ final class Cpu {
             children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p.pid());
         }
         Map<String, Long> byComponent = new LinkedHashMap<>();
+        Map<String, Long> jitByComponent = new LinkedHashMap<>();
         for (Map.Entry<String, Long> root : roots.entrySet()) {
             byComponent.put(root.getKey(), root.getKey().equals("postgres")
                     ? postgresTicks(root.getValue(), procs, children)
                     : subtreeTicks(root.getValue(), procs, children));
+            if (root.getKey().endsWith("-service")) {
+                jitByComponent.put(root.getKey(), jitTicks(root.getValue()));
+            }
         }
         long[] machine = machineTicks();
-        return new Snapshot(System.nanoTime(), byComponent, machine[0], machine[1]);
+        return new Snapshot(System.nanoTime(), byComponent, jitByComponent, machine[0], machine[1]);
     }
 
     /**
@@ -73,6 +80,14 @@ final class Cpu {
             if (tasks > 0) {
                 c.put("cpuMsPerTask", Stats.round(ms / tasks));
             }
+            Long jitAfter = b.jitTicksByComponent().get(name);
+            if (jitAfter != null) {
+                double jitMs = Math.max(0, jitAfter - a.jitTicksByComponent().getOrDefault(name, 0L)) * TICK_MS;
+                c.put("jitCpuMs", Stats.round(jitMs));
+                if (tasks > 0) {
+                    c.put("jitCpuMsPerTask", Stats.round(jitMs / tasks));
+                }
+            }
             components.put(name, c);
         }
         out.put("components", components);
@@ -88,6 +103,21 @@ final class Cpu {
         return out;
     }
 
+    /** One line for the log: each component's CPU-ms per task, the JIT's part in brackets. */
+    @SuppressWarnings("unchecked")
+    static String perTask(Map<String, Object> between) {
+        StringBuilder line = new StringBuilder();
+        ((Map<String, Map<String, Object>>) between.get("components")).forEach((name, c) -> {
+            if (c.get("cpuMsPerTask") instanceof Double ms && ms >= 0.05) {
+                line.append(line.isEmpty() ? "" : ", ").append(name).append(' ').append(ms);
+                if (c.get("jitCpuMsPerTask") instanceof Double jit && jit > 0) {
+                    line.append(" (JIT ").append(jit).append(')');
+                }
+            }
+        });
+        return line.toString();
+    }
+
     /** Cores used by the given components between two snapshots. */
     static double cores(Snapshot a, Snapshot b, List<String> components) {
         double wallMs = (b.nanoTime() - a.nanoTime()) / 1e6;
@@ -99,6 +129,30 @@ final class Cpu {
             }
         }
         return wallMs <= 0 ? 0 : ms / wallMs;
+    }
+
+    /** CPU of a JVM's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre" in /proc). */
+    private static long jitTicks(long jvm) {
+        long total = 0;
+        try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc/" + jvm + "/task"))) {
+            for (Path thread : threads) {
+                String name;
+                try {
+                    name = Files.readString(thread.resolve("comm")).trim();
+                } catch (IOException gone) {
+                    continue;
+                }
+                if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                    ProcStat t = read(thread.resolve("stat"));
+                    if (t != null) {
+                        total += t.selfTicks();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone: no JIT time
+        }
+        return total;
     }
 
     private static long subtreeTicks(long root, Map<Long, ProcStat> procs, Map<Long, List<Long>> children) {

@@ -213,6 +213,9 @@ class CrashRecoveryIT {
         while (!Files.exists(firstRun)) {
             Thread.sleep(50);
         }
+        // The cleanup then kills by process group; without a pid it finds the groups by their leader's
+        // token (SshExecutionTest covers that).
+        CrashSupport.awaitRemotePids(stack, List.of(once, resumable), Duration.ofSeconds(10));
         Set<String> victims = new HashSet<>(List.of(lastClaimer(once), lastClaimer(resumable)));
         Instant killedAt = Instant.now();
         try {

@@ -193,6 +193,27 @@ final class CrashSupport {
         return leased;
     }
 
+    /** Waits until the queue has stored the remote process group of each of {@code ids} (sent with a heartbeat). */
+    static void awaitRemotePids(E2eStack stack, Collection<String> ids, Duration within) throws Exception {
+        Instant deadline = Instant.now().plus(within);
+        while (true) {
+            try (Connection db = stack.queueDb(); PreparedStatement query = db.prepareStatement(
+                    "SELECT count(*) FROM tasks WHERE task_id::text = ANY(?) AND remote_pid IS NOT NULL")) {
+                query.setArray(1, db.createArrayOf("text", ids.toArray()));
+                try (ResultSet rows = query.executeQuery()) {
+                    rows.next();
+                    if (rows.getInt(1) == ids.size()) {
+                        return;
+                    }
+                }
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no remote pid stored within " + within + " for some of " + ids);
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** One lease the reaper ended: which bridge had claimed the task, when, and in which state it was lost. */
     record Reap(String taskId, String from, String claimer, Instant claimedAt, Instant reapedAt) {
     }

@@ -164,13 +164,14 @@ final class TaskAttempt {
     }
 
     /**
-     * Tells the queue the remote process group at once (not on the SSH thread that calls this), so
-     * that another bridge can end the command if this one is lost (docs/adr/0004); the periodic
-     * heartbeat repeats it until it is stored.
+     * The remote process group goes to the queue with the next periodic heartbeat (repeated until
+     * stored), so that another bridge can end the command if this one is lost (docs/adr/0004). Not
+     * at once: most commands end before the first heartbeat, and a request per task only for that
+     * cost a fifth of the stack's calls. A bridge lost before it reported the pid leaves the cleanup
+     * to find the attempt's groups by the token on their leader.
      */
     private void remotePidKnown(long pid) {
         pidToReport = pid;
-        Thread.ofVirtual().name("report-pid").start(this::heartbeat);
     }
 
     /** Renews the lease, streams output, reports the remote pid; kills the command on cancel or a lost lease. */
