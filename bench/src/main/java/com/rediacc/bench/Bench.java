@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * The rediacc benchmark: every figure in one run, against the local dev stack (.dev/stack.env).
@@ -32,7 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ol>
  *   <li>raw SSH: exec channels of {@code true} on one sshd-core session, 8 at once (the e2e ceiling)</li>
  *   <li>enqueue: durable POST /api/v1/tasks per second with N concurrent clients, machine paused
- *       (compared with pgbench's 1-row INSERT TPS, measured by bench/run and passed in)</li>
+ *       (compared with pgbench's 1-row INSERT TPS, each window paired with a pgbench round run just before it)</li>
  *   <li>end to end: N tasks of {@code true} on one machine (maxConcurrency 8), first POST to last COMPLETED</li>
  *   <li>latency: sequential tasks on an idle system, 201 to PROCESSING (server and client clocks)</li>
  *   <li>RSS of the three services after the run</li>
@@ -61,6 +62,7 @@ public final class Bench {
     private final List<String> enqueued = Collections.synchronizedList(new ArrayList<>());
     private Profiler profiler;
     private final PgStats pg = new PgStats();
+    private Pgbench pgbench;
 
     private Bench(Map<String, String> opts) {
         this.opts = opts;
@@ -149,6 +151,16 @@ public final class Bench {
             results.put("profiles", profiler.results());
         }
 
+        if (opts.containsKey("pgbench-bin")) {
+            Path script = Path.of(opts.get("pgbench-script-file"));
+            pgbench = new Pgbench(opts.get("pgbench-bin"), System.getenv("BENCH_PSQL"), script,
+                    Path.of(opts.getOrDefault("work-dir", System.getProperty("java.io.tmpdir"))));
+            Map<String, Object> pgInfo = new LinkedHashMap<>();
+            pgInfo.put("script", Files.readAllLines(script).stream().filter(l -> !l.startsWith("--")).collect(Collectors.joining(" ")).trim());
+            pgInfo.put("threads", 2);
+            pgInfo.put("pairedWith", "each enqueue window, run just before it (see enqueue[].rounds)");
+            results.put("pgbench", pgInfo);
+        }
         results.put("runId", runId);
         results.put("startedAt", started.toString());
         results.put("host", hostInfo());
@@ -171,6 +183,9 @@ public final class Bench {
         Set<String> only = only();
         List<Object> enqueueRuns = new ArrayList<>();
         results.put("enqueue", enqueueRuns);
+        if (only.contains("enqueue") && pgbench == null) {
+            throw new IllegalArgumentException("the enqueue phase needs --pgbench-bin and --pgbench-script-file (bench/run passes them)");
+        }
         if (only.contains("enqueue")) {
             phase("idleBeforeEnqueue", () -> waitIdle(Duration.ofSeconds(90)));
         }
@@ -335,9 +350,10 @@ public final class Bench {
     }
 
     /**
-     * Warm-up, then {@code rounds} measured windows of {@code seconds}, as pgbench has its rounds: the
-     * median window is the figure (its CPU, PostgreSQL counters and lock samples are reported), and
-     * every window's rate is in {@code tasksPerSecondOfRounds}.
+     * Warm-up, then {@code rounds} pairs of a pgbench round and an enqueue window of {@code seconds}
+     * each, back to back: this machine's speed drifts by a third within minutes, and a pair sees one
+     * machine. The pair with the median ratio is the figure (its CPU, PostgreSQL counters and lock
+     * samples are reported); every pair is in {@code rounds}.
      */
     private Object enqueue(int clients, int warmupSeconds, int seconds, int rounds) throws Exception {
         String body = QueueApi.taskBody(enqueueMachine, "true", 3);
@@ -349,18 +365,29 @@ public final class Bench {
         String label = "enqueue-c" + clients;
         List<Map<String, Object>> windows = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
-            if (round > 1) {
-                waitIdle(Duration.ofSeconds(30)); // the relay's backlog of the window before
-            }
+            waitIdle(Duration.ofSeconds(30)); // the relay's backlog of the warm-up or the window before
+            Map<String, Object> beforePgbench = pgbench.quiet();
+            Log.info("pgbench c=%d: %d s, round %d of %d", clients, seconds, round, rounds);
+            Pgbench.Round baseline = pgbench.run(clients, seconds, round);
+            Log.info("pgbench c=%d round %d: %.1f TPS, latency average %.2f ms", clients, round, baseline.tps(),
+                    baseline.latencyMs());
+            Map<String, Object> beforeEnqueue = pgbench.quiet();
             Log.info("enqueue c=%d: measuring %d s, round %d of %d", clients, seconds, round, rounds);
             // one profile, of the first window: JFR's own cost stays out of the others
             Map<String, Object> window = enqueueWindow(clients, seconds, body, round == 1 ? label : null);
+            double ratio = (Double) window.get("tasksPerSecond") / baseline.tps();
+            window.put("pgbenchTps", Stats.round(baseline.tps()));
+            window.put("pgbenchLatencyAvgMs", Stats.round(baseline.latencyMs()));
+            window.put("ratioToPgbench", Stats.round(ratio));
+            window.put("beforePgbench", beforePgbench);
+            window.put("beforeEnqueue", beforeEnqueue);
             windows.add(window);
-            Log.info("enqueue c=%d round %d: %s tasks/s", clients, round, window.get("tasksPerSecond"));
+            Log.info("enqueue c=%d round %d: %s tasks/s, %.1f%% of pgbench's %.1f TPS", clients, round,
+                    window.get("tasksPerSecond"), 100 * ratio, baseline.tps());
         }
-        List<Map<String, Object>> byRate = new ArrayList<>(windows);
-        byRate.sort(Comparator.comparingDouble(w -> (Double) w.get("tasksPerSecond")));
-        Map<String, Object> median = byRate.get((byRate.size() - 1) / 2);
+        List<Map<String, Object>> byRatio = new ArrayList<>(windows);
+        byRatio.sort(Comparator.comparingDouble(w -> (Double) w.get("ratioToPgbench")));
+        Map<String, Object> median = byRatio.get((byRatio.size() - 1) / 2);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("clients", clients);
         out.put("seconds", seconds);
@@ -368,6 +395,8 @@ public final class Bench {
         out.putAll(median);
         out.put("medianOfRound", windows.indexOf(median) + 1);
         out.put("tasksPerSecondOfRounds", windows.stream().map(w -> w.get("tasksPerSecond")).toList());
+        out.put("pgbenchTpsOfRounds", windows.stream().map(w -> w.get("pgbenchTps")).toList());
+        out.put("ratioOfRounds", windows.stream().map(w -> w.get("ratioToPgbench")).toList());
         out.put("warmupCreated", warm.ok());
         return out;
     }
@@ -891,7 +920,6 @@ public final class Bench {
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> goals() {
         List<Map<String, Object>> rows = new ArrayList<>();
-        Map<Integer, double[]> pgbench = pgbench();
         Object enqueue = results.get("enqueue");
         if (enqueue instanceof List<?> runs) {
             for (Object o : runs) {
@@ -904,16 +932,14 @@ public final class Bench {
                 double rate = (Double) r.get("tasksPerSecond");
                 Map<String, Object> lat = (Map<String, Object>) r.get("latencyMs");
                 int rounds = (Integer) r.getOrDefault("rounds", 1);
-                rows.add(row("enqueue c=" + c + ": POST /api/v1/tasks 201/s (" + (rounds > 1 ? "median of " + rounds + ", " : "")
+                rows.add(row("enqueue c=" + c + ": POST /api/v1/tasks 201/s (" + (rounds > 1 ? "median pair, " : "")
                         + "p50 " + lat.get("p50") + " ms)", rate, "/s", null, null));
-                double[] pg = pgbench.get(c);
-                if (pg != null) {
-                    rows.add(row("pgbench c=" + c + ": 1-row INSERT TPS (" + (pg[2] > 1 ? "median of " + (int) pg[2] + ", " : "")
-                            + "avg " + pg[1] + " ms)", pg[0], "/s", null, null));
-                    double ratio = rate / pg[0];
-                    rows.add(row("enqueue / pgbench, c=" + c, 100 * ratio, "%", ">= 50%", ratio >= 0.5));
-                    r.put("pgbenchTps", pg[0]);
-                    r.put("ratioToPgbench", Stats.round(ratio));
+                if (r.get("pgbenchTps") instanceof Double tps) {
+                    rows.add(row("pgbench c=" + c + ": 1-row INSERT TPS (the same round, avg " + r.get("pgbenchLatencyAvgMs")
+                            + " ms)", tps, "/s", null, null));
+                    double ratio = (Double) r.get("ratioToPgbench");
+                    rows.add(row("enqueue / pgbench, c=" + c + (rounds > 1 ? " (median of " + rounds + " pairs)" : ""),
+                            100 * ratio, "%", ">= 50%", ratio >= 0.5));
                 } else {
                     rows.add(row("pgbench c=" + c + ": not measured", null, "", ">= 50%", null));
                 }
@@ -965,40 +991,6 @@ public final class Bench {
             }
         }
         return rows;
-    }
-
-    /**
-     * --pgbench "16:tps:latencyMs[:tps/tps/tps],32:..." from bench/run: the median round of each
-     * client count, then the TPS of every round.
-     */
-    private Map<Integer, double[]> pgbench() {
-        Map<Integer, double[]> out = new LinkedHashMap<>();
-        List<Object> list = new ArrayList<>();
-        String raw = opts.getOrDefault("pgbench", "");
-        for (String part : raw.split(",")) {
-            String[] f = part.trim().split(":");
-            if (f.length == 3 || f.length == 4) {
-                double tps = Double.parseDouble(f[1]);
-                double lat = Double.parseDouble(f[2]);
-                int rounds = f.length == 4 ? f[3].split("/").length : 1;
-                out.put(Integer.parseInt(f[0]), new double[] {Stats.round(tps), Stats.round(lat), rounds});
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("clients", Integer.parseInt(f[0]));
-                m.put("threads", 2);
-                m.put("seconds", Integer.parseInt(opts.getOrDefault("pgbench-seconds", "15")));
-                m.put("tps", Stats.round(tps));
-                m.put("latencyAvgMs", Stats.round(lat));
-                if (f.length == 4) {
-                    m.put("tpsOfRounds", Arrays.stream(f[3].split("/")).map(Double::parseDouble).map(Stats::round).toList());
-                }
-                list.add(m);
-            }
-        }
-        Map<String, Object> pg = new LinkedHashMap<>();
-        pg.put("script", opts.getOrDefault("pgbench-script", ""));
-        pg.put("runs", list);
-        results.put("pgbench", pg);
-        return out;
     }
 
     private static Map<String, Object> row(String figure, Double value, String unit, String goal, Boolean pass) {
