@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -158,6 +157,7 @@ public final class Bench {
             Map<String, Object> pgInfo = new LinkedHashMap<>();
             pgInfo.put("script", Files.readAllLines(script).stream().filter(l -> !l.startsWith("--")).collect(Collectors.joining(" ")).trim());
             pgInfo.put("threads", 2);
+            pgInfo.put("seconds", intOpt("enqueue-seconds", 15));
             pgInfo.put("pairedWith", "each enqueue window, run just before it (see enqueue[].rounds)");
             results.put("pgbench", pgInfo);
         }
