@@ -138,11 +138,11 @@ rediacc_service_start() {
     rediacc_log "starting $name on 127.0.0.1:$port"
     # cwd .dev (so a stray .env/config/ in the repo root is not picked up);
     # -Drediacc.dev.dir marks the process as ours for PID checks; REDIACC_JAVA_OPTS adds JVM flags
-    local -a jvm=(-Xmx256m)
-    # The bridge waits on SSH and HTTP: C1 code serves it as well as C2's (same CPU for 133 MB of
-    # command output) and saves C2's compiling, about 10 ms of CPU per task over its first
-    # thousands of tasks (docs/operations.md, "JVM options").
-    [ "$name" = bridge-service ] && jvm+=(-XX:TieredStopAtLevel=1)
+    local -a jvm=(-Xmx256m) flags=()
+    # the module's own flags, if any: <module>/jvm.options (docs/operations.md, "JVM options")
+    if [ -f "$REDIACC_ROOT/$name/jvm.options" ]; then
+      while read -r -a flags; do jvm+=("${flags[@]}"); done < <(grep -v '^[[:space:]]*#' "$REDIACC_ROOT/$name/jvm.options")
+    fi
     local -a extra=()
     read -r -a extra <<<"${REDIACC_JAVA_OPTS:-}"
     jvm+=("${extra[@]}")

@@ -158,7 +158,7 @@ public final class Bench {
             pgInfo.put("script", Files.readAllLines(script).stream().filter(l -> !l.startsWith("--")).collect(Collectors.joining(" ")).trim());
             pgInfo.put("threads", 2);
             pgInfo.put("seconds", intOpt("enqueue-seconds", 15));
-            pgInfo.put("pairedWith", "each enqueue window, run just before it (see enqueue[].rounds)");
+            pgInfo.put("pairedWith", "each enqueue window, run just before it (enqueue[].pgbenchTpsOfRounds, ratioOfRounds)");
             results.put("pgbench", pgInfo);
         }
         results.put("runId", runId);

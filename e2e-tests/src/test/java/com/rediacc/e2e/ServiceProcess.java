@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +40,7 @@ final class ServiceProcess implements AutoCloseable {
         Path log = logs.resolve(name + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
-        if (module.equals("bridge-service")) {
-            command.add("-XX:TieredStopAtLevel=1"); // as deployed: docs/operations.md, "JVM options"
-        }
+        command.addAll(moduleJvmOptions(root.resolve(module)));
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -50,6 +49,18 @@ final class ServiceProcess implements AutoCloseable {
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         return new ServiceProcess(name, builder.start(), log, port);
+    }
+
+    /** The module's own JVM flags (its jvm.options, as dev/stack uses them; docs/operations.md), or none. */
+    private static List<String> moduleJvmOptions(Path module) throws IOException {
+        Path options = module.resolve("jvm.options");
+        if (!Files.isRegularFile(options)) {
+            return List.of();
+        }
+        return Files.readAllLines(options).stream().map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                .flatMap(line -> Arrays.stream(line.split("\\s+")))
+                .toList();
     }
 
     void awaitReady(Duration timeout) throws Exception {
