@@ -5,8 +5,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -16,7 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** SQL adapter of the append-only audit trail. */
-@ApplicationScoped
+@Singleton
 public class AuditRepository {
     @Inject
     Pool pool;

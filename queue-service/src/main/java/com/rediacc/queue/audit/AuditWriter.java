@@ -2,8 +2,8 @@ package com.rediacc.queue.audit;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * when its own record is committed, so an answer never leaves before its record is stored. A
  * change that writes its own record in its transaction (task creation) does not come here.
  */
-@ApplicationScoped
+@Singleton
 public class AuditWriter {
     static final int MAX_BATCH = 500;
 

@@ -4,8 +4,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (every request needs one); changes made through this replica clear the cache at once, changes
  * made through another replica show after at most {@code rediacc.auth.cache-ttl}.
  */
-@ApplicationScoped
+@Singleton
 public class UserDirectory {
     private static final int MAX_CACHED = 10_000;
 

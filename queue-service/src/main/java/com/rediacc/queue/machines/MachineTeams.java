@@ -1,8 +1,8 @@
 package com.rediacc.queue.machines;
 
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * create batch does) and calls {@link #forget} when it no longer holds; a caller refused on a
  * remembered team is checked again against the database. Unknown names are not remembered.
  */
-@ApplicationScoped
+@Singleton
 public class MachineTeams {
     static final int MAX_ENTRIES = 100_000;
 

@@ -4,7 +4,7 @@ import com.rediacc.contract.events.Topics;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and alerts wait up to {@code rediacc.outbox.events-linger} to share a request, which under load
  * sends one batch per partition per relay pass. Each keeps per-partition order (idempotent, acks=all).
  */
-@ApplicationScoped
+@Singleton
 public class OutboxPublisher {
     public record OutboxMessage(String topic, String key, String payload) {
     }

@@ -8,9 +8,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * a time across replicas (an advisory lock held by the batch's transaction); rows stay until Kafka
  * acknowledged them. The messages go out through {@link OutboxPublisher}.
  */
-@ApplicationScoped
+@Singleton
 public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 

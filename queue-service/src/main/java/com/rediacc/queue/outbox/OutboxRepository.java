@@ -9,14 +9,14 @@ import com.rediacc.contract.events.Topics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.util.UUID;
 
 /** Writes events to the outbox, inside the caller's transaction. */
-@ApplicationScoped
+@Singleton
 public class OutboxRepository {
     public static final String SOURCE = "/rediacc/queue-service";
 

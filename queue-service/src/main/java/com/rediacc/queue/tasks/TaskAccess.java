@@ -3,13 +3,13 @@ package com.rediacc.queue.tasks;
 import com.rediacc.queue.auth.Requester;
 import com.rediacc.queue.auth.Role;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import java.util.UUID;
 
 /** Who may touch which task: a task of a team the caller is not in does not exist for them. */
-@ApplicationScoped
+@Singleton
 public class TaskAccess {
     @Inject
     TaskService service;

@@ -20,8 +20,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
@@ -46,7 +46,7 @@ import java.util.UUID;
  * alone, so one bad request cannot fail its neighbours. The audit record of a call that brings
  * one ({@link AuditedCall}) is written atomically with its task.
  */
-@ApplicationScoped
+@Singleton
 public class TaskCreateBatcher {
     /** Generic plans only (TaskCreatesPool). */
     @Inject
@@ -81,9 +81,13 @@ public class TaskCreateBatcher {
     public Uni<Created> create(UUID taskId, NewTask request, String team, String vaultCiphertext, String actor,
                                AuditedCall call) {
         return Uni.createFrom().emitter(reply -> {
+            // The row (its event's JSON too) is made here, on the caller's event loop: batches are
+            // written one at a time, and the thread that writes them should only join rows.
+            PendingCreate pending = new PendingCreate(new NewTaskRow(taskId, team, request, vaultCiphertext, actor,
+                    outbox.row(Topics.TASK_EVENTS, taskId.toString(), pendingEvent(taskId, team, request)),
+                    call == null ? null : call.record(team, "task/" + taskId, 201)), call, reply, Vertx.currentContext());
             synchronized (this) {
-                waiting.add(new PendingCreate(taskId, request, team, vaultCiphertext, actor, call, reply,
-                        Vertx.currentContext()));
+                waiting.add(pending);
             }
             writeNextBatch();
         });
@@ -213,10 +217,7 @@ public class TaskCreateBatcher {
         }
         List<NewTaskRow> rows = new ArrayList<>(creating.size());
         for (PendingCreate p : creating) {
-            NewTask request = p.request;
-            rows.add(new NewTaskRow(p.taskId, p.team, request, p.vaultCiphertext, p.actor,
-                    outbox.row(Topics.TASK_EVENTS, p.taskId.toString(), pendingEvent(p)),
-                    p.auditRecord(p.taskId, 201)));
+            rows.add(p.row);
         }
         return tasks.create(client, rows).invoke(stored -> creating.forEach(p -> {
             Task task = stored.get(p.taskId);
@@ -233,18 +234,18 @@ public class TaskCreateBatcher {
         List<AuditWriter.NewRecord> records = new ArrayList<>();
         for (PendingCreate p : batch) {
             if (p.call != null && p.answer != null && !p.answer.isNew()) {
-                records.add(p.auditRecord(p.answer.task().taskId(), 200));
+                records.add(p.repeatRecord(p.answer.task().taskId()));
             }
         }
         return records;
     }
 
     /** The same event TaskEventData.of gives for the stored task (no attempts, exit code or error yet). */
-    private static CloudEvent<TaskEventData> pendingEvent(PendingCreate p) {
-        TaskEventData data = new TaskEventData(p.taskId, p.team, p.request.machine(), TaskStatus.PENDING, null,
-                p.request.priority(), 0, null, null);
+    private static CloudEvent<TaskEventData> pendingEvent(UUID taskId, String team, NewTask request) {
+        TaskEventData data = new TaskEventData(taskId, team, request.machine(), TaskStatus.PENDING, null,
+                request.priority(), 0, null, null);
         return CloudEvent.of(UUID.randomUUID().toString(), OutboxRepository.SOURCE,
-                TaskEventData.type(TaskStatus.PENDING), p.taskId.toString(), Instant.now(), TaskEventData.SCHEMA, data);
+                TaskEventData.type(TaskStatus.PENDING), taskId.toString(), Instant.now(), TaskEventData.SCHEMA, data);
     }
 
     /** The machine is gone, or is no longer of the team the request was authorized for. */
@@ -255,11 +256,10 @@ public class TaskCreateBatcher {
     }
 
     private static final class PendingCreate {
+        final NewTaskRow row;
         final UUID taskId;
         final NewTask request;
         final String team;
-        final String vaultCiphertext;
-        final String actor;
         final AuditedCall call;
         final UniEmitter<? super Created> reply;
         /** The caller's Vert.x context, where it is answered; null outside one. */
@@ -267,21 +267,19 @@ public class TaskCreateBatcher {
         Created answer;
         RuntimeException failure;
 
-        PendingCreate(UUID taskId, NewTask request, String team, String vaultCiphertext, String actor,
-                      AuditedCall call, UniEmitter<? super Created> reply, Context caller) {
-            this.taskId = taskId;
-            this.request = request;
-            this.team = team;
-            this.vaultCiphertext = vaultCiphertext;
-            this.actor = actor;
+        PendingCreate(NewTaskRow row, AuditedCall call, UniEmitter<? super Created> reply, Context caller) {
+            this.row = row;
+            this.taskId = row.taskId();
+            this.request = row.task();
+            this.team = row.team();
             this.call = call;
             this.reply = reply;
             this.caller = caller;
         }
 
-        /** The call's audit record for the task that answers it, or null when AuditFilter writes it. */
-        AuditWriter.NewRecord auditRecord(UUID task, int status) {
-            return call == null ? null : call.record(team, "task/" + task, status);
+        /** The call's audit record when an existing task answers it, or null when AuditFilter writes it. */
+        AuditWriter.NewRecord repeatRecord(UUID task) {
+            return call == null ? null : call.record(team, "task/" + task, 200);
         }
 
         TeamKey key() {

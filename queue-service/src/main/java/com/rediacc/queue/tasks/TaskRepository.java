@@ -14,8 +14,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -35,7 +35,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /** SQL adapter for tasks and their history. Statements that matter live in resources/sql. */
-@ApplicationScoped
+@Singleton
 public class TaskRepository {
     private static final ObjectMapper SHAPES = new ObjectMapper();
 

@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import java.net.URI;
 import java.time.Instant;
@@ -56,7 +57,7 @@ public class TaskResource {
     /** 201 with the new task; 200 with the existing one when the idempotency key was already used. */
     @POST
     @Audited(CREATE)
-    public Uni<Response> create(TaskRequest request, @Context UriInfo uri) {
+    public Uni<RestResponse<Task>> create(TaskRequest request, @Context UriInfo uri) {
         NewTask task = TaskValidation.validate(request, maxCommandBytes, Instant.now(), json);
         requester.target("machine/" + task.machine());
         // a refused call is recorded by AuditFilter; a stored one with its task
@@ -176,9 +177,11 @@ public class TaskResource {
                         items.size() == pageSize ? Long.toString(items.getLast().seq()) : null));
     }
 
-    private static Response located(UriInfo uri, TaskService.Created created) {
+    /** Typed, so that the JSON writer is chosen when the service is built, not looked up for every answer. */
+    private static RestResponse<Task> located(UriInfo uri, TaskService.Created created) {
         URI location = URI.create(uri.getPath() + "/" + created.task().taskId());
-        return (created.isNew() ? Response.created(location) : Response.ok().location(location))
+        return (created.isNew() ? RestResponse.ResponseBuilder.<Task>created(location)
+                : RestResponse.ResponseBuilder.<Task>ok().location(location))
                 .entity(created.task()).build();
     }
 

@@ -10,26 +10,26 @@ import com.rediacc.contract.bridge.LostAttempts;
 import com.rediacc.contract.bridge.MachineConnection;
 import com.rediacc.contract.events.CloudEvent;
 import com.rediacc.contract.events.Topics;
+import com.rediacc.contract.vault.CiphertextResponse;
 import com.rediacc.queue.api.ProblemException;
 import com.rediacc.queue.audit.AuditedCall;
-import com.rediacc.contract.vault.CiphertextResponse;
 import com.rediacc.queue.machines.Machine;
 import com.rediacc.queue.machines.MachineRepository;
 import com.rediacc.queue.machines.MachineTeams;
-import com.rediacc.queue.secrets.TeamSecret;
-import com.rediacc.queue.secrets.TeamSecretRepository;
-import com.rediacc.queue.vault.Vault;
 import com.rediacc.queue.outbox.OutboxRelay;
 import com.rediacc.queue.outbox.OutboxRepository;
+import com.rediacc.queue.secrets.TeamSecret;
+import com.rediacc.queue.secrets.TeamSecretRepository;
 import com.rediacc.queue.sql.SqlFiles;
+import com.rediacc.queue.vault.Vault;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
@@ -46,7 +46,7 @@ import java.util.function.Function;
  * The task lifecycle. Each transition is one transaction that changes the task, records the
  * history row and writes its events to the outbox, so the three never disagree.
  */
-@ApplicationScoped
+@Singleton
 public class TaskService {
     @Inject
     Pool pool;

@@ -5,8 +5,8 @@ import com.rediacc.contract.vault.EncryptRequest;
 import com.rediacc.contract.vault.KeyInfo;
 import com.rediacc.queue.api.ProblemException;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
@@ -20,7 +20,7 @@ import java.util.Optional;
  * Encryption through vault-service. queue-service can encrypt but never decrypt: plaintext it is
  * given is encrypted before anything is stored, and only bridges can turn it back.
  */
-@ApplicationScoped
+@Singleton
 public class Vault {
     private static final Logger LOG = Logger.getLogger(Vault.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
