@@ -22,7 +22,7 @@ import java.util.Map;
  */
 final class Cpu {
     /** USER_HZ: 100 on every Linux x86-64/arm64 kernel. */
-    private static final double TICK_MS = 10.0;
+    static final double TICK_MS = 10.0;
 
     private final Map<String, Long> roots;
 
@@ -241,7 +241,7 @@ final class Cpu {
     }
 
     /** [busy, total] ticks of all CPUs since boot. */
-    private static long[] machineTicks() {
+    static long[] machineTicks() {
         try {
             String line = Files.readAllLines(Path.of("/proc/stat")).getFirst();
             String[] f = line.trim().split("\\s+");

@@ -21,8 +21,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Arguments: portA pidA portB pidB token machine seconds sliceMillis clients warmupSeconds jsonOut
  */
 public final class SideBySide {
-    /** USER_HZ: 100 on every Linux x86-64/arm64 kernel. */
-    private static final double TICK_MS = 10.0;
     private static volatile int target;
     private static volatile boolean stop;
 
@@ -102,13 +100,13 @@ public final class SideBySide {
             String name = t == 0 ? "A" : "B";
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("tasksPerSecond", Stats.round(tasks[t] / wall[t]));
-            r.put("queueServiceCpuMsPerTask", round4(ownTicks[t] * TICK_MS / tasks[t]));
-            r.put("machineCpuMsPerTask", round4(machineTicks[t] * TICK_MS / tasks[t]));
-            r.put("machineBusyCores", Stats.round(machineTicks[t] * TICK_MS / 1000 / wall[t]));
+            r.put("queueServiceCpuMsPerTask", round4(ownTicks[t] * Cpu.TICK_MS / tasks[t]));
+            r.put("machineCpuMsPerTask", round4(machineTicks[t] * Cpu.TICK_MS / tasks[t]));
+            r.put("machineBusyCores", Stats.round(machineTicks[t] * Cpu.TICK_MS / 1000 / wall[t]));
             r.put("measuredSeconds", Stats.round(wall[t]));
             report.put(name, r);
-            System.out.printf("%-6s %12.0f %22.4f %22.4f %9.2f%n", name, tasks[t] / wall[t], ownTicks[t] * TICK_MS / tasks[t],
-                    machineTicks[t] * TICK_MS / tasks[t], machineTicks[t] * TICK_MS / 1000 / wall[t]);
+            System.out.printf("%-6s %12.0f %22.4f %22.4f %9.2f%n", name, tasks[t] / wall[t], ownTicks[t] * Cpu.TICK_MS / tasks[t],
+                    machineTicks[t] * Cpu.TICK_MS / tasks[t], machineTicks[t] * Cpu.TICK_MS / 1000 / wall[t]);
         }
         report.put("B/A tasksPerSecond", round4(tasks[1] / wall[1] / (tasks[0] / wall[0])));
         report.put("slices", slices);
@@ -122,22 +120,16 @@ public final class SideBySide {
         return Math.round(v * 10_000.0) / 10_000.0;
     }
 
-    /** utime + stime of a process, in clock ticks. */
-    private static long processTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    /** CPU ticks of a process itself (Cpu.read: utime + stime). */
+    private static long processTicks(long pid) {
+        Cpu.ProcStat stat = Cpu.read(Path.of("/proc/" + pid + "/stat"));
+        if (stat == null) {
+            throw new IllegalStateException("queue-service (pid " + pid + ") is gone");
+        }
+        return stat.selfTicks();
     }
 
-    /** All CPUs' non-idle time since boot, in clock ticks. */
-    private static long machineBusyTicks() throws IOException {
-        String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
-        long busy = 0;
-        for (int i = 1; i < f.length; i++) {
-            if (i != 4 && i != 5) { // idle, iowait
-                busy += Long.parseLong(f[i]);
-            }
-        }
-        return busy;
+    private static long machineBusyTicks() {
+        return Cpu.machineTicks()[0];
     }
 }

@@ -121,7 +121,7 @@ public class TaskCreateBatcher {
     }
 
     private Uni<Void> write(List<PendingCreate> batch) {
-        return batch.stream().anyMatch(p -> p.request.idempotencyKey() != null)
+        return batch.stream().anyMatch(p -> p.request().idempotencyKey() != null)
                 ? pool.withTransaction(tx -> writeWithKeys(tx, batch))
                 : create(pool, batch);
     }
@@ -160,11 +160,11 @@ public class TaskCreateBatcher {
      */
     private Uni<Void> writeWithKeys(SqlClient tx, List<PendingCreate> batch) {
         Set<String> names = new LinkedHashSet<>();
-        batch.forEach(p -> names.add(p.request.machine()));
+        batch.forEach(p -> names.add(p.request().machine()));
         return machines.lockTeamsForNewTasks(tx, names).flatMap(teams -> {
             List<PendingCreate> known = new ArrayList<>();
             for (PendingCreate p : batch) {
-                if (!p.team.equals(teams.get(p.request.machine()))) {
+                if (!p.team().equals(teams.get(p.request().machine()))) {
                     p.failure = new StaleMachineTeam();
                 } else {
                     known.add(p);
@@ -174,10 +174,10 @@ public class TaskCreateBatcher {
             Map<TeamKey, List<PendingCreate>> byKey = new LinkedHashMap<>();
             Map<TeamKey, UUID> firstTaskByKey = new LinkedHashMap<>();
             for (PendingCreate p : known) {
-                if (p.request.idempotencyKey() != null) {
-                    TeamKey key = new TeamKey(p.team, p.request.idempotencyKey());
+                if (p.request().idempotencyKey() != null) {
+                    TeamKey key = new TeamKey(p.team(), p.request().idempotencyKey());
                     byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
-                    firstTaskByKey.putIfAbsent(key, p.taskId);
+                    firstTaskByKey.putIfAbsent(key, p.taskId());
                 }
             }
             return tasks.bindIdempotencyKeys(tx, firstTaskByKey).flatMap(bound -> {
@@ -192,8 +192,8 @@ public class TaskCreateBatcher {
                         byKey.get(key).forEach(p -> p.repeatOf(original));
                     }
                     List<PendingCreate> inserting = known.stream()
-                            .filter(p -> p.request.idempotencyKey() == null
-                                    || firstTaskByKey.get(p.key()).equals(p.taskId) && bound.contains(p.key()))
+                            .filter(p -> p.request().idempotencyKey() == null
+                                    || firstTaskByKey.get(p.key()).equals(p.taskId()) && bound.contains(p.key()))
                             .toList();
                     return create(tx, inserting).invoke(() -> {
                         for (TeamKey key : bound) {
@@ -220,7 +220,7 @@ public class TaskCreateBatcher {
             rows.add(p.row);
         }
         return tasks.create(client, rows).invoke(stored -> creating.forEach(p -> {
-            Task task = stored.get(p.taskId);
+            Task task = stored.get(p.taskId());
             if (task == null) {
                 p.failure = new StaleMachineTeam();
             } else {
@@ -257,9 +257,6 @@ public class TaskCreateBatcher {
 
     private static final class PendingCreate {
         final NewTaskRow row;
-        final UUID taskId;
-        final NewTask request;
-        final String team;
         final AuditedCall call;
         final UniEmitter<? super Created> reply;
         /** The caller's Vert.x context, where it is answered; null outside one. */
@@ -269,29 +266,39 @@ public class TaskCreateBatcher {
 
         PendingCreate(NewTaskRow row, AuditedCall call, UniEmitter<? super Created> reply, Context caller) {
             this.row = row;
-            this.taskId = row.taskId();
-            this.request = row.task();
-            this.team = row.team();
             this.call = call;
             this.reply = reply;
             this.caller = caller;
         }
 
+        UUID taskId() {
+            return row.taskId();
+        }
+
+        NewTask request() {
+            return row.task();
+        }
+
+        /** The machine's team the caller was authorized for. */
+        String team() {
+            return row.team();
+        }
+
         /** The call's audit record when an existing task answers it, or null when AuditFilter writes it. */
         AuditWriter.NewRecord repeatRecord(UUID task) {
-            return call == null ? null : call.record(team, "task/" + task, 200);
+            return call == null ? null : call.record(team(), "task/" + task, 200);
         }
 
         TeamKey key() {
-            return new TeamKey(team, request.idempotencyKey());
+            return new TeamKey(team(), request().idempotencyKey());
         }
 
         /** Answers with the task that already holds this request's idempotency key. */
         void repeatOf(Task original) {
-            if (request.sameWorkAs(original)) {
+            if (request().sameWorkAs(original)) {
                 answer = new Created(original, false);
             } else {
-                failure = ProblemException.conflict("idempotency key '" + request.idempotencyKey()
+                failure = ProblemException.conflict("idempotency key '" + request().idempotencyKey()
                         + "' was used within 24 hours for task " + original.taskId()
                         + " with a different machine, command or priority");
             }

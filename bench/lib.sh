@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# Shared by bench/run and bench/ab (sourced after .dev/stack.env; they define log and die).
+#
+#   bench_pg_connect    PG_BIN (the newest /usr/lib/postgresql/*/bin) and the PG* variables of the
+#                       stack's queue database
+#   bench_pg_durable    turns durable commits on for the run and checks PostgreSQL took them;
+#                       sets PG_DURABILITY (name=setting,...)
+#   bench_pg_stack_settings
+#                       gives the stack its own settings back (for an EXIT trap)
+#
+# Durable commits, as in production: the dev stack runs PostgreSQL with fsync=off and
+# synchronous_commit=off (throwaway data), under which neither pgbench's INSERTs nor the services'
+# commits are durable and the comparison means little. A run turns durability on (ALTER SYSTEM +
+# reload: no restart) and gives the stack its own settings back at the end.
+
+bench_pg_connect() {
+  PG_BIN=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1)
+  if [ ! -x "$PG_BIN/pgbench" ] || [ ! -x "$PG_BIN/psql" ]; then
+    die "pgbench/psql not found under /usr/lib/postgresql/*/bin"
+  fi
+  # shellcheck disable=SC2153 # PG_PORT, PG_USER, PG_PASSWORD come from .dev/stack.env
+  export PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER="$PG_USER" PGPASSWORD="$PG_PASSWORD" PGDATABASE=rediacc_queue
+}
+
+bench_pg_durable() {
+  "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -c 'ALTER SYSTEM SET fsync = on' \
+    -c 'ALTER SYSTEM SET synchronous_commit = on' -c 'ALTER SYSTEM SET full_page_writes = on' \
+    -c 'SELECT pg_reload_conf()' >/dev/null || die "could not turn PostgreSQL's durability on (ALTER SYSTEM)"
+  sleep 1
+  PG_DURABILITY=$("$PG_BIN/psql" -X -At -c "SELECT string_agg(name || '=' || setting, ',' ORDER BY name) FROM pg_settings
+                                            WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method')")
+  log "PostgreSQL for this run: $PG_DURABILITY"
+  case ",$PG_DURABILITY," in
+    *,fsync=on,*synchronous_commit=on,*) ;;
+    *) die "PostgreSQL did not take fsync=on, synchronous_commit=on: $PG_DURABILITY" ;;
+  esac
+}
+
+bench_pg_stack_settings() {
+  "$PG_BIN/psql" -X -q -c 'ALTER SYSTEM RESET fsync' -c 'ALTER SYSTEM RESET synchronous_commit' \
+    -c 'ALTER SYSTEM RESET full_page_writes' -c 'SELECT pg_reload_conf()' >/dev/null 2>&1 || true
+}
