@@ -20,8 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -196,7 +194,7 @@ public final class Bench {
                 phase("idleBeforeEnqueue-c" + clients, () -> waitIdle(Duration.ofSeconds(90)));
             }
             // the first count warms both JVMs (queue-service's create path, this client's HttpClient) longer
-            int warmup = i == 0 ? intOpt("enqueue-first-warmup-seconds", 10) : intOpt("enqueue-warmup-seconds", 3);
+            int warmup = i == 0 ? intOpt("enqueue-first-warmup-seconds", 30) : intOpt("enqueue-warmup-seconds", 3);
             Object r = phase(key, () -> enqueue(clients, warmup, intOpt("enqueue-seconds", 15), intOpt("enqueue-rounds", 1)));
             enqueueRuns.add(r);
             results.remove(key);
@@ -436,81 +434,57 @@ public final class Bench {
     }
 
     /**
-     * {@code clients} threads POST the same body back to back for {@code seconds}, each on its own
-     * keep-alive connection (PlainHttpConnection: the cheapest client, so the figure measures the service).
+     * {@code clients} keep-alive connections POST the same body back to back for {@code seconds}, driven
+     * by {@code --enqueue-client-threads} threads (default 2, as pgbench's {@code -j 2}; HttpLoad).
      */
-    private Load load(int clients, int seconds, String body) throws InterruptedException {
-        CountDownLatch go = new CountDownLatch(1);
+    private Load load(int clients, int seconds, String body) throws IOException, InterruptedException {
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger late = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicReference<String> firstError = new AtomicReference<>();
-        ConcurrentLinkedQueue<List<Double>> perThread = new ConcurrentLinkedQueue<>();
-        long[] window = new long[2];
-        List<Thread> threads = new ArrayList<>();
+        List<List<Double>> perConnection = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            threads.add(Thread.ofPlatform().name("enqueue-" + i).start(() -> {
-                List<Double> latencies = new ArrayList<>(4096);
-                perThread.add(latencies);
-                byte[] request = api.createTaskRequest(body);
-                PlainHttpConnection connection = null;
-                try {
-                    connection = api.connect();
-                    go.await();
-                } catch (IOException e) {
-                    failed.incrementAndGet();
-                    firstError.compareAndSet(null, e.toString());
-                    return;
-                } catch (InterruptedException e) {
-                    return;
-                }
-                long deadline = window[1];
-                while (System.nanoTime() < deadline) {
-                    long t0 = System.nanoTime();
-                    try {
-                        QueueApi.Reply reply = connection.send(request);
-                        long t1 = System.nanoTime();
-                        if (reply.status() == 201) {
-                            String id = taskId(reply.body());
-                            if (id != null) {
-                                enqueued.add(id);
-                            }
-                            if (t1 <= deadline) {
-                                ok.incrementAndGet();
-                                latencies.add((t1 - t0) / 1e6);
-                            } else {
-                                late.incrementAndGet();
-                            }
-                        } else {
-                            failed.incrementAndGet();
-                            firstError.compareAndSet(null, "HTTP " + reply.status() + ": " + QueueApi.abbreviate(reply.body()));
-                        }
-                    } catch (IOException e) {
-                        failed.incrementAndGet();
-                        firstError.compareAndSet(null, e.toString());
-                        try {
-                            connection.close();
-                            connection = api.connect();
-                        } catch (IOException again) {
-                            return;
-                        }
-                    }
-                }
-                try {
-                    connection.close();
-                } catch (IOException ignored) {
-                    // the run is over
-                }
-            }));
+            perConnection.add(new ArrayList<>(4096));
         }
-        window[0] = System.nanoTime();
-        window[1] = window[0] + Duration.ofSeconds(seconds).toNanos();
-        go.countDown();
-        for (Thread t : threads) {
-            t.join(Duration.ofSeconds(seconds).plus(QueueApi.TIMEOUT).plusSeconds(5));
+        long[] deadline = new long[1];
+        HttpLoad.Listener listener = new HttpLoad.Listener() {
+            @Override
+            public void reply(int connection, int status, String replyBody, long sentNanos, long receivedNanos) {
+                if (status != 201) {
+                    failed.incrementAndGet();
+                    firstError.compareAndSet(null, "HTTP " + status + ": " + QueueApi.abbreviate(replyBody));
+                    return;
+                }
+                String id = taskId(replyBody);
+                if (id != null) {
+                    enqueued.add(id);
+                }
+                if (receivedNanos <= deadline[0]) {
+                    ok.incrementAndGet();
+                    perConnection.get(connection).add((receivedNanos - sentNanos) / 1e6);
+                } else {
+                    late.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void failure(int connection, IOException error) {
+                failed.incrementAndGet();
+                firstError.compareAndSet(null, error.toString());
+            }
+        };
+        try (HttpLoad http = api.createTaskLoad(body, clients, intOpt("enqueue-client-threads", 2), listener)) {
+            deadline[0] = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+            http.sending(true);
+            Thread.sleep(Duration.ofSeconds(seconds));
+            http.sending(false);
+            if (!http.awaitIdle(QueueApi.TIMEOUT.toMillis())) {
+                failed.incrementAndGet();
+                firstError.compareAndSet(null, "requests still unanswered " + QueueApi.TIMEOUT + " after the window");
+            }
         }
         List<Double> all = new ArrayList<>();
-        perThread.forEach(all::addAll);
+        perConnection.forEach(all::addAll);
         return new Load(ok.get(), failed.get(), firstError.get(), all, seconds, late.get());
     }
 
@@ -1086,6 +1060,7 @@ public final class Bench {
         s.put("enqueueSeconds", intOpt("enqueue-seconds", 15));
         s.put("enqueueWarmupSeconds", intOpt("enqueue-warmup-seconds", 3));
         s.put("enqueueFirstWarmupSeconds", intOpt("enqueue-first-warmup-seconds", 30));
+        s.put("enqueueClientThreads", intOpt("enqueue-client-threads", 2));
         s.put("e2eTasks", intOpt("e2e-tasks", 1000));
         s.put("e2eWarmupTasks", intOpt("e2e-warmup", 80));
         s.put("e2ePostClients", intOpt("e2e-post-clients", 16));

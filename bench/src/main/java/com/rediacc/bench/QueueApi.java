@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -127,13 +128,10 @@ final class QueueApi {
         return post("/api/v1/tasks", body);
     }
 
-    /** The enqueue phase's POST of {@code body}, as bytes for PlainHttpConnection. */
-    byte[] createTaskRequest(String body) {
-        return PlainHttpConnection.post(host, port, URI.create(base).getPath() + "/api/v1/tasks", authorization, body);
-    }
-
-    PlainHttpConnection connect() throws IOException {
-        return new PlainHttpConnection(host, port, (int) TIMEOUT.toMillis());
+    /** The enqueue phase's load: {@code connections} POSTing {@code body} over {@code threads} threads. */
+    HttpLoad createTaskLoad(String body, int connections, int threads, HttpLoad.Listener listener) throws IOException {
+        byte[] request = HttpLoad.post(host, port, URI.create(base).getPath() + "/api/v1/tasks", authorization, body);
+        return new HttpLoad(new InetSocketAddress(host, port), request, connections, threads, "enqueue", listener);
     }
 
     JsonNode task(String taskId) throws IOException, InterruptedException {

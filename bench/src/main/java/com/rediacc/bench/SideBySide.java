@@ -3,6 +3,7 @@ package com.rediacc.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,17 +14,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A/B of two queue-service builds under the same machine conditions (bench/ab): the same clients
- * POST tasks to build A, then to build B, switching every slice, so that both see the same minutes
+ * A/B of two queue-service builds under the same machine conditions (bench/ab): the same number of
+ * clients (connections on 2 threads, HttpLoad, as the enqueue phase) POST tasks to build A, then to
+ * build B, switching every slice, so that both see the same minutes
  * of this machine, whose speed drifts by more than most changes. Reports per build the tasks per
  * second and the CPU per task of its JVM and of the whole machine, summed over all its slices.
  *
  * <p>Arguments: portA pidA portB pidB token machine seconds sliceMillis clients warmupSeconds jsonOut
  */
 public final class SideBySide {
-    private static volatile int target;
-    private static volatile boolean stop;
-
     public static void main(String[] args) throws Exception {
         int[] port = {Integer.parseInt(args[0]), Integer.parseInt(args[2])};
         long[] pid = {Long.parseLong(args[1]), Long.parseLong(args[3])};
@@ -36,34 +35,31 @@ public final class SideBySide {
         Path jsonOut = Path.of(args[10]);
 
         String body = QueueApi.taskBody(machine, "true", 3);
-        byte[][] request = new byte[2][];
-        for (int t = 0; t < 2; t++) {
-            request[t] = PlainHttpConnection.post("127.0.0.1", port[t], "/api/v1/tasks", "Bearer " + token, body);
-        }
         AtomicLongArray created = new AtomicLongArray(2);
         AtomicLongArray failed = new AtomicLongArray(2);
         AtomicReference<String> firstError = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            threads.add(Thread.ofPlatform().daemon().name("ab-" + c).start(() -> {
-                try (PlainHttpConnection a = new PlainHttpConnection("127.0.0.1", port[0], 30_000);
-                     PlainHttpConnection b = new PlainHttpConnection("127.0.0.1", port[1], 30_000)) {
-                    PlainHttpConnection[] connection = {a, b};
-                    while (!stop) {
-                        int t = target;
-                        QueueApi.Reply reply = connection[t].send(request[t]);
-                        if (reply.status() == 201) {
-                            created.incrementAndGet(t);
-                        } else {
-                            failed.incrementAndGet(t);
-                            firstError.compareAndSet(null, "HTTP " + reply.status() + ": " + QueueApi.abbreviate(reply.body()));
+        HttpLoad[] load = new HttpLoad[2];
+        for (int t = 0; t < 2; t++) {
+            int build = t;
+            byte[] request = HttpLoad.post("127.0.0.1", port[t], "/api/v1/tasks", "Bearer " + token, body);
+            load[t] = new HttpLoad(new InetSocketAddress("127.0.0.1", port[t]), request, clients, 2, "ab-" + (t == 0 ? "a" : "b"),
+                    new HttpLoad.Listener() {
+                        @Override
+                        public void reply(int connection, int status, String replyBody, long sentNanos, long receivedNanos) {
+                            if (status == 201) {
+                                created.incrementAndGet(build);
+                            } else {
+                                failed.incrementAndGet(build);
+                                firstError.compareAndSet(null, "HTTP " + status + ": " + QueueApi.abbreviate(replyBody));
+                            }
                         }
-                    }
-                } catch (IOException e) {
-                    firstError.compareAndSet(null, e.toString());
-                    stop = true;
-                }
-            }));
+
+                        @Override
+                        public void failure(int connection, IOException error) {
+                            failed.incrementAndGet(build);
+                            firstError.compareAndSet(null, error.toString());
+                        }
+                    });
         }
 
         double[] tasks = new double[2], ownTicks = new double[2], machineTicks = new double[2], wall = new double[2];
@@ -71,10 +67,12 @@ public final class SideBySide {
         long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
         long end = warmupEnd + seconds * 1_000_000_000L;
         Log.info("A/B: %d clients, warm-up %d s, then %d s in slices of %d ms", clients, warmupSeconds, seconds, sliceMillis);
-        for (int slice = 0; System.nanoTime() < end && !stop; slice++) {
+        for (int slice = 0; System.nanoTime() < end && firstError.get() == null; slice++) {
             int t = slice % 2;
-            target = t;
-            Thread.sleep(100); // requests still in flight to the other build finish first
+            load[1 - t].sending(false);
+            load[1 - t].awaitIdle(30_000); // requests still in flight to the other build finish first
+            load[t].sending(true);
+            Thread.sleep(100);
             long n0 = created.get(t), own0 = processTicks(pid[t]), busy0 = machineBusyTicks(), w0 = System.nanoTime();
             Thread.sleep(sliceMillis);
             long n1 = created.get(t), own1 = processTicks(pid[t]), busy1 = machineBusyTicks(), w1 = System.nanoTime();
@@ -89,7 +87,8 @@ public final class SideBySide {
             slices.add(Map.of("build", t == 0 ? "A" : "B", "tasksPerSecond", Stats.round((n1 - n0) / s)));
             Log.info("slice %s: %.0f tasks/s", t == 0 ? "A" : "B", (n1 - n0) / s);
         }
-        stop = true;
+        load[0].close();
+        load[1].close();
         if (failed.get(0) + failed.get(1) > 0 || firstError.get() != null) {
             throw new IllegalStateException("requests failed (A " + failed.get(0) + ", B " + failed.get(1) + "), first: " + firstError.get());
         }
