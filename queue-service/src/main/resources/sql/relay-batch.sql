@@ -1,18 +1,26 @@
--- The oldest outbox rows, for the relay that holds the outbox's advisory lock until its transaction
--- ends; a relay on another replica meanwhile gets no rows. Only the lock holder deletes rows, so
--- they are read without row locks: a relayed row is written once (its delete), and with one relay
--- at a time events leave in commit-id order across replicas too.
+-- Takes the oldest outbox rows for a relay pass: deletes them and returns them (in no order; the
+-- relay sorts them by id). The relay's transaction stays open until Kafka acknowledged their
+-- messages and commits then; if Kafka did not take them it rolls back and the rows are there again.
+--
+-- Only the relay that holds the outbox's advisory lock (until its transaction ends) takes rows; a
+-- relay on another replica meanwhile gets none. With one relay at a time events leave in commit-id
+-- order across replicas too.
 --
 -- A row holds one message (topic, message_key, payload) or many (topics, message_keys, payloads).
 -- Rows are taken while fewer than $1 messages come before them: at most $1 messages, unless the
 -- first row alone holds more (it is still taken whole).
-SELECT o.id, o.topic, o.message_key, o.payload, o.topics, o.message_keys, o.payloads
-FROM (SELECT pg_try_advisory_xact_lock(hashtext('rediacc.outbox-relay')) AS held) relay
-CROSS JOIN LATERAL (
-    SELECT oldest.*,
-           sum(coalesce(cardinality(oldest.payloads), 1)) OVER (ORDER BY oldest.id)
-               - coalesce(cardinality(oldest.payloads), 1) AS messages_before
-    FROM (SELECT id, topic, message_key, payload, topics, message_keys, payloads FROM outbox ORDER BY id LIMIT $1) oldest
-) o
-WHERE relay.held AND o.messages_before < $1
-ORDER BY o.id
+WITH taken AS (
+    SELECT o.id
+    FROM (SELECT pg_try_advisory_xact_lock(hashtext('rediacc.outbox-relay')) AS held) relay
+    CROSS JOIN LATERAL (
+        SELECT oldest.id,
+               sum(coalesce(cardinality(oldest.payloads), 1)) OVER (ORDER BY oldest.id)
+                   - coalesce(cardinality(oldest.payloads), 1) AS messages_before
+        FROM (SELECT id, payloads FROM outbox ORDER BY id LIMIT $1) oldest
+    ) o
+    WHERE relay.held AND o.messages_before < $1
+)
+DELETE FROM outbox
+USING taken
+WHERE outbox.id = taken.id
+RETURNING outbox.id, outbox.topic, outbox.message_key, outbox.payload, outbox.topics, outbox.message_keys, outbox.payloads

@@ -15,15 +15,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Publishes outbox rows to Kafka, then deletes them: at least once, per topic in outbox order (the
+ * Publishes outbox rows to Kafka and deletes them: at least once, per topic in outbox order (the
  * messages of a row in their array order). Woken right after each commit that wrote events, and
  * by a timer as a safety net (Kafka was down, another replica crashed mid-batch). One relay runs at
- * a time across replicas (an advisory lock held by the batch's transaction); rows stay until Kafka
- * acknowledged them. The messages go out through {@link OutboxPublisher}.
+ * a time across replicas (an advisory lock held by the batch's transaction); a pass deletes its rows
+ * in a transaction that commits only once Kafka acknowledged their messages. The messages go out
+ * through {@link OutboxPublisher}.
  */
 @Singleton
 public class OutboxRelay {
@@ -90,7 +92,7 @@ public class OutboxRelay {
         // The outbox is a queue: mostly dead rows until vacuum runs, and statistics that say it is
         // empty. A sequential scan then reads every dead row (53 ms a batch was seen); the primary
         // key index reaches the oldest live rows directly.
-        // The delete need not wait for its WAL flush: if a crash loses it, the rows are sent again,
+        // The commit need not wait for its WAL flush: if a crash loses it, the rows are sent again,
         // which at-least-once delivery allows. Task creation, whose commits must wait, then shares
         // the disk with one flush less per relay pass.
         return pool.withTransaction(tx -> tx.query("SET LOCAL enable_seqscan = off; SET LOCAL synchronous_commit = off").execute()
@@ -99,10 +101,11 @@ public class OutboxRelay {
                     if (rows.size() == 0) {
                         return Uni.createFrom().item(0);
                     }
-                    List<OutboxMessage> messages = new ArrayList<>(rows.size());
-                    List<Long> ids = new ArrayList<>(rows.size());
-                    for (Row row : rows) {
-                        ids.add(row.getLong("id"));
+                    List<Row> taken = new ArrayList<>(rows.size());
+                    rows.forEach(taken::add);
+                    taken.sort(Comparator.comparingLong(row -> row.getLong("id")));
+                    List<OutboxMessage> messages = new ArrayList<>(taken.size());
+                    for (Row row : taken) {
                         String[] payloads = row.getArrayOfStrings("payloads");
                         if (payloads == null) {
                             messages.add(new OutboxMessage(row.getString("topic"), row.getString("message_key"), row.getString("payload")));
@@ -114,10 +117,8 @@ public class OutboxRelay {
                             }
                         }
                     }
-                    return kafka.send(messages)
-                            .flatMap(acked -> tx.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
-                                    .execute(Tuple.of(ids.toArray(Long[]::new))))
-                            .map(deleted -> messages.size());
+                    // a refusal fails the transaction: the rows are not deleted
+                    return kafka.send(messages).map(acked -> messages.size());
                 }));
     }
 }
