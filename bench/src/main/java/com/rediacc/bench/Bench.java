@@ -395,6 +395,8 @@ public final class Bench {
         out.put("tasksPerSecondOfRounds", windows.stream().map(w -> w.get("tasksPerSecond")).toList());
         out.put("pgbenchTpsOfRounds", windows.stream().map(w -> w.get("pgbenchTps")).toList());
         out.put("ratioOfRounds", windows.stream().map(w -> w.get("ratioToPgbench")).toList());
+        // a round whose queue-service still compiles much was measured before the JIT settled
+        out.put("queueServiceJitCpuMsOfRounds", windows.stream().map(Bench::queueServiceJitMs).toList());
         out.put("warmupCreated", warm.ok());
         return out;
     }
@@ -486,6 +488,14 @@ public final class Bench {
         List<Double> all = new ArrayList<>();
         perConnection.forEach(all::addAll);
         return new Load(ok.get(), failed.get(), firstError.get(), all, seconds, late.get());
+    }
+
+    private static Object queueServiceJitMs(Map<String, Object> window) {
+        if (window.get("cpu") instanceof Map<?, ?> cpu && cpu.get("components") instanceof Map<?, ?> components
+                && components.get("queue-service") instanceof Map<?, ?> qs) {
+            return qs.get("jitCpuMs");
+        }
+        return null;
     }
 
     private static String taskId(String body) {
