@@ -193,7 +193,7 @@ public final class Bench {
             if (i > 0) {
                 phase("idleBeforeEnqueue-c" + clients, () -> waitIdle(Duration.ofSeconds(90)));
             }
-            // the first count warms both JVMs (queue-service's create path, this client's HttpClient) longer
+            // the first count warms both JVMs (queue-service's create path, this client's HttpLoad) longer
             int warmup = i == 0 ? intOpt("enqueue-first-warmup-seconds", 30) : intOpt("enqueue-warmup-seconds", 3);
             Object r = phase(key, () -> enqueue(clients, warmup, intOpt("enqueue-seconds", 15), intOpt("enqueue-rounds", 1)));
             enqueueRuns.add(r);

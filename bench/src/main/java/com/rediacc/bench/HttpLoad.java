@@ -34,13 +34,11 @@ final class HttpLoad implements AutoCloseable {
     }
 
     private final List<Loop> loops = new ArrayList<>();
-    private final int connections;
     private volatile boolean sending;
     private volatile boolean closed;
 
     HttpLoad(InetSocketAddress target, byte[] request, int connections, int threads, String name, Listener listener)
             throws IOException {
-        this.connections = connections;
         for (int t = 0; t < threads; t++) {
             loops.add(new Loop(Selector.open(), request, listener));
         }
@@ -80,10 +78,6 @@ final class HttpLoad implements AutoCloseable {
         System.arraycopy(headBytes, 0, request, 0, headBytes.length);
         System.arraycopy(body, 0, request, headBytes.length, body.length);
         return request;
-    }
-
-    int connections() {
-        return connections;
     }
 
     /** Starts (true) or stops (false) sending; requests in flight complete either way. */

@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A/B of two queue-service builds under the same machine conditions (bench/ab): the same number of
  * clients (connections on 2 threads, HttpLoad, as the enqueue phase) POST tasks to build A, then to
- * build B, switching every slice, so that both see the same minutes
- * of this machine, whose speed drifts by more than most changes. Reports per build the tasks per
- * second and the CPU per task of its JVM and of the whole machine, summed over all its slices.
+ * build B, switching every slice, so that both see the same minutes of this machine, whose speed
+ * drifts by more than most changes. Reports per build the tasks per second and the CPU per task of
+ * its JVM and of the whole machine, summed over all its slices.
  *
  * <p>Arguments: portA pidA portB pidB token machine seconds sliceMillis clients warmupSeconds jsonOut
  */
@@ -72,7 +72,7 @@ public final class SideBySide {
             load[1 - t].sending(false);
             load[1 - t].awaitIdle(30_000); // requests still in flight to the other build finish first
             load[t].sending(true);
-            Thread.sleep(100);
+            Thread.sleep(100); // every connection of this build has a request in flight before the slice counts
             long n0 = created.get(t), own0 = processTicks(pid[t]), busy0 = machineBusyTicks(), w0 = System.nanoTime();
             Thread.sleep(sliceMillis);
             long n1 = created.get(t), own1 = processTicks(pid[t]), busy1 = machineBusyTicks(), w1 = System.nanoTime();
