@@ -47,6 +47,16 @@ public record Task(
         @JsonIgnore String attemptToken,
         @JsonInclude(JsonInclude.Include.NON_NULL) Instant lostSince) {
 
+    /** This task with {@code progress} applied (its output kept when {@code progress} leaves it). */
+    public Task with(com.rediacc.queue.tasks.lifecycle.TaskProgress progress) {
+        return new Task(taskId, team, machine, command, progress.status(), priority, progress.retryCount(), maxRetries,
+                retryDelay, retryBackoff, failureAction, tag, resumable, timeoutSeconds, progress.notBefore(),
+                idempotencyKey, retriedFrom, progress.cancelRequested(), vaultData,
+                progress.output() == null ? output : progress.output(), progress.outputTruncated(), progress.exitCode(),
+                progress.error(), progress.attempts(), createdAt, assignedAt, startedAt, completedAt, seq, leaseToken,
+                vaultCiphertext, attemptToken, lostSince);
+    }
+
     public enum RetryBackoff { FIXED, EXPONENTIAL }
 
     public enum FailureAction { NONE, ALERT }

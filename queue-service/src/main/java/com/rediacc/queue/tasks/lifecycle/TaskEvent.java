@@ -1,0 +1,47 @@
+package com.rediacc.queue.tasks.lifecycle;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Everything that can happen to a task after it was created; {@link TaskStateMachine} says what follows. */
+public sealed interface TaskEvent {
+
+    /** A bridge with {@code tags} asks for the task (it was chosen by claim order). */
+    record Claim(List<String> tags) implements TaskEvent {
+        public Claim {
+            tags = List.copyOf(tags);
+        }
+    }
+
+    /** The bridge holding the lease is about to run the command (its SSH session is up). */
+    record Start(long leaseToken) implements TaskEvent {
+    }
+
+    /** The bridge holding the lease is still there. */
+    record Heartbeat(long leaseToken) implements TaskEvent {
+    }
+
+    /** The bridge holding the lease reports how the attempt ended. */
+    record AttemptEnded(long leaseToken, AttemptReport report) implements TaskEvent {
+    }
+
+    /** The bridge holding the lease gives back a task it never started (it is stopping). */
+    record Release(long leaseToken) implements TaskEvent {
+    }
+
+    /** Someone cancels the task. */
+    record Cancel() implements TaskEvent {
+    }
+
+    /** The lease ran out: the bridge holding it stopped heartbeating. */
+    record LeaseExpired() implements TaskEvent {
+    }
+
+    /** A bridge made sure no process of the lost attempt {@code attemptToken} runs any more. */
+    record LostAttemptEnded(String attemptToken, String how) implements TaskEvent {
+    }
+
+    /** No bridge could end the lost attempt's remote command within {@code waited}. */
+    record LostAttemptUnconfirmed(Duration waited) implements TaskEvent {
+    }
+}
