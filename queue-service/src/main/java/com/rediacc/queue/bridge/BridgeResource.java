@@ -11,7 +11,6 @@ import com.rediacc.contract.bridge.LostAttemptEnded;
 import com.rediacc.contract.bridge.LostAttempts;
 import com.rediacc.contract.bridge.LostAttemptsRequest;
 import com.rediacc.queue.api.ProblemException;
-import com.rediacc.queue.tasks.TaskService;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -33,7 +32,7 @@ public class BridgeResource {
     public static final String BRIDGE_ID_HEADER = "X-Rediacc-Bridge";
 
     @Inject
-    TaskService tasks;
+    BridgeProtocol tasks;
 
     @POST
     @Path(BridgeApi.CLAIMS)

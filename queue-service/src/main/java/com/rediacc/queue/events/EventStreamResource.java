@@ -1,5 +1,6 @@
 package com.rediacc.queue.events;
 
+import com.rediacc.queue.QueueConfig;
 import com.rediacc.queue.api.ProblemException;
 import com.rediacc.queue.auth.Caller;
 import com.rediacc.queue.auth.Requester;
@@ -14,9 +15,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,8 +32,8 @@ public class EventStreamResource {
     @Inject
     Requester requester;
 
-    @ConfigProperty(name = "rediacc.events.keep-alive", defaultValue = "15s")
-    Duration keepAlive;
+    @Inject
+    QueueConfig config;
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -50,7 +49,7 @@ public class EventStreamResource {
                         && visible.map(teams -> teams.contains(event.team())).orElse(true))
                 .map(event -> sse.newEventBuilder().name(event.type()).id(event.id())
                         .mediaType(MediaType.APPLICATION_JSON_TYPE).data(event.payload()).build());
-        Multi<OutboundSseEvent> keepAlives = Multi.createFrom().ticks().every(keepAlive)
+        Multi<OutboundSseEvent> keepAlives = Multi.createFrom().ticks().every(config.events().keepAlive())
                 .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
         return Multi.createBy().merging().streams(events, keepAlives);
     }

@@ -1,5 +1,6 @@
 package com.rediacc.queue.events;
 
+import com.rediacc.queue.QueueConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.contract.events.Topics;
@@ -8,6 +9,7 @@ import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -16,7 +18,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -48,8 +49,8 @@ public class TaskEventFeed {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    @ConfigProperty(name = "rediacc.events.idle-stop", defaultValue = "30s")
-    Duration idleStop;
+    @Inject
+    QueueConfig config;
 
     private final BroadcastProcessor<FeedEvent> hub = BroadcastProcessor.create();
     private int listeners;
@@ -92,7 +93,7 @@ public class TaskEventFeed {
         if (reader != current) {
             return true;
         }
-        if (listeners == 0 && System.nanoTime() - idleSince >= idleStop.toNanos()) {
+        if (listeners == 0 && System.nanoTime() - idleSince >= config.events().idleStop().toNanos()) {
             reader = null;
             return true;
         }

@@ -62,6 +62,14 @@ public class MachineRepository {
                 });
     }
 
+    /**
+     * The machine, unless it is paused, locked so that claims on it run one at a time
+     * (sql/lock-claimable-machine.sql); empty when it is paused or gone.
+     */
+    public Uni<Optional<Machine>> lockClaimable(SqlClient tx, String name) {
+        return tx.preparedQuery(SqlFiles.load("lock-claimable-machine")).execute(Tuple.of(name)).map(MachineRepository::first);
+    }
+
     public Uni<Optional<Machine>> find(String name) {
         return find(pool, name);
     }

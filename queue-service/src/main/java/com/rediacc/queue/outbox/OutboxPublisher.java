@@ -1,15 +1,17 @@
 package com.rediacc.queue.outbox;
 
+import com.rediacc.queue.QueueConfig;
 import com.rediacc.contract.events.Topics;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.util.List;
@@ -38,11 +40,8 @@ public class OutboxPublisher {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    @ConfigProperty(name = "rediacc.outbox.events-linger", defaultValue = "5ms")
-    Duration eventsLinger;
-
-    @ConfigProperty(name = "rediacc.outbox.kafka-timeout", defaultValue = "5s")
-    Duration timeout;
+    @Inject
+    QueueConfig config;
 
     private KafkaProducer<String, String> dispatch;
     private KafkaProducer<String, String> events;
@@ -53,14 +52,14 @@ public class OutboxPublisher {
     @PostConstruct
     void start() {
         dispatch = new KafkaProducer<>(settings("rediacc-outbox-dispatch", Duration.ZERO));
-        events = new KafkaProducer<>(settings("rediacc-outbox-events", eventsLinger));
+        events = new KafkaProducer<>(settings("rediacc-outbox-events", config.outbox().eventsLinger()));
     }
 
     @PreDestroy
     void stop() {
         sender.shutdown();
-        dispatch.close(timeout);
-        events.close(timeout);
+        dispatch.close(config.outbox().kafkaTimeout());
+        events.close(config.outbox().kafkaTimeout());
     }
 
     /** Resolves when Kafka acknowledged every message; fails with the first refusal. */
@@ -96,7 +95,7 @@ public class OutboxPublisher {
     }
 
     private Map<String, Object> settings(String clientId, Duration linger) {
-        int timeoutMs = Math.toIntExact(timeout.toMillis());
+        int timeoutMs = Math.toIntExact(config.outbox().kafkaTimeout().toMillis());
         return Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, clientId,

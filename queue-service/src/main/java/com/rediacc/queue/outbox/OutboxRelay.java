@@ -1,17 +1,18 @@
 package com.rediacc.queue.outbox;
 
+import com.rediacc.queue.QueueConfig;
 import com.rediacc.queue.outbox.OutboxPublisher.OutboxMessage;
 import com.rediacc.queue.sql.SqlFiles;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -37,8 +38,11 @@ public class OutboxRelay {
     @Inject
     OutboxPublisher kafka;
 
-    @ConfigProperty(name = "rediacc.outbox.batch-size", defaultValue = "500")
-    int batchSize;
+    @Inject
+    QueueConfig config;
+
+    @Inject
+    Vertx vertx;
 
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean wokenWhileRunning = new AtomicBoolean();
@@ -58,20 +62,21 @@ public class OutboxRelay {
         }
     }
 
-    // Delayed: the Kafka emitter is connected during start-up, after the scheduler may first fire.
-    @Scheduled(every = "${rediacc.outbox.poll-interval:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void tick() {
-        wake();
+    private long timer = -1;
+
+    void start(@Observes StartupEvent event) {
+        timer = vertx.setPeriodic(config.outbox().pollInterval().toMillis(), id -> wake());
     }
 
     void onStop(@Observes ShutdownEvent event) {
         stopped = true;
+        vertx.cancelTimer(timer);
     }
 
     private void afterBatch(int relayed) {
         lastBatchFailed = false;
         running.set(false);
-        if (relayed >= batchSize || wokenWhileRunning.getAndSet(false)) {
+        if (relayed >= config.outbox().batchSize() || wokenWhileRunning.getAndSet(false)) {
             wake();
         }
     }
@@ -96,7 +101,7 @@ public class OutboxRelay {
         // which at-least-once delivery allows. Task creation, whose commits must wait, then shares
         // the disk with one flush less per relay pass.
         return pool.withTransaction(tx -> tx.query("SET LOCAL enable_seqscan = off; SET LOCAL synchronous_commit = off").execute()
-                .chain(() -> tx.preparedQuery(SqlFiles.load("relay-batch")).execute(Tuple.of(batchSize)))
+                .chain(() -> tx.preparedQuery(SqlFiles.load("relay-batch")).execute(Tuple.of(config.outbox().batchSize())))
                 .flatMap(rows -> {
                     if (rows.size() == 0) {
                         return Uni.createFrom().item(0);

@@ -62,8 +62,8 @@ public class OutboxRepository {
     }
 
     /** Asks the bridge serving {@code machine} to end the remote commands of its lost attempts. */
-    public Uni<Void> addLostAttemptsFound(SqlClient tx, String machine) {
-        return add(tx, Topics.DISPATCH, machine, CloudEvent.of(UUID.randomUUID().toString(), SOURCE,
+    public OutboxRow lostAttemptsFoundRow(String machine) {
+        return row(Topics.DISPATCH, machine, CloudEvent.of(UUID.randomUUID().toString(), SOURCE,
                 LostAttemptsFound.TYPE, machine, Instant.now(), LostAttemptsFound.SCHEMA, new LostAttemptsFound(machine)));
     }
 }

@@ -1,11 +1,11 @@
 package com.rediacc.queue.sql;
 
+import com.rediacc.queue.QueueConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +31,8 @@ public class PlannerStatistics {
     @Inject
     Pool pool;
 
-    @ConfigProperty(name = "rediacc.statistics.min-changed-rows", defaultValue = "500")
-    long minChangedRows;
+    @Inject
+    QueueConfig config;
 
     /** Analyzes the grown ones of {@link #GROWING_TABLES}; resolves to their names. */
     public Uni<List<String>> analyzeGrown() {
@@ -42,7 +42,7 @@ public class PlannerStatistics {
     Uni<List<String>> analyzeGrown(Set<String> tables) {
         tables.forEach(PlannerStatistics::requireSimpleName);
         return pool.preparedQuery(SqlFiles.load("tables-grown-since-analyze"))
-                .execute(Tuple.of(tables.toArray(String[]::new), minChangedRows))
+                .execute(Tuple.of(tables.toArray(String[]::new), config.statistics().minChangedRows()))
                 .flatMap(rows -> {
                     List<String> grown = new ArrayList<>();
                     rows.forEach(row -> grown.add(row.getString("name")));

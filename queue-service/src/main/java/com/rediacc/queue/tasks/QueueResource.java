@@ -15,7 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 @Produces(MediaType.APPLICATION_JSON)
 public class QueueResource {
     @Inject
-    TaskService service;
+    TaskQueries queries;
     @Inject
     Requester requester;
 
@@ -25,6 +25,6 @@ public class QueueResource {
         if (team != null) {
             requester.require(team, Role.VIEWER, () -> ProblemException.notFound("no team '" + team + "'"));
         }
-        return service.stats(team, requester.caller().teamsWith(Role.VIEWER).orElse(null));
+        return queries.stats(team, requester.caller().teamsWith(Role.VIEWER).orElse(null));
     }
 }

@@ -1,16 +1,16 @@
 package com.rediacc.queue.tasks;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A task as stored, and as the API shows it: lease internals hidden, {@code vaultData} only as its
- * shape with every value "[encrypted]", the ciphertext never. {@code lostSince}: a PROCESSING task
- * whose bridge was lost, waiting until its remote command is ended (docs/state-machine.md).
+ * A task as stored: the domain's view of a row, with its lease and secrets. Never serialised: the
+ * API shows {@link TaskView}. {@code vaultDataShape} is the vaultData document with every value
+ * "[encrypted]"; {@code vaultCiphertext} the document as vault-service encrypted it. {@code lostSince}:
+ * a PROCESSING task whose bridge was lost, waiting until its remote command is ended
+ * (docs/state-machine.md).
  */
 public record Task(
         UUID taskId,
@@ -28,10 +28,10 @@ public record Task(
         boolean resumable,
         Integer timeoutSeconds,
         Instant notBefore,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String idempotencyKey,
-        @JsonInclude(JsonInclude.Include.NON_NULL) UUID retriedFrom,
+        String idempotencyKey,
+        UUID retriedFrom,
         boolean cancelRequested,
-        @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode vaultData,
+        JsonNode vaultDataShape,
         String output,
         boolean outputTruncated,
         Integer exitCode,
@@ -41,17 +41,17 @@ public record Task(
         Instant assignedAt,
         Instant startedAt,
         Instant completedAt,
-        @JsonIgnore long seq,
-        @JsonIgnore Long leaseToken,
-        @JsonIgnore String vaultCiphertext,
-        @JsonIgnore String attemptToken,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Instant lostSince) {
+        long seq,
+        Long leaseToken,
+        String vaultCiphertext,
+        String attemptToken,
+        Instant lostSince) {
 
     /** This task with {@code progress} applied (its output kept when {@code progress} leaves it). */
     public Task with(com.rediacc.queue.tasks.lifecycle.TaskProgress progress) {
         return new Task(taskId, team, machine, command, progress.status(), priority, progress.retryCount(), maxRetries,
                 retryDelay, retryBackoff, failureAction, tag, resumable, timeoutSeconds, progress.notBefore(),
-                idempotencyKey, retriedFrom, progress.cancelRequested(), vaultData,
+                idempotencyKey, retriedFrom, progress.cancelRequested(), vaultDataShape,
                 progress.output() == null ? output : progress.output(), progress.outputTruncated(), progress.exitCode(),
                 progress.error(), progress.attempts(), createdAt, assignedAt, startedAt, completedAt, seq, leaseToken,
                 vaultCiphertext, attemptToken, lostSince);

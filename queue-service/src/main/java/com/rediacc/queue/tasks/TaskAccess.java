@@ -12,22 +12,22 @@ import java.util.UUID;
 @Singleton
 public class TaskAccess {
     @Inject
-    TaskService service;
+    TaskQueries queries;
     @Inject
     Requester requester;
 
     /** The task, if the caller has {@code needed} in its team; otherwise 404 (other team) or 403 (role). */
     public Uni<Task> task(UUID taskId, Role needed) {
         requester.target("task/" + taskId);
-        return service.get(taskId).invoke(task -> check(task, needed));
+        return queries.get(taskId).invoke(task -> check(task, needed));
     }
 
     public void check(Task task, Role needed) {
-        requester.require(task.team(), needed, () -> TaskService.unknownTask(task.taskId()));
+        requester.require(task.team(), needed, () -> TaskProblems.unknownTask(task.taskId()));
     }
 
     /** New tasks for a machine need OPERATOR in its team; a machine of another team is unknown. */
     public void mayCreateOn(String machine, String team) {
-        requester.require(team, Role.OPERATOR, () -> TaskService.unknownMachine(machine));
+        requester.require(team, Role.OPERATOR, () -> TaskProblems.unknownMachine(machine));
     }
 }

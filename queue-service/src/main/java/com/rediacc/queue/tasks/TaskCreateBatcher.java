@@ -1,18 +1,17 @@
 package com.rediacc.queue.tasks;
 
-import com.rediacc.contract.events.CloudEvent;
-import com.rediacc.contract.events.Topics;
 import com.rediacc.queue.api.ProblemException;
 import com.rediacc.queue.audit.AuditRepository;
 import com.rediacc.queue.audit.AuditWriter;
 import com.rediacc.queue.audit.AuditedCall;
 import com.rediacc.queue.machines.MachineRepository;
 import com.rediacc.queue.outbox.OutboxRelay;
-import com.rediacc.queue.outbox.OutboxRepository;
 import com.rediacc.queue.sql.TaskCreatesPool;
-import com.rediacc.queue.tasks.TaskRepository.NewTaskRow;
-import com.rediacc.queue.tasks.TaskRepository.TeamKey;
-import com.rediacc.queue.tasks.TaskService.Created;
+import com.rediacc.queue.QueueConfig;
+import com.rediacc.queue.tasks.TaskCreation.Created;
+import com.rediacc.queue.tasks.store.TaskStore;
+import com.rediacc.queue.tasks.store.TaskStore.NewTaskRow;
+import com.rediacc.queue.tasks.store.TaskStore.TeamKey;
 import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -22,9 +21,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,23 +50,16 @@ public class TaskCreateBatcher {
     @ReactiveDataSource(TaskCreatesPool.NAME)
     Pool pool;
     @Inject
-    TaskRepository tasks;
+    TaskStore tasks;
     @Inject
     MachineRepository machines;
     @Inject
-    OutboxRepository outbox;
+    TaskEvents events;
     @Inject
     OutboxRelay relay;
 
-    @ConfigProperty(name = "rediacc.tasks.create-batch.max-size", defaultValue = "256")
-    int maxBatchSize;
-
-    /**
-     * Batches written at once; while they run, the next batch collects. With 1, seq follows the
-     * order in which requests reached this class exactly, across batches too.
-     */
-    @ConfigProperty(name = "rediacc.tasks.create-batch.concurrency", defaultValue = "1")
-    int concurrency;
+    @Inject
+    QueueConfig config;
 
     private final ArrayDeque<PendingCreate> waiting = new ArrayDeque<>();
     private int batchesInFlight;
@@ -84,7 +74,7 @@ public class TaskCreateBatcher {
             // The row (its event's JSON too) is made here, on the caller's event loop: batches are
             // written one at a time, and the thread that writes them should only join rows.
             PendingCreate pending = new PendingCreate(new NewTaskRow(taskId, team, request, vaultCiphertext, actor,
-                    outbox.row(Topics.TASK_EVENTS, taskId.toString(), pendingEvent(taskId, team, request)),
+                    events.created(taskId, team, request),
                     call == null ? null : call.record(team, "task/" + taskId, 201)), call, reply, Vertx.currentContext());
             synchronized (this) {
                 waiting.add(pending);
@@ -96,10 +86,11 @@ public class TaskCreateBatcher {
     private void writeNextBatch() {
         List<PendingCreate> batch;
         synchronized (this) {
-            if (waiting.isEmpty() || batchesInFlight >= concurrency) {
+            if (waiting.isEmpty() || batchesInFlight >= config.tasks().createBatch().concurrency()) {
                 return;
             }
             batchesInFlight++;
+            int maxBatchSize = config.tasks().createBatch().maxSize();
             batch = new ArrayList<>(Math.min(waiting.size(), maxBatchSize));
             while (!waiting.isEmpty() && batch.size() < maxBatchSize) {
                 batch.add(waiting.poll());
@@ -238,14 +229,6 @@ public class TaskCreateBatcher {
             }
         }
         return records;
-    }
-
-    /** The same event TaskEventData.of gives for the stored task (no attempts, exit code or error yet). */
-    private static CloudEvent<TaskEventData> pendingEvent(UUID taskId, String team, NewTask request) {
-        TaskEventData data = new TaskEventData(taskId, team, request.machine(), TaskStatus.PENDING, null,
-                request.priority(), 0, null, null);
-        return CloudEvent.of(UUID.randomUUID().toString(), OutboxRepository.SOURCE,
-                TaskEventData.type(TaskStatus.PENDING), taskId.toString(), Instant.now(), TaskEventData.SCHEMA, data);
     }
 
     /** The machine is gone, or is no longer of the team the request was authorized for. */

@@ -1,6 +1,7 @@
 package com.rediacc.queue.tasks;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.rediacc.queue.QueueConfig;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.core.Vertx;
 import com.rediacc.queue.auth.Role;
@@ -12,7 +13,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -33,7 +33,7 @@ public class TaskOutputStream {
     private static final Pattern OUTPUT_PATH = Pattern.compile("/api/v1/tasks/[^/]+/output");
 
     @Inject
-    TaskService service;
+    TaskQueries queries;
 
     @Inject
     Vertx vertx;
@@ -41,8 +41,8 @@ public class TaskOutputStream {
     @Inject
     TaskAccess access;
 
-    @ConfigProperty(name = "rediacc.output.follow-interval", defaultValue = "500ms")
-    Duration interval;
+    @Inject
+    QueueConfig config;
 
     /** Routes {@code .../output?follow=true} here. */
     @ServerRequestFilter(preMatching = true)
@@ -66,11 +66,11 @@ public class TaskOutputStream {
         return Multi.createFrom().<OutputEvent>emitter(emitter -> {
             AtomicInteger sent = new AtomicInteger();
             AtomicBoolean polling = new AtomicBoolean();
-            long timer = vertx.setPeriodic(0, Math.max(50, interval.toMillis()), tick -> {
+            long timer = vertx.setPeriodic(0, Math.max(50, config.output().followInterval().toMillis()), tick -> {
                 if (!polling.compareAndSet(false, true)) {
                     return;
                 }
-                service.get(taskId).subscribe().with(task -> {
+                queries.get(taskId).subscribe().with(task -> {
                     polling.set(false);
                     String output = task.output() == null ? "" : task.output();
                     if (output.length() > sent.get()) {

@@ -1,6 +1,7 @@
 package com.rediacc.queue.tasks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rediacc.queue.QueueConfig;
 import com.rediacc.queue.api.FieldError;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.api.ProblemException;
@@ -21,7 +22,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.net.URI;
@@ -40,7 +40,13 @@ public class TaskResource {
     static final String CREATE = "task.create";
 
     @Inject
-    TaskService service;
+    TaskCreation creation;
+
+    @Inject
+    TaskQueries queries;
+
+    @Inject
+    TaskCancellation cancellation;
 
     @Inject
     ObjectMapper json;
@@ -51,32 +57,32 @@ public class TaskResource {
     @Inject
     Requester requester;
 
-    @ConfigProperty(name = "rediacc.tasks.max-command-bytes", defaultValue = "65536")
-    int maxCommandBytes;
+    @Inject
+    QueueConfig config;
 
     /** 201 with the new task; 200 with the existing one when the idempotency key was already used. */
     @POST
     @Audited(CREATE)
-    public Uni<RestResponse<Task>> create(TaskRequest request, @Context UriInfo uri) {
-        NewTask task = TaskValidation.validate(request, maxCommandBytes, Instant.now(), json);
+    public Uni<RestResponse<TaskView>> create(TaskRequest request, @Context UriInfo uri) {
+        NewTask task = TaskValidation.validate(request, config.tasks().maxCommandBytes(), Instant.now(), json);
         requester.target("machine/" + task.machine());
         // a refused call is recorded by AuditFilter; a stored one with its task
-        return service.create(task, new AuditedCall(requester.name(), CREATE, requester.requestId()), access::mayCreateOn)
+        return creation.create(task, new AuditedCall(requester.name(), CREATE, requester.requestId()), access::mayCreateOn)
                 .invoke(created -> requester.auditRecorded(created.task().team(), "task/" + created.task().taskId()))
                 .map(created -> located(uri, created));
     }
 
     @GET
     @Path("/{id}")
-    public Uni<Task> get(@PathParam("id") String id) {
-        return access.task(taskId(id), Role.VIEWER);
+    public Uni<TaskView> get(@PathParam("id") String id) {
+        return access.task(taskId(id), Role.VIEWER).map(TaskView::of);
     }
 
     @GET
     @Path("/{id}/history")
     public Uni<Page<HistoryEntry>> history(@PathParam("id") String id) {
         UUID taskId = taskId(id);
-        return access.task(taskId, Role.VIEWER).chain(() -> service.history(taskId)).map(entries -> new Page<>(entries, null));
+        return access.task(taskId, Role.VIEWER).chain(() -> queries.history(taskId)).map(entries -> new Page<>(entries, null));
     }
 
     /** The output captured so far, as text. {@code ?follow=true} streams it (see TaskOutputStream). */
@@ -93,8 +99,8 @@ public class TaskResource {
     public Uni<Response> cancel(@PathParam("id") String id) {
         UUID taskId = taskId(id);
         requester.target("task/" + taskId);
-        return service.cancel(taskId, requester.name(), task -> access.check(task, Role.OPERATOR)).map(result -> switch (result.result()) {
-            case NOT_FOUND, FORBIDDEN -> throw TaskService.unknownTask(taskId);
+        return cancellation.cancel(taskId, requester.name(), task -> access.check(task, Role.OPERATOR)).map(result -> switch (result.result()) {
+            case NOT_FOUND, FORBIDDEN -> throw TaskProblems.unknownTask(taskId);
             case ALREADY_TERMINAL -> throw ProblemException.conflict("task " + taskId + " already ended " + result.status());
             case CANCELLED -> Response.ok(result).build();
             case CANCEL_REQUESTED -> Response.accepted(result).build();
@@ -116,8 +122,8 @@ public class TaskResource {
         requester.target(request.taskIds().size() + " tasks");
         List<Uni<CancelResult>> results = new ArrayList<>();
         for (String raw : new LinkedHashSet<>(request.taskIds())) {
-            results.add(TaskService.parseId(raw)
-                    .map(taskId -> service.cancel(taskId, actor, task -> access.check(task, Role.OPERATOR))
+            results.add(TaskProblems.parseId(raw)
+                    .map(taskId -> cancellation.cancel(taskId, actor, task -> access.check(task, Role.OPERATOR))
                             .onFailure(ProblemException.class).recoverWithItem(refused -> refusal(taskId, (ProblemException) refused)))
                     .orElseGet(() -> Uni.createFrom().item(new CancelResult(null, CancelResult.Result.NOT_FOUND, null,
                             "'" + raw + "' is not a task id"))));
@@ -131,14 +137,14 @@ public class TaskResource {
     public Uni<Response> retry(@PathParam("id") String id, @Context UriInfo uri) {
         UUID taskId = taskId(id);
         requester.target("task/" + taskId);
-        return service.retry(taskId, requester.name(), task -> access.check(task, Role.OPERATOR), access::mayCreateOn)
+        return creation.retry(taskId, requester.name(), task -> access.check(task, Role.OPERATOR), access::mayCreateOn)
                 .map(created -> Response
                 .created(URI.create(uri.getBaseUri().getPath() + "api/v1/tasks/" + created.task().taskId()))
-                .entity(created.task()).build());
+                .entity(TaskView.of(created.task())).build());
     }
 
     @GET
-    public Uni<Page<Task>> list(@QueryParam("status") String status,
+    public Uni<Page<TaskView>> list(@QueryParam("status") String status,
                                 @QueryParam("machine") String machine,
                                 @QueryParam("team") String team,
                                 @QueryParam("priority") Integer priority,
@@ -172,17 +178,17 @@ public class TaskResource {
             requester.require(team, Role.VIEWER, () -> ProblemException.notFound("no team '" + team + "'"));
         }
         List<String> visible = requester.caller().teamsWith(Role.VIEWER).orElse(null);
-        return service.list(new TaskFilter(statusFilter, machine, team, priority), visible, beforeSeq, pageSize)
-                .map(items -> new Page<>(items,
+        return queries.list(new TaskFilter(statusFilter, machine, team, priority), visible, beforeSeq, pageSize)
+                .map(items -> new Page<>(items.stream().map(TaskView::of).toList(),
                         items.size() == pageSize ? Long.toString(items.getLast().seq()) : null));
     }
 
     /** Typed, so that the JSON writer is chosen when the service is built, not looked up for every answer. */
-    private static RestResponse<Task> located(UriInfo uri, TaskService.Created created) {
+    private static RestResponse<TaskView> located(UriInfo uri, TaskCreation.Created created) {
         URI location = URI.create(uri.getPath() + "/" + created.task().taskId());
-        return (created.isNew() ? RestResponse.ResponseBuilder.<Task>created(location)
-                : RestResponse.ResponseBuilder.<Task>ok().location(location))
-                .entity(created.task()).build();
+        return (created.isNew() ? RestResponse.ResponseBuilder.<TaskView>created(location)
+                : RestResponse.ResponseBuilder.<TaskView>ok().location(location))
+                .entity(TaskView.of(created.task())).build();
     }
 
     /** In a bulk cancel, a task the caller may not cancel is reported, not thrown. */
@@ -193,7 +199,7 @@ public class TaskResource {
     }
 
     static UUID taskId(String raw) {
-        return TaskService.parseId(raw).orElseThrow(() -> ProblemException.notFound("no task " + raw));
+        return TaskProblems.parseId(raw).orElseThrow(() -> ProblemException.notFound("no task " + raw));
     }
 
     public record BulkCancelRequest(List<String> taskIds) {

@@ -1,5 +1,6 @@
 package com.rediacc.queue.vault;
 
+import com.rediacc.queue.QueueConfig;
 import com.rediacc.contract.vault.CiphertextResponse;
 import com.rediacc.contract.vault.EncryptRequest;
 import com.rediacc.contract.vault.KeyInfo;
@@ -7,14 +8,12 @@ import com.rediacc.queue.api.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Encryption through vault-service. queue-service can encrypt but never decrypt: plaintext it is
@@ -30,8 +29,8 @@ public class Vault {
     VaultClient client;
 
     /** This service's identity towards vault-service (env REDIACC_VAULT_QUEUE_TOKEN). */
-    @ConfigProperty(name = "rediacc.vault.queue-token")
-    Optional<String> token;
+    @Inject
+    QueueConfig config;
 
     /** Contexts bind a ciphertext to what it belongs to; a ciphertext moved elsewhere does not decrypt. */
     public static String taskContext(java.util.UUID taskId) {
@@ -59,7 +58,7 @@ public class Vault {
     }
 
     private String bearer() {
-        return "Bearer " + token.orElseThrow(() -> new ProblemException(503, "Vault not configured",
+        return "Bearer " + config.vault().queueToken().orElseThrow(() -> new ProblemException(503, "Vault not configured",
                 "queue-service has no vault-service token (rediacc.vault.queue-token); nothing was stored", List.of()));
     }
 

@@ -66,12 +66,12 @@ class CreateBatchTest {
         String machine = TestSupport.registerMachine(1);
         try (KafkaProbe probe = new KafkaProbe(bootstrap, List.of(Topics.DISPATCH, Topics.TASK_EVENTS))) {
             List<UUID> ids = new ArrayList<>();
-            List<CompletableFuture<TaskService.Created>> replies = new ArrayList<>();
+            List<CompletableFuture<TaskCreation.Created>> replies = new ArrayList<>();
             long outboxIdBefore = outboxLastId();
             // The relay is held off so that the batch's outbox rows can be counted before they are sent.
             SqlConnection relayHeld = holdRelay();
             SqlConnection lock = lockOutbox();
-            CompletableFuture<TaskService.Created> blocker = submit(UUID.randomUUID(), task(blockerMachine, "true", null));
+            CompletableFuture<TaskCreation.Created> blocker = submit(UUID.randomUUID(), task(blockerMachine, "true", null));
             for (int i = 0; i < 200; i++) {
                 UUID id = UUID.randomUUID();
                 ids.add(id);
@@ -83,7 +83,7 @@ class CreateBatchTest {
 
             blocker.get(30, TimeUnit.SECONDS);
             for (int i = 0; i < replies.size(); i++) {
-                TaskService.Created created = replies.get(i).get(30, TimeUnit.SECONDS);
+                TaskCreation.Created created = replies.get(i).get(30, TimeUnit.SECONDS);
                 assertThat(created.isNew()).isTrue();
                 assertThat(created.task().taskId()).isEqualTo(ids.get(i));
                 assertThat(created.task().status()).isEqualTo(TaskStatus.PENDING);
@@ -147,8 +147,8 @@ class CreateBatchTest {
         Set<String> machines = Set.of(running, paused, delayed, overdue);
         try (KafkaProbe probe = new KafkaProbe(bootstrap, List.of(Topics.DISPATCH, Topics.TASK_EVENTS))) {
             SqlConnection lock = lockOutbox();
-            CompletableFuture<TaskService.Created> blocker = submit(UUID.randomUUID(), task(blockerMachine, "true", null));
-            List<CompletableFuture<TaskService.Created>> replies = List.of(
+            CompletableFuture<TaskCreation.Created> blocker = submit(UUID.randomUUID(), task(blockerMachine, "true", null));
+            List<CompletableFuture<TaskCreation.Created>> replies = List.of(
                     submit(UUID.randomUUID(), task(running, "echo 1", null)),
                     submit(UUID.randomUUID(), task(paused, "echo 2", null)),
                     submit(UUID.randomUUID(), task(delayed, "echo 3", null, Instant.now().plus(Duration.ofHours(1)))),
@@ -183,19 +183,19 @@ class CreateBatchTest {
         String machine = TestSupport.registerMachine(1);
         String key = "nightly-" + machine;
         SqlConnection lock = lockOutbox();
-        CompletableFuture<TaskService.Created> blocker = submit(UUID.randomUUID(), task(machine, "true", null));
-        List<CompletableFuture<TaskService.Created>> same = new ArrayList<>();
+        CompletableFuture<TaskCreation.Created> blocker = submit(UUID.randomUUID(), task(machine, "true", null));
+        List<CompletableFuture<TaskCreation.Created>> same = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             same.add(submit(UUID.randomUUID(), task(machine, "backup", key)));
         }
-        CompletableFuture<TaskService.Created> different = submit(UUID.randomUUID(), task(machine, "rm -rf /", key));
+        CompletableFuture<TaskCreation.Created> different = submit(UUID.randomUUID(), task(machine, "rm -rf /", key));
         release(lock);
         blocker.get(30, TimeUnit.SECONDS);
 
-        TaskService.Created first = same.getFirst().get(30, TimeUnit.SECONDS);
+        TaskCreation.Created first = same.getFirst().get(30, TimeUnit.SECONDS);
         assertThat(first.isNew()).isTrue();
         for (var repeat : same.subList(1, same.size())) {
-            TaskService.Created created = repeat.get(30, TimeUnit.SECONDS);
+            TaskCreation.Created created = repeat.get(30, TimeUnit.SECONDS);
             assertThat(created.isNew()).isFalse();
             assertThat(created.task().taskId()).isEqualTo(first.task().taskId());
         }
@@ -206,7 +206,7 @@ class CreateBatchTest {
                 .isEqualTo(1);
 
         // And the key still holds for a later batch.
-        TaskService.Created later = submit(UUID.randomUUID(), task(machine, "backup", key)).get(30, TimeUnit.SECONDS);
+        TaskCreation.Created later = submit(UUID.randomUUID(), task(machine, "backup", key)).get(30, TimeUnit.SECONDS);
         assertThat(later.isNew()).isFalse();
         assertThat(later.task().taskId()).isEqualTo(first.task().taskId());
     }
@@ -215,21 +215,21 @@ class CreateBatchTest {
     void aFailingRequestDoesNotFailItsBatch() throws Exception {
         String machine = TestSupport.registerMachine(1);
         SqlConnection lock = lockOutbox();
-        CompletableFuture<TaskService.Created> blocker = submit(UUID.randomUUID(), task(machine, "true", null));
-        CompletableFuture<TaskService.Created> before = submit(UUID.randomUUID(), task(machine, "echo before", null));
-        CompletableFuture<TaskService.Created> unknown = submit(UUID.randomUUID(), task("no-such-machine", "true", null));
+        CompletableFuture<TaskCreation.Created> blocker = submit(UUID.randomUUID(), task(machine, "true", null));
+        CompletableFuture<TaskCreation.Created> before = submit(UUID.randomUUID(), task(machine, "echo before", null));
+        CompletableFuture<TaskCreation.Created> unknown = submit(UUID.randomUUID(), task("no-such-machine", "true", null));
         // Fails the whole insert statement (foreign key): the batch is written again one by one.
         NewTask retryOfNothing = new NewTask(machine, "true", 3, 0, 30, Task.RetryBackoff.FIXED, Task.FailureAction.NONE,
                 null, false, null, null, null, UUID.randomUUID(), null, null);
-        CompletableFuture<TaskService.Created> broken = submit(UUID.randomUUID(), retryOfNothing);
-        CompletableFuture<TaskService.Created> after = submit(UUID.randomUUID(), task(machine, "echo after", null));
+        CompletableFuture<TaskCreation.Created> broken = submit(UUID.randomUUID(), retryOfNothing);
+        CompletableFuture<TaskCreation.Created> after = submit(UUID.randomUUID(), task(machine, "echo after", null));
         release(lock);
         blocker.get(30, TimeUnit.SECONDS);
 
         assertThat(before.get(30, TimeUnit.SECONDS).isNew()).isTrue();
         assertThat(after.get(30, TimeUnit.SECONDS).isNew()).isTrue();
         assertThat(before.get().task().seq()).isLessThan(after.get().task().seq());
-        // TaskService answers it with 404, after looking the machine up again
+        // TaskCreation answers it with 404, after looking the machine up again
         assertThat(unknown).failsWithin(WAIT).withThrowableOfType(Exception.class)
                 .withCauseInstanceOf(TaskCreateBatcher.StaleMachineTeam.class);
         assertThat(broken).failsWithin(WAIT);
@@ -284,7 +284,7 @@ class CreateBatchTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private CompletableFuture<TaskService.Created> submit(UUID taskId, NewTask task) {
+    private CompletableFuture<TaskCreation.Created> submit(UUID taskId, NewTask task) {
         return batcher.create(taskId, task, "ops", null, "test", null).subscribeAsCompletionStage();
     }
 

@@ -3,7 +3,8 @@ package com.rediacc.queue.tasks;
 import com.rediacc.queue.TestSupport;
 import com.rediacc.queue.sql.StatementCachingPool;
 import com.rediacc.queue.sql.TaskCreatesPool;
-import com.rediacc.queue.tasks.TaskRepository.NewTaskRow;
+import com.rediacc.queue.tasks.store.TaskStore;
+import com.rediacc.queue.tasks.store.TaskStore.NewTaskRow;
 import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.core.Vertx;
@@ -39,7 +40,7 @@ class CreatePlanTest {
     @Inject
     Vertx vertx;
     @Inject
-    TaskRepository tasks;
+    TaskStore tasks;
 
     @Test
     void singleCreatesUseOneGenericPlan() {

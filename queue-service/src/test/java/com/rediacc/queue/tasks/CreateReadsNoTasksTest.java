@@ -1,7 +1,8 @@
 package com.rediacc.queue.tasks;
 
 import com.rediacc.queue.TestSupport;
-import com.rediacc.queue.tasks.TaskRepository.NewTaskRow;
+import com.rediacc.queue.tasks.store.TaskStore;
+import com.rediacc.queue.tasks.store.TaskStore.NewTaskRow;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -33,7 +34,7 @@ class CreateReadsNoTasksTest {
     @Inject
     Pool pool;
     @Inject
-    TaskRepository tasks;
+    TaskStore tasks;
 
     @Test
     void aBatchOfCreatesWritesTasksWithTheirCreatedEntryWithoutReadingTasks() {

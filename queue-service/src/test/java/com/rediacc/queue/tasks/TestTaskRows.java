@@ -2,11 +2,12 @@ package com.rediacc.queue.tasks;
 
 import com.rediacc.contract.events.Topics;
 import com.rediacc.queue.outbox.OutboxRepository;
-import com.rediacc.queue.tasks.TaskRepository.NewTaskRow;
+import com.rediacc.queue.tasks.store.TaskStore;
+import com.rediacc.queue.tasks.store.TaskStore.NewTaskRow;
 
 import java.util.UUID;
 
-/** Rows for {@link TaskRepository#create} in tests: team "ops", created by "test", an empty event, no audit record. */
+/** Rows for {@link TaskStore#create} in tests: team "ops", created by "test", an empty event, no audit record. */
 final class TestTaskRows {
     private TestTaskRows() {
     }

@@ -1,4 +1,4 @@
-package com.rediacc.queue.tasks;
+package com.rediacc.queue.tasks.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,7 +7,16 @@ import com.rediacc.contract.bridge.LostAttempt;
 import com.rediacc.queue.audit.AuditRepository;
 import com.rediacc.queue.audit.AuditWriter;
 import com.rediacc.queue.outbox.OutboxRepository;
+import com.rediacc.queue.outbox.OutboxRepository.OutboxRow;
 import com.rediacc.queue.sql.SqlFiles;
+import com.rediacc.queue.tasks.HistoryEntry;
+import com.rediacc.queue.tasks.NewTask;
+import com.rediacc.queue.tasks.Task;
+import com.rediacc.queue.tasks.TaskFilter;
+import com.rediacc.queue.tasks.TaskStatus;
+import com.rediacc.queue.tasks.lifecycle.Decision;
+import com.rediacc.queue.tasks.lifecycle.TaskProgress;
+import com.rediacc.queue.tasks.lifecycle.TaskStateMachine;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -17,6 +26,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -29,14 +39,13 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-/** SQL adapter for tasks and their history. Statements that matter live in resources/sql. */
+/** {@link TaskStore} on PostgreSQL. Statements that matter live in resources/sql. */
 @Singleton
-public class TaskRepository {
+public class PgTaskStore implements TaskStore {
     private static final ObjectMapper SHAPES = new ObjectMapper();
 
     @Inject
@@ -46,22 +55,12 @@ public class TaskRepository {
     OutboxRepository outbox;
 
     /**
-     * A task to insert: the request, the team it was authorized for, its vaultData as encrypted by
-     * vault-service (or null), who created it, its PENDING event and the audit record of its call (or null).
-     */
-    public record NewTaskRow(UUID taskId, String team, NewTask task, String vaultCiphertext, String actor,
-                             OutboxRepository.OutboxRow event, AuditWriter.NewRecord audit) {
-        public NewTaskRow {
-            Objects.requireNonNull(actor, "actor"); // a null created_by would read as a task without its created entry
-        }
-    }
-
-    /**
      * Stores the tasks (seq in list order; each row is also its task's first history entry) with
      * their events and audit records, and wakes the bridges of their machines, in one statement
      * (sql/create-tasks.sql) through {@code client}: the pool (autocommit) or a transaction. A task
      * whose machine is gone or not of its row's team is not stored. Returns the stored tasks by id.
      */
+    @Override
     public Uni<Map<UUID, Task>> create(SqlClient client, List<NewTaskRow> rows) {
         int n = rows.size();
         UUID[] ids = new UUID[n];
@@ -138,7 +137,7 @@ public class TaskRepository {
     /** A task as create-tasks.sql stored it: the request's values, the rest as the columns' defaults. */
     private static Task stored(NewTaskRow row, Row written) {
         NewTask task = row.task();
-        return new Task(row.taskId(), row.team(), task.machine(), task.command(), TaskStatus.PENDING, task.priority(),
+        return new Task(row.taskId(), row.team(), task.machine(), task.command(), TaskStateMachine.INITIAL, task.priority(),
                 task.maxRetries(), task.maxRetries(), task.retryDelay(), task.retryBackoff(), task.failureAction(),
                 task.tag(), task.resumable(), task.timeoutSeconds(), instant(written, "not_before"),
                 task.idempotencyKey(), task.retriedFrom(), false, shape(written), "", false, null, null, 0,
@@ -146,14 +145,11 @@ public class TaskRepository {
                 null, null);
     }
 
-    /** A team's idempotency key. */
-    public record TeamKey(String team, String key) {
-    }
-
     /**
      * Binds each key to its task unless a binding younger than 24 hours exists; returns the keys now
      * bound to the given tasks. Keys must be distinct.
      */
+    @Override
     public Uni<Set<TeamKey>> bindIdempotencyKeys(SqlClient tx, Map<TeamKey, UUID> taskByKey) {
         if (taskByKey.isEmpty()) {
             return Uni.createFrom().item(Set.of());
@@ -173,6 +169,7 @@ public class TaskRepository {
                 });
     }
 
+    @Override
     public Uni<Map<TeamKey, Task>> findByIdempotencyKeys(SqlClient tx, Collection<TeamKey> keys) {
         if (keys.isEmpty()) {
             return Uni.createFrom().item(Map.of());
@@ -190,19 +187,22 @@ public class TaskRepository {
                 });
     }
 
+    @Override
     public Uni<Optional<Task>> find(UUID taskId) {
         return pool.preparedQuery("SELECT * FROM tasks WHERE task_id = $1")
                 .execute(Tuple.of(taskId))
-                .map(TaskRepository::first);
+                .map(PgTaskStore::first);
     }
 
     /** Reads a task and locks its row until the transaction ends. */
+    @Override
     public Uni<Optional<Task>> lock(SqlClient tx, UUID taskId) {
         return tx.preparedQuery("SELECT * FROM tasks WHERE task_id = $1 FOR UPDATE")
                 .execute(Tuple.of(taskId))
-                .map(TaskRepository::first);
+                .map(PgTaskStore::first);
     }
 
+    @Override
     public Uni<List<Task>> list(TaskFilter filter, List<String> teams, Long beforeSeq, int limit) {
         return pool.preparedQuery(SqlFiles.load("list-tasks"))
                 .execute(Tuple.from(Arrays.asList(
@@ -213,72 +213,106 @@ public class TaskRepository {
                         beforeSeq,
                         limit,
                         array(teams))))
-                .map(TaskRepository::all);
+                .map(PgTaskStore::all);
     }
 
-    public Uni<List<Task>> claim(SqlClient tx, String machine, String bridgeId, int max, List<String> tags,
-                                 long leaseSeconds) {
-        return tx.preparedQuery(SqlFiles.load("claim-tasks"))
-                .execute(Tuple.of(machine, bridgeId, max, tags.toArray(String[]::new), (double) leaseSeconds))
-                .map(TaskRepository::all)
-                .map(tasks -> tasks.stream().sorted((a, b) -> a.priority() != b.priority()
-                        ? Integer.compare(a.priority(), b.priority()) : Long.compare(a.seq(), b.seq())).toList());
+    @Override
+    public Uni<Candidates> lockClaimCandidates(SqlClient tx, String machine, int max, List<String> tags) {
+        return tx.preparedQuery(SqlFiles.load("claim-candidates"))
+                .execute(Tuple.of(machine, max, tags.toArray(String[]::new)))
+                .map(rows -> {
+                    List<Task> tasks = all(rows);
+                    Instant now = rows.size() == 0 ? null : instant(rows.iterator().next(), "now");
+                    return new Candidates(tasks.stream().sorted((a, b) -> a.priority() != b.priority()
+                            ? Integer.compare(a.priority(), b.priority()) : Long.compare(a.seq(), b.seq())).toList(), now);
+                });
     }
 
-    public Uni<Optional<Task>> start(SqlClient tx, UUID taskId, long leaseToken, long leaseSeconds) {
-        return tx.preparedQuery(SqlFiles.load("start-attempt"))
-                .execute(Tuple.of(taskId, leaseToken, (double) leaseSeconds))
-                .map(TaskRepository::first);
+    @Override
+    public Uni<List<WrittenLease>> apply(SqlClient tx, List<Decision.Move> moves, String actor, String leaseOwner,
+                                         Duration lease, List<OutboxRow> messages) {
+        int n = moves.size();
+        UUID[] ids = new UUID[n];
+        String[] statuses = new String[n], outputs = new String[n], errors = new String[n], leases = new String[n],
+                stamps = new String[n];
+        OffsetDateTime[] notBefore = new OffsetDateTime[n];
+        Integer[] retryCounts = new Integer[n], exitCodes = new Integer[n], attempts = new Integer[n];
+        Boolean[] truncated = new Boolean[n], cancelRequested = new Boolean[n];
+        List<UUID> historyTasks = new ArrayList<>(n);
+        List<String> historyFrom = new ArrayList<>(n), historyTo = new ArrayList<>(n), historyDetail = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Decision.Move move = moves.get(i);
+            TaskProgress p = move.progress();
+            ids[i] = move.before().taskId();
+            statuses[i] = p.status().name();
+            notBefore[i] = timestamp(p.notBefore());
+            retryCounts[i] = p.retryCount();
+            exitCodes[i] = p.exitCode();
+            outputs[i] = p.output();
+            truncated[i] = p.outputTruncated();
+            errors[i] = p.error();
+            attempts[i] = p.attempts();
+            cancelRequested[i] = p.cancelRequested();
+            leases[i] = move.lease().name();
+            stamps[i] = move.stamp().name();
+            if (move.recording() != Decision.Recording.NONE) {
+                historyTasks.add(move.before().taskId());
+                historyFrom.add(move.from().name());
+                historyTo.add(move.to().name());
+                historyDetail.add(move.detail());
+            }
+        }
+        String[] actors = new String[historyTasks.size()];
+        Arrays.fill(actors, actor);
+        return tx.preparedQuery(SqlFiles.load("apply-moves"))
+                .execute(Tuple.from(Arrays.asList(ids, statuses, notBefore, retryCounts, exitCodes, outputs, truncated,
+                        errors, attempts, cancelRequested, leases, stamps, leaseOwner, (double) lease.toMillis() / 1000,
+                        historyTasks.toArray(UUID[]::new), historyFrom.toArray(String[]::new),
+                        historyTo.toArray(String[]::new), actors, historyDetail.toArray(String[]::new),
+                        messages.stream().map(OutboxRow::topic).toArray(String[]::new),
+                        messages.stream().map(OutboxRow::key).toArray(String[]::new),
+                        messages.stream().map(OutboxRow::payload).toArray(String[]::new))))
+                .map(rows -> {
+                    List<WrittenLease> written = new ArrayList<>(rows.size());
+                    rows.forEach(r -> written.add(new WrittenLease(r.getUUID("task_id"), r.getLong("lease_token"),
+                            instant(r, "lease_expires_at"), r.getString("attempt_token"))));
+                    return written;
+                });
     }
 
-    /** Empty when the lease is not held; else whether cancel was asked, and the stored output length. */
-    public Uni<Optional<Row>> heartbeat(UUID taskId, long leaseToken, long leaseSeconds, int outputOffset,
-                                        String outputChunk, Long remotePid) {
+    @Override
+    public Uni<Optional<HeartbeatResult>> heartbeat(UUID taskId, long leaseToken, Duration lease, int outputOffset,
+                                                    String outputChunk, Long remotePid) {
         return pool.preparedQuery(SqlFiles.load("heartbeat"))
-                .execute(Tuple.from(Arrays.asList(taskId, leaseToken, (double) leaseSeconds, outputOffset,
+                .execute(Tuple.from(Arrays.asList(taskId, leaseToken, (double) lease.toMillis() / 1000, outputOffset,
                         outputChunk == null ? "" : outputChunk, remotePid)))
-                .map(rows -> rows.size() == 0 ? Optional.<Row>empty() : Optional.of(rows.iterator().next()));
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Row row = rows.iterator().next();
+                    return Optional.of(new HeartbeatResult(row.getBoolean("cancel_requested"), row.getInteger("output_length")));
+                });
     }
 
-    public Uni<Task> settle(SqlClient tx, UUID taskId, Settlement s) {
-        return tx.preparedQuery(SqlFiles.load("settle-task"))
-                .execute(Tuple.from(Arrays.asList(taskId, s.status().name(), timestamp(s.notBefore()), s.retryCount(),
-                        s.exitCode(), s.output() == null ? "" : s.output(), s.outputTruncated(), s.error(), s.attempts())))
-                .map(rows -> map(rows.iterator().next()));
-    }
-
-    /** PENDING or ASSIGNED to CANCELLED at once. */
-    public Uni<Task> cancelNow(SqlClient tx, UUID taskId) {
-        return tx.preparedQuery("""
-                        UPDATE tasks SET status = 'CANCELLED', completed_at = now(), error = 'cancelled',
-                               lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
-                        WHERE task_id = $1 RETURNING *""")
-                .execute(Tuple.of(taskId))
-                .map(rows -> map(rows.iterator().next()));
-    }
-
-    /** PROCESSING: ask the bridge to kill it; the task ends CANCELLED when it reports. */
-    public Uni<Task> requestCancel(SqlClient tx, UUID taskId) {
-        return tx.preparedQuery("UPDATE tasks SET cancel_requested = true WHERE task_id = $1 RETURNING *")
-                .execute(Tuple.of(taskId))
-                .map(rows -> map(rows.iterator().next()));
-    }
-
+    @Override
     public Uni<List<Task>> lockExpiredLeases(SqlClient tx, int limit) {
-        return tx.preparedQuery(SqlFiles.load("expired-leases")).execute(Tuple.of(limit)).map(TaskRepository::all);
+        return tx.preparedQuery(SqlFiles.load("expired-leases")).execute(Tuple.of(limit)).map(PgTaskStore::all);
     }
 
-    public Uni<List<String>> machinesWithStrandedWork(long readyForSeconds) {
-        return machineNames("machines-with-stranded-work", readyForSeconds);
+    @Override
+    public Uni<List<String>> machinesWithStrandedWork(Duration readyFor) {
+        return machineNames("machines-with-stranded-work", readyFor);
     }
 
-    public Uni<List<String>> machinesWithLostAttempts(long lostForSeconds) {
-        return machineNames("machines-with-lost-attempts", lostForSeconds);
+    @Override
+    public Uni<List<String>> machinesWithLostAttempts(Duration lostFor) {
+        return machineNames("machines-with-lost-attempts", lostFor);
     }
 
-    private Uni<List<String>> machineNames(String sql, long seconds) {
+    private Uni<List<String>> machineNames(String sql, Duration age) {
         return pool.preparedQuery(SqlFiles.load(sql))
-                .execute(Tuple.of((double) seconds))
+                .execute(Tuple.of((double) age.toSeconds()))
                 .map(rows -> {
                     List<String> machines = new ArrayList<>();
                     rows.forEach(row -> machines.add(row.getString("name")));
@@ -286,13 +320,7 @@ public class TaskRepository {
                 });
     }
 
-    /** PROCESSING, lease expired: keep the slot, fence the lost bridge out, until the remote command is ended. */
-    public Uni<Task> markAttemptLost(SqlClient tx, UUID taskId) {
-        return tx.preparedQuery(SqlFiles.load("mark-attempt-lost"))
-                .execute(Tuple.of(taskId))
-                .map(rows -> map(rows.iterator().next()));
-    }
-
+    @Override
     public Uni<List<LostAttempt>> lostAttempts(SqlClient client, String machine) {
         return client.preparedQuery(SqlFiles.load("lost-attempts"))
                 .execute(Tuple.of(machine))
@@ -304,30 +332,25 @@ public class TaskRepository {
                 });
     }
 
-    public Uni<List<Task>> lockOverdueLostAttempts(SqlClient tx, long waitedSeconds, int limit) {
+    @Override
+    public Uni<List<Task>> lockOverdueLostAttempts(SqlClient tx, Duration waited, int limit) {
         return tx.preparedQuery(SqlFiles.load("overdue-lost-attempts"))
-                .execute(Tuple.of((double) waitedSeconds, limit))
-                .map(TaskRepository::all);
+                .execute(Tuple.of((double) waited.toSeconds(), limit))
+                .map(PgTaskStore::all);
     }
 
+    @Override
     public Uni<RowSet<Row>> stats(String team, List<String> teams) {
         return pool.preparedQuery(SqlFiles.load("queue-stats")).execute(Tuple.of(team, array(teams)));
     }
 
+    @Override
     public Uni<Double> oldestPendingAgeSeconds(String team, List<String> teams) {
         return pool.preparedQuery(SqlFiles.load("oldest-pending")).execute(Tuple.of(team, array(teams)))
                 .map(rows -> rows.iterator().next().getDouble("age_seconds"));
     }
 
-    public Uni<Void> recordTransition(SqlClient tx, UUID taskId, TaskStatus from, TaskStatus to, String actor,
-                                      String detail) {
-        return tx.preparedQuery("""
-                        INSERT INTO task_history (task_id, from_status, to_status, actor, detail)
-                        VALUES ($1, $2, $3, $4, $5)""")
-                .execute(Tuple.of(taskId, from == null ? null : from.name(), to.name(), actor, detail))
-                .replaceWithVoid();
-    }
-
+    @Override
     public Uni<List<HistoryEntry>> history(UUID taskId) {
         return pool.preparedQuery("SELECT * FROM task_transitions WHERE task_id = $1 ORDER BY id")
                 .execute(Tuple.of(taskId))
@@ -354,7 +377,7 @@ public class TaskRepository {
         return tasks;
     }
 
-    static Task map(Row row) {
+    public static Task map(Row row) {
         return new Task(
                 row.getUUID("task_id"),
                 row.getString("team"),

@@ -1,4 +1,4 @@
-package com.rediacc.queue.tasks;
+package com.rediacc.queue.tasks.maintenance;
 
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -9,24 +9,24 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The sweeper runs at its configured interval, also below one second (500 ms in the test profile). */
+/** The maintenance services run at its configured interval, also below one second (500 ms in the test profile). */
 @QuarkusTest
-class SweeperIntervalTest {
+class MaintenanceIntervalTest {
     @Inject
-    Sweeper sweeper;
+    Maintenance sweeper;
 
     @Test
     void sweepsEveryFiveHundredMilliseconds() throws Exception {
         long deadline = System.nanoTime() + 15_000_000_000L;
-        while (sweeper.sweepsStarted() == 0 && System.nanoTime() < deadline) {
+        while (sweeper.runsStarted() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         // When each sweep starts, for 4 s; the median gap is immune to a few slow sweeps on a busy machine.
         List<Long> startedAt = new ArrayList<>();
-        long seen = sweeper.sweepsStarted();
+        long seen = sweeper.runsStarted();
         long end = System.nanoTime() + 4_000_000_000L;
         while (System.nanoTime() < end) {
-            long now = sweeper.sweepsStarted();
+            long now = sweeper.runsStarted();
             if (now != seen) {
                 seen = now;
                 startedAt.add(System.nanoTime());

@@ -1,0 +1,164 @@
+package com.rediacc.queue;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Every {@code rediacc.*} setting of queue-service, each default written here and nowhere else
+ * (application.properties holds only the test profile's overrides). Environment variables follow
+ * the names: {@code rediacc.lease.duration} is {@code REDIACC_LEASE_DURATION}.
+ */
+@ConfigMapping(prefix = "rediacc")
+public interface QueueConfig {
+    Auth auth();
+
+    Lease lease();
+
+    Retry retry();
+
+    Sweeper sweeper();
+
+    Statistics statistics();
+
+    Tasks tasks();
+
+    Output output();
+
+    Outbox outbox();
+
+    Events events();
+
+    Vault vault();
+
+    interface Auth {
+        /** The first admin token (env REDIACC_AUTH_BOOTSTRAP_TOKEN). */
+        @WithName("bootstrap-token")
+        Optional<String> bootstrapToken();
+
+        /** The token bridges present (env REDIACC_AUTH_BRIDGE_TOKEN). */
+        @WithName("bridge-token")
+        Optional<String> bridgeToken();
+
+        /** How long a replica trusts what it read about a token; changes made on another replica show after this. */
+        @WithName("cache-ttl")
+        @WithDefault("5s")
+        Duration cacheTtl();
+    }
+
+    interface Lease {
+        /** How long a claim or heartbeat holds a task for its bridge. */
+        @WithDefault("30s")
+        Duration duration();
+
+        /** How long a running task whose bridge was lost waits for a bridge to end its remote command (docs/adr/0004). */
+        @WithName("lost-attempt-wait")
+        @WithDefault("2m")
+        Duration lostAttemptWait();
+    }
+
+    interface Retry {
+        /** The longest delay exponential backoff reaches, before jitter. */
+        @WithName("max-delay")
+        @WithDefault("1h")
+        Duration maxDelay();
+
+        /** Retries come back after their delay, spread by up to this fraction either way. */
+        @WithDefault("0.1")
+        double jitter();
+    }
+
+    interface Sweeper {
+        /** How often the maintenance services run (tasks/maintenance). */
+        @WithDefault("2s")
+        Duration interval();
+
+        /** Ready work (or a lost attempt) untouched this long has its machine woken again. */
+        @WithName("ready-for")
+        @WithDefault("3s")
+        Duration readyFor();
+
+        /** At most this many tasks per duty and sweep. */
+        @WithName("batch-size")
+        @WithDefault("500")
+        int batchSize();
+    }
+
+    interface Statistics {
+        /** A growing table is analyzed once this many rows (at the least) changed since its last analysis. */
+        @WithName("min-changed-rows")
+        @WithDefault("500")
+        long minChangedRows();
+    }
+
+    interface Tasks {
+        /** The longest command accepted, in UTF-8 bytes. */
+        @WithName("max-command-bytes")
+        @WithDefault("65536")
+        int maxCommandBytes();
+
+        @WithName("create-batch")
+        CreateBatch createBatch();
+
+        interface CreateBatch {
+            /** At most this many creates share one statement. */
+            @WithName("max-size")
+            @WithDefault("256")
+            int maxSize();
+
+            /** Batches written at once; with 1, seq follows the order requests arrived in exactly. */
+            @WithDefault("1")
+            int concurrency();
+        }
+    }
+
+    interface Output {
+        /** How often {@code GET /tasks/{id}/output?follow=true} looks for new output. */
+        @WithName("follow-interval")
+        @WithDefault("500ms")
+        Duration followInterval();
+    }
+
+    interface Outbox {
+        /** Messages per relay pass. */
+        @WithName("batch-size")
+        @WithDefault("500")
+        int batchSize();
+
+        /** The relay's safety-net poll (it is also woken after every commit that wrote messages). */
+        @WithName("poll-interval")
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Task events and alerts wait up to this long to share a Kafka request; wake-ups go at once. */
+        @WithName("events-linger")
+        @WithDefault("5ms")
+        Duration eventsLinger();
+
+        /** Kafka's max.block.ms and request.timeout.ms; a pass not acknowledged within twice this is sent again. */
+        @WithName("kafka-timeout")
+        @WithDefault("5s")
+        Duration kafkaTimeout();
+    }
+
+    interface Events {
+        /** The live event feed reads Kafka while a stream is open, and this long after the last one closed. */
+        @WithName("idle-stop")
+        @WithDefault("30s")
+        Duration idleStop();
+
+        /** A comment line this often keeps idle SSE connections open through proxies. */
+        @WithName("keep-alive")
+        @WithDefault("15s")
+        Duration keepAlive();
+    }
+
+    interface Vault {
+        /** queue-service's token at vault-service (env REDIACC_VAULT_QUEUE_TOKEN). */
+        @WithName("queue-token")
+        Optional<String> queueToken();
+    }
+}

@@ -1,0 +1,57 @@
+package com.rediacc.queue.tasks;
+
+import com.rediacc.contract.events.CloudEvent;
+import com.rediacc.contract.events.Topics;
+import com.rediacc.queue.outbox.OutboxRepository;
+import com.rediacc.queue.outbox.OutboxRepository.OutboxRow;
+import com.rediacc.queue.tasks.lifecycle.Decision;
+import com.rediacc.queue.tasks.lifecycle.TaskStateMachine;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The outbox messages of a task's transitions (schemas in docs/events.md). */
+@Singleton
+public class TaskEvents {
+    public static final String TASK_FAILED_ALERT = "rediacc.alert.task-failed";
+
+    @Inject
+    OutboxRepository outbox;
+
+    /** A new task's event: the same data {@link TaskEventData#of} gives for the stored task. */
+    public OutboxRow created(UUID taskId, String team, NewTask request) {
+        TaskEventData data = new TaskEventData(taskId, team, request.machine(), TaskStateMachine.INITIAL, null,
+                request.priority(), 0, null, null);
+        return outbox.row(Topics.TASK_EVENTS, taskId.toString(), CloudEvent.of(UUID.randomUUID().toString(),
+                OutboxRepository.SOURCE, TaskEventData.type(TaskStateMachine.INITIAL), taskId.toString(), Instant.now(),
+                TaskEventData.SCHEMA, data));
+    }
+
+    /** What a move sends, in this order: its task event, then the wake-ups and the alert it sets off. */
+    public List<OutboxRow> of(Decision.Move move) {
+        List<OutboxRow> rows = new ArrayList<>(2);
+        Task after = move.after();
+        if (move.recording() == Decision.Recording.HISTORY_AND_EVENT) {
+            rows.add(outbox.row(Topics.TASK_EVENTS, after.taskId().toString(),
+                    event(after, move.from(), TaskEventData.type(after.status()))));
+        }
+        for (Decision.FollowUp followUp : move.followUps()) {
+            rows.add(switch (followUp) {
+                case WAKE_MACHINE -> outbox.machineReadyRow(after.machine());
+                case END_LOST_ATTEMPT -> outbox.lostAttemptsFoundRow(after.machine());
+                case ALERT -> outbox.row(Topics.ALERTS, after.taskId().toString(),
+                        event(after, move.from(), TASK_FAILED_ALERT));
+            });
+        }
+        return rows;
+    }
+
+    private static CloudEvent<TaskEventData> event(Task task, TaskStatus from, String type) {
+        return CloudEvent.of(UUID.randomUUID().toString(), OutboxRepository.SOURCE, type, task.taskId().toString(),
+                Instant.now(), TaskEventData.SCHEMA, TaskEventData.of(task, from));
+    }
+}

@@ -1,0 +1,140 @@
+package com.rediacc.queue.tasks;
+
+import com.rediacc.queue.QueueConfig;
+import com.rediacc.queue.outbox.OutboxRelay;
+import com.rediacc.queue.outbox.OutboxRepository.OutboxRow;
+import com.rediacc.queue.tasks.lifecycle.Decision;
+import com.rediacc.queue.tasks.lifecycle.TaskEvent;
+import com.rediacc.queue.tasks.lifecycle.TaskStateMachine;
+import com.rediacc.queue.tasks.store.TaskStore;
+import com.rediacc.queue.tasks.store.TaskStore.WrittenLease;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The unit of work of every transition after creation: in one transaction, lock the task rows,
+ * let {@link TaskStateMachine} decide, write the row changes with their history entries and outbox
+ * messages (one statement, sql/apply-moves.sql), and wake the outbox relay once committed.
+ */
+@Singleton
+public class TaskTransitions {
+    @Inject
+    Pool pool;
+    @Inject
+    TaskStore store;
+    @Inject
+    TaskEvents events;
+    @Inject
+    OutboxRelay relay;
+    @Inject
+    TaskStateMachine machine;
+    @Inject
+    Clock clock;
+    @Inject
+    QueueConfig config;
+
+    /** What one event did to one task: the task as it was (null: no such task), the decision, the lease a move wrote. */
+    public record Outcome(Task before, Decision decision, WrittenLease lease) {
+        public boolean found() {
+            return before != null;
+        }
+    }
+
+    /**
+     * One event on one task in its own transaction. {@code check} sees the locked task first and
+     * throws to refuse (authorization); nothing is written then.
+     */
+    public Uni<Outcome> apply(UUID taskId, TaskEvent event, String actor, Consumer<Task> check) {
+        return inTransaction(work -> store.lock(work.tx(), taskId).flatMap(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(new Outcome(null, null, null));
+            }
+            Task task = found.get();
+            check.accept(task);
+            Decision decision = work.decide(task, event);
+            if (!(decision instanceof Decision.Move move)) {
+                return Uni.createFrom().item(new Outcome(task, decision, null));
+            }
+            return work.write(List.of(move), actor, null)
+                    .map(leases -> new Outcome(task, decision, leases.isEmpty() ? null : leases.getFirst()));
+        }));
+    }
+
+    /** Runs {@code work} in one transaction; the relay is woken after the commit if it wrote messages. */
+    public <T> Uni<T> inTransaction(Function<UnitOfWork, Uni<T>> work) {
+        UnitOfWork unit = new UnitOfWork();
+        return pool.withTransaction(tx -> {
+                    unit.tx = tx;
+                    return work.apply(unit);
+                })
+                .invoke(() -> {
+                    if (unit.wroteMessages) {
+                        relay.wake();
+                    }
+                });
+    }
+
+    /** One transaction's transitions. */
+    public final class UnitOfWork {
+        private SqlClient tx;
+        private boolean wroteMessages;
+
+        public SqlClient tx() {
+            return tx;
+        }
+
+        public Decision decide(Task task, TaskEvent event) {
+            return decide(task, event, clock.instant());
+        }
+
+        /** As judged at {@code now} (the database's time, where it chose the tasks by time). */
+        public Decision decide(Task task, TaskEvent event, Instant now) {
+            return machine.decide(task, event, now);
+        }
+
+        /** The moves among {@code event}'s decisions for {@code tasks}; the others are dropped. */
+        public List<Decision.Move> moves(List<Task> tasks, TaskEvent event) {
+            List<Decision.Move> moves = new ArrayList<>(tasks.size());
+            for (Task task : tasks) {
+                if (decide(task, event) instanceof Decision.Move move) {
+                    moves.add(move);
+                }
+            }
+            return moves;
+        }
+
+        /**
+         * Writes {@code moves} (of tasks this transaction locked) with their history by {@code actor}
+         * and their messages; a granted lease goes to {@code leaseOwner}.
+         */
+        public Uni<List<WrittenLease>> write(List<Decision.Move> moves, String actor, String leaseOwner) {
+            if (moves.isEmpty()) {
+                return Uni.createFrom().item(List.of());
+            }
+            List<OutboxRow> messages = new ArrayList<>();
+            moves.forEach(move -> messages.addAll(events.of(move)));
+            wroteMessages |= !messages.isEmpty();
+            return store.apply(tx, moves, actor, leaseOwner, config.lease().duration(), messages);
+        }
+
+        /** Writes messages that no move brought (wake-ups of the maintenance services). */
+        public Uni<Void> publish(List<OutboxRow> messages) {
+            if (messages.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            wroteMessages = true;
+            return store.apply(tx, List.of(), null, null, config.lease().duration(), messages).replaceWithVoid();
+        }
+    }
+}

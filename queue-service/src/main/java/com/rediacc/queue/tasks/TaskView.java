@@ -1,0 +1,55 @@
+package com.rediacc.queue.tasks;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A task as the API shows it. Built from the stored {@link Task} field by field, so what is not
+ * here (the fencing token, the attempt token, the vault ciphertext, the row's sequence number)
+ * cannot reach JSON by a forgotten annotation. {@code vaultData} is the document's shape with
+ * every value "[encrypted]". {@code lostSince}: a PROCESSING task whose bridge was lost, waiting
+ * until its remote command is ended (docs/state-machine.md).
+ */
+public record TaskView(
+        UUID taskId,
+        String team,
+        String machine,
+        String command,
+        TaskStatus status,
+        int priority,
+        int retryCount,
+        int maxRetries,
+        int retryDelay,
+        Task.RetryBackoff retryBackoff,
+        Task.FailureAction failureAction,
+        String tag,
+        boolean resumable,
+        Integer timeoutSeconds,
+        Instant notBefore,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String idempotencyKey,
+        @JsonInclude(JsonInclude.Include.NON_NULL) UUID retriedFrom,
+        boolean cancelRequested,
+        @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode vaultData,
+        String output,
+        boolean outputTruncated,
+        Integer exitCode,
+        String error,
+        int attempts,
+        Instant createdAt,
+        Instant assignedAt,
+        Instant startedAt,
+        Instant completedAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Instant lostSince) {
+
+    public static TaskView of(Task task) {
+        return new TaskView(task.taskId(), task.team(), task.machine(), task.command(), task.status(), task.priority(),
+                task.retryCount(), task.maxRetries(), task.retryDelay(), task.retryBackoff(), task.failureAction(),
+                task.tag(), task.resumable(), task.timeoutSeconds(), task.notBefore(), task.idempotencyKey(),
+                task.retriedFrom(), task.cancelRequested(), task.vaultDataShape(), task.output(), task.outputTruncated(),
+                task.exitCode(), task.error(), task.attempts(), task.createdAt(), task.assignedAt(), task.startedAt(),
+                task.completedAt(), task.lostSince());
+    }
+}

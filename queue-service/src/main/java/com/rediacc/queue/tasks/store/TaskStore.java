@@ -1,0 +1,128 @@
+package com.rediacc.queue.tasks.store;
+
+import com.rediacc.contract.bridge.LostAttempt;
+import com.rediacc.queue.outbox.OutboxRepository.OutboxRow;
+import com.rediacc.queue.audit.AuditWriter;
+import com.rediacc.queue.tasks.HistoryEntry;
+import com.rediacc.queue.tasks.NewTask;
+import com.rediacc.queue.tasks.Task;
+import com.rediacc.queue.tasks.TaskFilter;
+import com.rediacc.queue.tasks.lifecycle.Decision;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Where tasks are kept. What any implementation must guarantee is stated by its conformance suite
+ * (TaskStoreConformanceTest): claim order, SKIP LOCKED, fencing, restore at the old place, moves
+ * written with their history and messages or not at all, heartbeats that agree with
+ * {@link com.rediacc.queue.tasks.lifecycle.TaskStateMachine}. Methods that take a {@link SqlClient}
+ * run in the caller's transaction; the others run on their own.
+ */
+public interface TaskStore {
+
+    // --- creation
+
+    /**
+     * Stores new PENDING tasks with their events and audit records, and wakes the bridges of their
+     * machines. A task whose machine is gone or not of its row's team is not stored. Returns the
+     * stored tasks by id.
+     */
+    Uni<Map<UUID, Task>> create(SqlClient client, List<NewTaskRow> rows);
+
+    /** Binds each key to its task unless a binding younger than 24 hours exists; returns the keys now bound. */
+    Uni<Set<TeamKey>> bindIdempotencyKeys(SqlClient tx, Map<TeamKey, UUID> taskByKey);
+
+    Uni<Map<TeamKey, Task>> findByIdempotencyKeys(SqlClient tx, Collection<TeamKey> keys);
+
+    // --- reads
+
+    Uni<Optional<Task>> find(UUID taskId);
+
+    /** Newest first, before {@code beforeSeq} (null: from the newest); {@code teams} null: every team. */
+    Uni<List<Task>> list(TaskFilter filter, List<String> teams, Long beforeSeq, int limit);
+
+    Uni<List<HistoryEntry>> history(UUID taskId);
+
+    Uni<RowSet<Row>> stats(String team, List<String> teams);
+
+    Uni<Double> oldestPendingAgeSeconds(String team, List<String> teams);
+
+    // --- transitions: lock, then write what TaskStateMachine decided
+
+    /** Reads a task and locks its row until the transaction ends. */
+    Uni<Optional<Task>> lock(SqlClient tx, UUID taskId);
+
+    /**
+     * The ready tasks a claim for {@code machine} may take, locked, in claim order (priority, then
+     * creation), at most {@code max} and the machine's free slots; tasks locked elsewhere are
+     * skipped. The caller locked the machine first.
+     */
+    Uni<Candidates> lockClaimCandidates(SqlClient tx, String machine, int max, List<String> tags);
+
+    /** Tasks whose lease expired, locked; tasks locked elsewhere are skipped (another replica reaps them). */
+    Uni<List<Task>> lockExpiredLeases(SqlClient tx, int limit);
+
+    /** Lost attempts no bridge could end within {@code waited}, locked, skipping tasks locked elsewhere. */
+    Uni<List<Task>> lockOverdueLostAttempts(SqlClient tx, Duration waited, int limit);
+
+    /**
+     * Writes the moves (each of a task whose row the transaction holds), their history entries by
+     * {@code actor} and {@code messages} to the outbox. A granted lease goes to {@code leaseOwner};
+     * granted and renewed leases run for {@code lease}. Returns each moved task's lease as written.
+     */
+    Uni<List<WrittenLease>> apply(SqlClient tx, List<Decision.Move> moves, String actor, String leaseOwner,
+                                  Duration lease, List<OutboxRow> messages);
+
+    /**
+     * Renews the lease of its holder and appends output that continues the stored output (at
+     * {@code outputOffset}); empty when {@code leaseToken} does not hold the lease.
+     */
+    Uni<Optional<HeartbeatResult>> heartbeat(UUID taskId, long leaseToken, Duration lease, int outputOffset,
+                                             String outputChunk, Long remotePid);
+
+    // --- what the maintenance services look for
+
+    Uni<List<LostAttempt>> lostAttempts(SqlClient client, String machine);
+
+    /** Machines whose ready work has waited longer than {@code readyFor}, with room to run it. */
+    Uni<List<String>> machinesWithStrandedWork(Duration readyFor);
+
+    /** Machines with an attempt lost for longer than {@code lostFor}. */
+    Uni<List<String>> machinesWithLostAttempts(Duration lostFor);
+
+    /** A task to insert (see {@link #create}). */
+    record NewTaskRow(UUID taskId, String team, NewTask task, String vaultCiphertext,
+                      String actor, OutboxRow event, AuditWriter.NewRecord audit) {
+        public NewTaskRow {
+            Objects.requireNonNull(actor, "actor"); // a null created_by would read as a task without its created entry
+        }
+    }
+
+    /** A team's idempotency key. */
+    record TeamKey(String team, String key) {
+    }
+
+    /** The claim candidates and the database's time they were judged ready at. */
+    record Candidates(List<Task> tasks, Instant now) {
+    }
+
+    /** A task's lease after a move: token and expiry (null when it has none), and its attempt token. */
+    record WrittenLease(UUID taskId, Long leaseToken, Instant expiresAt, String attemptToken) {
+    }
+
+    /** A renewed lease: whether cancel was asked, and how much output is stored. */
+    record HeartbeatResult(boolean cancelRequested, int outputLength) {
+    }
+}
