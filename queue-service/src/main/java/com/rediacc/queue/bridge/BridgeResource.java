@@ -10,7 +10,7 @@ import com.rediacc.contract.bridge.LeaseReport;
 import com.rediacc.contract.bridge.LostAttemptEnded;
 import com.rediacc.contract.bridge.LostAttempts;
 import com.rediacc.contract.bridge.LostAttemptsRequest;
-import com.rediacc.queue.api.ProblemException;
+import com.rediacc.web.ProblemException;
 import com.rediacc.queue.tasks.TaskService;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;

@@ -2,7 +2,7 @@ package com.rediacc.queue.tasks;
 
 import com.rediacc.contract.events.CloudEvent;
 import com.rediacc.contract.events.Topics;
-import com.rediacc.queue.api.ProblemException;
+import com.rediacc.web.ProblemException;
 import com.rediacc.queue.audit.AuditRepository;
 import com.rediacc.queue.audit.AuditWriter;
 import com.rediacc.queue.audit.AuditedCall;

@@ -11,7 +11,7 @@ import com.rediacc.contract.bridge.MachineConnection;
 import com.rediacc.contract.events.CloudEvent;
 import com.rediacc.contract.events.Topics;
 import com.rediacc.contract.vault.CiphertextResponse;
-import com.rediacc.queue.api.ProblemException;
+import com.rediacc.web.ProblemException;
 import com.rediacc.queue.audit.AuditedCall;
 import com.rediacc.queue.machines.Machine;
 import com.rediacc.queue.machines.MachineRepository;
