@@ -1,5 +1,8 @@
 package com.rediacc.queue.api;
 
+import com.rediacc.web.FieldError;
+import com.rediacc.web.ProblemException;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package com.rediacc.queue.auth;
 
-import com.rediacc.queue.api.ProblemException;
+import com.rediacc.web.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 
 import java.util.function.Supplier;

@@ -1,5 +1,6 @@
 package com.rediacc.queue.auth;
 
+import com.rediacc.queue.QueueConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -25,7 +26,7 @@ public class UserDirectory {
     Pool pool;
 
     @Inject
-    AuthConfig config;
+    QueueConfig config;
 
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
@@ -63,7 +64,7 @@ public class UserDirectory {
                     if (cache.size() >= MAX_CACHED) {
                         cache.clear();
                     }
-                    cache.put(key, new Cached(caller, System.nanoTime() + config.cacheTtl().toNanos()));
+                    cache.put(key, new Cached(caller, System.nanoTime() + config.auth().cacheTtl().toNanos()));
                 });
     }
 

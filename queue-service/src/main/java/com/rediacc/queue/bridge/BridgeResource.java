@@ -10,7 +10,7 @@ import com.rediacc.contract.bridge.LeaseReport;
 import com.rediacc.contract.bridge.LostAttemptEnded;
 import com.rediacc.contract.bridge.LostAttempts;
 import com.rediacc.contract.bridge.LostAttemptsRequest;
-import com.rediacc.queue.api.ProblemException;
+import com.rediacc.web.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;

@@ -1,10 +1,10 @@
 package com.rediacc.queue.events;
 
 import com.rediacc.queue.QueueConfig;
-import com.rediacc.queue.api.ProblemException;
 import com.rediacc.queue.auth.Caller;
 import com.rediacc.queue.auth.Requester;
 import com.rediacc.queue.auth.Role;
+import com.rediacc.web.ProblemException;
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;

@@ -1,13 +1,13 @@
 package com.rediacc.queue.machines;
 
 import com.rediacc.queue.api.Page;
-import com.rediacc.queue.api.ProblemException;
 import com.rediacc.queue.audit.Audited;
 import com.rediacc.queue.auth.Requester;
 import com.rediacc.queue.auth.Role;
 import com.rediacc.queue.outbox.OutboxRelay;
 import com.rediacc.queue.outbox.OutboxRepository;
 import com.rediacc.queue.teams.TeamRepository;
+import com.rediacc.web.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;

@@ -1,8 +1,8 @@
 package com.rediacc.queue.machines;
 
-import com.rediacc.queue.api.FieldError;
-import com.rediacc.queue.api.ProblemException;
 import com.rediacc.queue.teams.TeamNames;
+import com.rediacc.web.FieldError;
+import com.rediacc.web.ProblemException;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package com.rediacc.queue.tasks;
 
-import com.rediacc.queue.api.ProblemException;
+import com.rediacc.web.ProblemException;
 import com.rediacc.queue.auth.Requester;
 import com.rediacc.queue.auth.Role;
 import io.smallrye.mutiny.Uni;

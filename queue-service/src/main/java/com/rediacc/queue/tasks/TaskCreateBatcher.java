@@ -1,6 +1,6 @@
 package com.rediacc.queue.tasks;
 
-import com.rediacc.queue.api.ProblemException;
+import com.rediacc.web.ProblemException;
 import com.rediacc.queue.audit.AuditRepository;
 import com.rediacc.queue.audit.AuditWriter;
 import com.rediacc.queue.audit.AuditedCall;

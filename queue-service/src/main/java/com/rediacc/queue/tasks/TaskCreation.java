@@ -1,7 +1,7 @@
 package com.rediacc.queue.tasks;
 
 import com.rediacc.contract.vault.CiphertextResponse;
-import com.rediacc.queue.api.ProblemException;
+import com.rediacc.web.ProblemException;
 import com.rediacc.queue.audit.AuditedCall;
 import com.rediacc.queue.machines.MachineTeams;
 import com.rediacc.queue.vault.Vault;

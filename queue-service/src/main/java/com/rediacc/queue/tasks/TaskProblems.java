@@ -1,6 +1,6 @@
 package com.rediacc.queue.tasks;
 
-import com.rediacc.queue.api.ProblemException;
+import com.rediacc.web.ProblemException;
 import com.rediacc.queue.tasks.lifecycle.Decision;
 
 import java.util.Optional;

@@ -2,9 +2,9 @@ package com.rediacc.queue.tasks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.queue.QueueConfig;
-import com.rediacc.queue.api.FieldError;
+import com.rediacc.web.FieldError;
 import com.rediacc.queue.api.Page;
-import com.rediacc.queue.api.ProblemException;
+import com.rediacc.web.ProblemException;
 import com.rediacc.queue.audit.Audited;
 import com.rediacc.queue.audit.AuditedCall;
 import com.rediacc.queue.auth.Requester;

@@ -2,8 +2,8 @@ package com.rediacc.queue.tasks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rediacc.queue.api.FieldError;
-import com.rediacc.queue.api.ProblemException;
+import com.rediacc.web.FieldError;
+import com.rediacc.web.ProblemException;
 import com.rediacc.queue.vault.Redaction;
 
 import java.nio.charset.StandardCharsets;

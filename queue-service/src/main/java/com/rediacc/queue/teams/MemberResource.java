@@ -1,13 +1,13 @@
 package com.rediacc.queue.teams;
 
-import com.rediacc.queue.api.FieldError;
 import com.rediacc.queue.api.Page;
-import com.rediacc.queue.api.ProblemException;
 import com.rediacc.queue.audit.Audited;
 import com.rediacc.queue.auth.Requester;
 import com.rediacc.queue.auth.Role;
 import com.rediacc.queue.auth.UserDirectory;
 import com.rediacc.queue.users.UserRepository;
+import com.rediacc.web.FieldError;
+import com.rediacc.web.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;

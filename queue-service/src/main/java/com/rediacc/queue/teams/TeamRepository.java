@@ -1,7 +1,7 @@
 package com.rediacc.queue.teams;
 
-import com.rediacc.queue.api.ProblemException;
 import com.rediacc.queue.auth.Role;
+import com.rediacc.web.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

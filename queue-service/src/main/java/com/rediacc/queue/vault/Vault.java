@@ -4,7 +4,7 @@ import com.rediacc.queue.QueueConfig;
 import com.rediacc.contract.vault.CiphertextResponse;
 import com.rediacc.contract.vault.EncryptRequest;
 import com.rediacc.contract.vault.KeyInfo;
-import com.rediacc.queue.api.ProblemException;
+import com.rediacc.web.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -13,7 +13,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 
 /**
  * Encryption through vault-service. queue-service can encrypt but never decrypt: plaintext it is
@@ -59,7 +58,7 @@ public class Vault {
 
     private String bearer() {
         return "Bearer " + config.vault().queueToken().orElseThrow(() -> new ProblemException(503, "Vault not configured",
-                "queue-service has no vault-service token (rediacc.vault.queue-token); nothing was stored", List.of()));
+                "queue-service has no vault-service token (rediacc.vault.queue-token); nothing was stored"));
     }
 
     private static Throwable unavailable(String action, Throwable cause) {
@@ -69,6 +68,6 @@ public class Vault {
         // The cause may describe the request; it never contains the plaintext (sent base64 in the body only).
         LOG.warnf("vault-service could not %s: %s", action, cause.getClass().getSimpleName());
         return new ProblemException(503, "Vault unavailable",
-                "vault-service could not " + action + "; nothing was stored, try again", List.of());
+                "vault-service could not " + action + "; nothing was stored, try again");
     }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.contract.events.Topics;
 import com.rediacc.queue.KafkaProbe;
 import com.rediacc.queue.TestSupport;
-import com.rediacc.queue.api.ProblemException;
+import com.rediacc.web.ProblemException;
 import com.rediacc.queue.outbox.OutboxRelay;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;

@@ -1,6 +1,6 @@
 package com.rediacc.queue.tasks;
 
-import com.rediacc.queue.api.ProblemException;
+import com.rediacc.web.ProblemException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

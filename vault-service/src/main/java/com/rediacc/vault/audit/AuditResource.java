@@ -1,9 +1,9 @@
 package com.rediacc.vault.audit;
 
-import com.rediacc.vault.api.ProblemException;
 import com.rediacc.vault.auth.BearerTokenFilter;
 import com.rediacc.vault.auth.Caller;
 import com.rediacc.vault.auth.Right;
+import com.rediacc.web.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;

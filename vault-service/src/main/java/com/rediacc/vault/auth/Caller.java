@@ -1,6 +1,6 @@
 package com.rediacc.vault.auth;
 
-import com.rediacc.vault.api.ProblemException;
+import com.rediacc.web.ProblemException;
 
 import java.util.EnumSet;
 import java.util.Set;

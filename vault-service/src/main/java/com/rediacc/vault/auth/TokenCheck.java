@@ -1,6 +1,7 @@
 package com.rediacc.vault.auth;
 
 import com.rediacc.vault.VaultConfig;
+import com.rediacc.web.BearerTokens;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,8 +19,8 @@ public class TokenCheck {
     VaultConfig config;
 
     void onStart(@Observes StartupEvent start) {
-        Optional<String> queue = BearerTokenFilter.usable(config.auth().queueToken());
-        Optional<String> bridge = BearerTokenFilter.usable(config.auth().bridgeToken());
+        Optional<String> queue = BearerTokens.usable(config.auth().queueToken());
+        Optional<String> bridge = BearerTokens.usable(config.auth().bridgeToken());
         if (queue.isPresent() && queue.equals(bridge)) {
             throw new IllegalStateException("rediacc.vault.auth.queue-token and rediacc.vault.auth.bridge-token are"
                     + " the same: the bridges could encrypt and the queue-service could decrypt. Give each its own token.");

@@ -1,4 +1,4 @@
-package com.rediacc.vault.api;
+package com.rediacc.web;
 
 import java.util.List;
 
@@ -10,6 +10,7 @@ public class ProblemException extends RuntimeException {
     private final List<FieldError> errors;
 
     public ProblemException(String type, int status, String title, String detail, List<FieldError> errors) {
+        // No stack trace: an expected failure is answered, never logged.
         super(detail, null, false, false);
         this.type = type;
         this.status = status;
@@ -38,6 +39,10 @@ public class ProblemException extends RuntimeException {
 
     public static ProblemException forbidden(String detail) {
         return new ProblemException(403, "Forbidden", detail);
+    }
+
+    public static ProblemException conflict(String detail) {
+        return new ProblemException(409, "Conflict", detail);
     }
 
     public Problem toProblem() {

@@ -1,5 +1,7 @@
-package com.rediacc.queue.api;
+package com.rediacc.web;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -13,7 +15,13 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Turns every failure into an RFC 9457 problem response; nothing leaks a stack trace. */
+/**
+ * Turns every failure into an RFC 9457 problem response; nothing leaks a stack trace. Jackson's own
+ * messages are never echoed nor logged: they quote pieces of the request body, which may be a secret
+ * (a task's vaultData, a vault plaintext). A body that cannot be read is answered with the field that
+ * is unknown or has the wrong type, or where the JSON is malformed. Quarkus' own log line for such a
+ * body is kept quiet by this jar's META-INF/microprofile-config.properties.
+ */
 public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
@@ -42,13 +50,16 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response badJson(JsonProcessingException e) {
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+        JsonParseException malformed = malformed(e);
+        if (malformed == null && e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = path(mapping);
             return respond(new Problem("about:blank", "Invalid request", 400,
                     field + ": wrong type or format", List.of(new FieldError(field, "wrong type or format"))));
         }
+        JsonLocation at = (malformed != null ? malformed : e).getLocation();
+        String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
         return respond(new Problem("about:blank", "Malformed JSON", 400,
-                "the request body is not valid JSON: " + e.getOriginalMessage(), List.of()));
+                "the request body is not valid JSON" + where, List.of()));
     }
 
     @ServerExceptionMapper
@@ -63,27 +74,40 @@ public class ProblemMappers {
             }
         }
         int status = e.getResponse().getStatus();
-        String title = Response.Status.fromStatusCode(status) != null
-                ? Response.Status.fromStatusCode(status).getReasonPhrase() : "Error";
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known != null ? known.getReasonPhrase() : "Error";
         String detail = switch (status) {
+            case 400 -> "the request could not be read";
             case 404 -> "no such resource";
             case 405 -> "method not allowed on this resource";
+            case 406 -> "this resource answers application/json only";
             case 413 -> "request body too large";
             case 415 -> "unsupported media type; send application/json";
-            default -> e.getMessage();
+            default -> title;
         };
         return respond(new Problem("about:blank", title, status, detail, List.of()));
     }
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
-        LOG.error("unexpected failure", e);
+        LOG.error("unexpected failure (messages withheld)", WithheldMessages.of(e));
         return respond(new Problem("about:blank", "Internal error", 500,
                 "the server failed to handle the request; see its log", List.of()));
     }
 
     public static Response respond(Problem problem) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    /** The parse error behind {@code e}, if any: Jackson wraps one met inside a field's value, with that field's path. */
+    private static JsonParseException malformed(Throwable e) {
+        Throwable cause = e;
+        for (int depth = 0; cause != null && depth < 10; depth++, cause = cause.getCause()) {
+            if (cause instanceof JsonParseException parse) {
+                return parse;
+            }
+        }
+        return null;
     }
 
     private static String path(JsonMappingException e) {

@@ -1,4 +1,4 @@
-package com.rediacc.vault.api;
+package com.rediacc.web;
 
 /** One offending field of a rejected request. */
 public record FieldError(String field, String message) {

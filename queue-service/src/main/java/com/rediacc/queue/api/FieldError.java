@@ -1,5 +1,0 @@
-package com.rediacc.queue.api;
-
-/** One offending field of a rejected request. */
-public record FieldError(String field, String message) {
-}
