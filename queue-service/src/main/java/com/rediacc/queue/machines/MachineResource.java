@@ -1,5 +1,6 @@
 package com.rediacc.queue.machines;
 
+import org.jboss.resteasy.reactive.RestResponse;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.audit.Audited;
 import com.rediacc.queue.auth.Requester;
@@ -21,7 +22,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import java.net.URI;
@@ -49,14 +49,14 @@ public class MachineResource {
 
     @POST
     @Audited("machine.create")
-    public Uni<Response> register(MachineRequest request, UriInfo uri) {
+    public Uni<RestResponse<Machine>> register(MachineRequest request, UriInfo uri) {
         Machine machine = MachineValidation.validate(request);
         requester.require(machine.team(), Role.ADMIN, () -> unknownTeam(machine.team()));
         requester.target("machine/" + machine.name());
         return teams.requireExisting(machine.team(), () -> unknownTeam(machine.team()))
                 .chain(() -> machines.insert(machine))
                 .map(created -> created
-                        .map(m -> Response.created(URI.create(uri.getPath() + "/" + m.name())).entity(m).build())
+                        .map(m -> RestResponse.ResponseBuilder.<Machine>created(URI.create(uri.getPath() + "/" + m.name())).entity(m).build())
                         .orElseThrow(() -> ProblemException.conflict("machine '" + machine.name() + "' already exists")));
     }
 
@@ -94,13 +94,13 @@ public class MachineResource {
     @DELETE
     @Path("/{name}")
     @Audited("machine.delete")
-    public Uni<Response> delete(@PathParam("name") String name) {
+    public Uni<RestResponse<Void>> delete(@PathParam("name") String name) {
         return visible(name, Role.ADMIN)
                 .chain(() -> machines.delete(name))
                 .map(deletion -> switch (deletion) {
                     case DELETED -> {
                         machineTeams.forget(name);
-                        yield Response.noContent().build();
+                        yield RestResponse.<Void>noContent();
                     }
                     case NOT_FOUND -> throw unknown(name);
                     case HAS_UNFINISHED_TASKS -> throw ProblemException.conflict("machine '" + name

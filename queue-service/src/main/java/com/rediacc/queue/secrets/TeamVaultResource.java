@@ -1,5 +1,6 @@
 package com.rediacc.queue.secrets;
 
+import org.jboss.resteasy.reactive.RestResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +25,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -57,7 +57,7 @@ public class TeamVaultResource {
     @PUT
     @Path("/{name}")
     @Audited("vault.put")
-    public Uni<Response> put(@PathParam("team") String team, @PathParam("name") String name, SecretValue body) {
+    public Uni<RestResponse<SecretVersion>> put(@PathParam("team") String team, @PathParam("name") String name, SecretValue body) {
         byte[] plaintext = validate(team, name, body);
         requester.require(team, Role.ADMIN, () -> unknownTeam(team));
         requester.target("vault/" + team + "/" + name);
@@ -68,8 +68,8 @@ public class TeamVaultResource {
                                 null, caller.name(), encrypted.ciphertext()))))
                 .map(stored -> stored.orElseThrow(() -> ProblemException.conflict(
                         "'" + name + "' was written concurrently; send the PUT again")))
-                .map(stored -> Response.created(URI.create("/api/v1/teams/" + team + "/vault/" + name))
-                        .entity(stored).build());
+                .map(stored -> RestResponse.ResponseBuilder.<SecretVersion>created(URI.create("/api/v1/teams/" + team + "/vault/" + name))
+                        .entity(SecretVersion.of(stored)).build());
     }
 
     /** Entry names and versions, never values. */

@@ -20,7 +20,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -96,14 +95,14 @@ public class TaskResource {
     @POST
     @Path("/{id}/cancel")
     @Audited("task.cancel")
-    public Uni<Response> cancel(@PathParam("id") String id) {
+    public Uni<RestResponse<CancelResult>> cancel(@PathParam("id") String id) {
         UUID taskId = taskId(id);
         requester.target("task/" + taskId);
         return cancellation.cancel(taskId, requester.name(), task -> access.check(task, Role.OPERATOR)).map(result -> switch (result.result()) {
             case NOT_FOUND, FORBIDDEN -> throw TaskProblems.unknownTask(taskId);
             case ALREADY_TERMINAL -> throw ProblemException.conflict("task " + taskId + " already ended " + result.status());
-            case CANCELLED -> Response.ok(result).build();
-            case CANCEL_REQUESTED -> Response.accepted(result).build();
+            case CANCELLED -> RestResponse.ok(result);
+            case CANCEL_REQUESTED -> RestResponse.status(RestResponse.Status.ACCEPTED, result);
         });
     }
 
@@ -134,13 +133,13 @@ public class TaskResource {
     @POST
     @Path("/{id}/retry")
     @Audited("task.retry")
-    public Uni<Response> retry(@PathParam("id") String id, @Context UriInfo uri) {
+    public Uni<RestResponse<TaskView>> retry(@PathParam("id") String id, @Context UriInfo uri) {
         UUID taskId = taskId(id);
         requester.target("task/" + taskId);
         return creation.retry(taskId, requester.name(), task -> access.check(task, Role.OPERATOR), access::mayCreateOn)
-                .map(created -> Response
-                .created(URI.create(uri.getBaseUri().getPath() + "api/v1/tasks/" + created.task().taskId()))
-                .entity(TaskView.of(created.task())).build());
+                .map(created -> RestResponse.ResponseBuilder
+                        .<TaskView>created(URI.create(uri.getBaseUri().getPath() + "api/v1/tasks/" + created.task().taskId()))
+                        .entity(TaskView.of(created.task())).build());
     }
 
     @GET

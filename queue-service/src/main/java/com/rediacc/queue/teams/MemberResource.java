@@ -1,5 +1,6 @@
 package com.rediacc.queue.teams;
 
+import org.jboss.resteasy.reactive.RestResponse;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.audit.Audited;
 import com.rediacc.queue.auth.Requester;
@@ -19,7 +20,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ public class MemberResource {
 
     @POST
     @Audited("member.add")
-    public Uni<Response> add(@PathParam("team") String team, NewMember body) {
+    public Uni<RestResponse<Member>> add(@PathParam("team") String team, NewMember body) {
         List<FieldError> errors = new ArrayList<>();
         if (body == null || body.user() == null || body.user().isBlank()) {
             errors.add(new FieldError("user", "is required: the name of an existing user"));
@@ -70,7 +70,7 @@ public class MemberResource {
                 .map(added -> added.orElseThrow(() -> ProblemException.conflict("'" + body.user()
                         + "' is a member of '" + team + "' already; change the role with PATCH")))
                 .invoke(directory::forgetAll)
-                .map(member -> Response.created(URI.create("/api/v1/teams/" + team + "/members/" + member.user()))
+                .map(member -> RestResponse.ResponseBuilder.<Member>created(URI.create("/api/v1/teams/" + team + "/members/" + member.user()))
                         .entity(member).build());
     }
 
@@ -93,7 +93,7 @@ public class MemberResource {
     @DELETE
     @Path("/{user}")
     @Audited("member.remove")
-    public Uni<Response> remove(@PathParam("team") String team, @PathParam("user") String user) {
+    public Uni<RestResponse<Void>> remove(@PathParam("team") String team, @PathParam("user") String user) {
         requester.require(team, Role.ADMIN, () -> TeamResource.unknown(team));
         requester.target("team/" + team + "/member/" + user);
         return teams.removeMember(team, user).map(removed -> {
@@ -101,7 +101,7 @@ public class MemberResource {
                 throw notMember(team, user);
             }
             directory.forgetAll();
-            return Response.noContent().build();
+            return RestResponse.<Void>noContent();
         });
     }
 

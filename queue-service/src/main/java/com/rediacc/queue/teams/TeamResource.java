@@ -1,5 +1,6 @@
 package com.rediacc.queue.teams;
 
+import org.jboss.resteasy.reactive.RestResponse;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.audit.Audited;
 import com.rediacc.queue.auth.Caller;
@@ -17,7 +18,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
 import java.util.List;
@@ -34,7 +34,7 @@ public class TeamResource {
 
     @POST
     @Audited("team.create")
-    public Uni<Response> create(NewTeam body) {
+    public Uni<RestResponse<Team>> create(NewTeam body) {
         requester.requireGlobalAdmin("creating a team");
         if (body == null || !TeamNames.valid(body.name())) {
             throw ProblemException.invalid(List.of(new FieldError("name", body == null || body.name() == null
@@ -42,7 +42,7 @@ public class TeamResource {
         }
         requester.target("team/" + body.name());
         return teams.insert(body.name()).map(created -> created
-                .map(team -> Response.created(URI.create("/api/v1/teams/" + team.name())).entity(team).build())
+                .map(team -> RestResponse.ResponseBuilder.<Team>created(URI.create("/api/v1/teams/" + team.name())).entity(team).build())
                 .orElseThrow(() -> ProblemException.conflict("team '" + body.name() + "' already exists")));
     }
 

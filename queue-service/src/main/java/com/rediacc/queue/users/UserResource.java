@@ -1,5 +1,6 @@
 package com.rediacc.queue.users;
 
+import org.jboss.resteasy.reactive.RestResponse;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.audit.Audited;
 import com.rediacc.queue.auth.Caller;
@@ -19,7 +20,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
 import java.time.Instant;
@@ -46,7 +46,7 @@ public class UserResource {
 
     @POST
     @Audited("user.create")
-    public Uni<Response> create(NewUser body) {
+    public Uni<RestResponse<IssuedToken>> create(NewUser body) {
         requester.requireGlobalAdmin("creating a user");
         if (body == null || body.name() == null || !NAME.matcher(body.name()).matches()) {
             throw ProblemException.invalid(List.of(new FieldError("name", body == null || body.name() == null
@@ -60,7 +60,7 @@ public class UserResource {
         String token = Tokens.newToken();
         return users.insert(body.name(), Boolean.TRUE.equals(body.globalAdmin()), token)
                 .map(created -> created.orElseThrow(() -> ProblemException.conflict("user '" + body.name() + "' already exists")))
-                .map(user -> Response.created(URI.create("/api/v1/users/" + user.name()))
+                .map(user -> RestResponse.ResponseBuilder.<IssuedToken>created(URI.create("/api/v1/users/" + user.name()))
                         .entity(new IssuedToken(user.name(), token, user.globalAdmin(), user.createdAt())).build());
     }
 

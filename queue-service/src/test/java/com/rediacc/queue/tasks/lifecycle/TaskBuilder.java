@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** Tasks as stored, for the state machine's tests: a PENDING `true` on m-01, one attempt made, no retry left. */
-final class TaskBuilder {
+public final class TaskBuilder {
     static final Instant CREATED = Instant.parse("2026-01-01T00:00:00Z");
 
     private TaskStatus status = TaskStatus.PENDING;
@@ -24,70 +24,70 @@ final class TaskBuilder {
     private Instant lostSince;
     private int retriesLeft = -1;
 
-    static TaskBuilder task(TaskStatus status) {
+    public static TaskBuilder task(TaskStatus status) {
         TaskBuilder builder = new TaskBuilder();
         builder.status = status;
         return builder;
     }
 
-    TaskBuilder retries(int maxRetries) {
+    public TaskBuilder retries(int maxRetries) {
         this.retries = maxRetries;
         return this;
     }
 
     /** Retries still left, when fewer than {@link #retries}. */
-    TaskBuilder retriesLeft(int left) {
+    public TaskBuilder retriesLeft(int left) {
         this.retriesLeft = left;
         return this;
     }
 
-    TaskBuilder retryDelay(int seconds, Task.RetryBackoff retryBackoff) {
+    public TaskBuilder retryDelay(int seconds, Task.RetryBackoff retryBackoff) {
         this.retryDelay = seconds;
         this.backoff = retryBackoff;
         return this;
     }
 
-    TaskBuilder alerting() {
+    public TaskBuilder alerting() {
         this.failureAction = Task.FailureAction.ALERT;
         return this;
     }
 
-    TaskBuilder tag(String value) {
+    public TaskBuilder tag(String value) {
         this.tag = value;
         return this;
     }
 
-    TaskBuilder resumable(boolean value) {
+    public TaskBuilder resumable(boolean value) {
         this.resumable = value;
         return this;
     }
 
-    TaskBuilder notBefore(Instant value) {
+    public TaskBuilder notBefore(Instant value) {
         this.notBefore = value;
         return this;
     }
 
-    TaskBuilder cancelRequested(boolean value) {
+    public TaskBuilder cancelRequested(boolean value) {
         this.cancelRequested = value;
         return this;
     }
 
-    TaskBuilder lease(Long token) {
+    public TaskBuilder lease(Long token) {
         this.leaseToken = token;
         return this;
     }
 
-    TaskBuilder attemptToken(String token) {
+    public TaskBuilder attemptToken(String token) {
         this.attemptToken = token;
         return this;
     }
 
-    TaskBuilder lostSince(Instant value) {
+    public TaskBuilder lostSince(Instant value) {
         this.lostSince = value;
         return this;
     }
 
-    Task build() {
+    public Task build() {
         return new Task(UUID.randomUUID(), "team", "m-01", "true", status, 3, retriesLeft < 0 ? retries : retriesLeft,
                 retries, retryDelay, backoff, failureAction, tag, resumable, null, notBefore, null, null,
                 cancelRequested, null, "partial", false, null, null, 1, CREATED, null, null, null, 1L, leaseToken, null,

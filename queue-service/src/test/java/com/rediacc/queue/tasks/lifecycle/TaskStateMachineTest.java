@@ -28,15 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * to / stays / is refused".
  */
 class TaskStateMachineTest {
-    static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
-    static final long LEASE = 7;
-    static final String ATTEMPT = "attempt-1";
-
-    /** The states of the table: the status, and what else decides the rules. */
-    enum State {
-        PENDING, PENDING_NOT_DUE, ASSIGNED, PROCESSING, PROCESSING_CANCEL_REQUESTED, PROCESSING_LOST,
-        COMPLETED, FAILED, CANCELLED
-    }
+    static final Instant NOW = TaskStates.NOW;
+    static final long LEASE = TaskStates.LEASE;
+    static final String ATTEMPT = TaskStates.ATTEMPT;
 
     enum Event {
         CLAIM, START, START_STALE, HEARTBEAT, HEARTBEAT_STALE, ENDED_SUCCEEDED, ENDED_FAILED, ENDED_NOT_RUN,
@@ -197,7 +191,7 @@ class TaskStateMachineTest {
 
     private final TaskStateMachine machine = new TaskStateMachine(new RetryPolicy(Duration.ofHours(1), 0, RandomGenerator.getDefault()));
 
-    record Row(State state, Event event, String expected) {
+    record Row(TaskStates.State state, Event event, String expected) {
         @Override
         public String toString() {
             return state + " + " + event + " -> " + expected;
@@ -208,7 +202,7 @@ class TaskStateMachineTest {
         List<Row> rows = new ArrayList<>();
         TABLE.lines().map(String::strip).filter(line -> !line.isEmpty()).forEach(line -> {
             String[] cells = line.split("\\s+", 3);
-            rows.add(new Row(State.valueOf(cells[0]), Event.valueOf(cells[1]), cells[2]));
+            rows.add(new Row(TaskStates.State.valueOf(cells[0]), Event.valueOf(cells[1]), cells[2]));
         });
         return rows;
     }
@@ -219,18 +213,18 @@ class TaskStateMachineTest {
         for (Row row : table()) {
             assertThat(pairs.add(row.state() + " " + row.event())).as("%s appears once", row).isTrue();
         }
-        assertThat(pairs).hasSize(State.values().length * Event.values().length);
+        assertThat(pairs).hasSize(TaskStates.State.values().length * Event.values().length);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("table")
     void decides(Row row) {
-        assertThat(describe(machine.decide(task(row.state()), event(row.event()), NOW))).isEqualTo(row.expected());
+        assertThat(describe(machine.decide(TaskStates.task(row.state()), event(row.event()), NOW))).isEqualTo(row.expected());
     }
 
     @Test
     void aClaimGrantsALeaseAndIsRecordedWithItsEvent() {
-        Move move = (Move) machine.decide(task(State.PENDING), event(Event.CLAIM), NOW);
+        Move move = (Move) machine.decide(TaskStates.task(TaskStates.State.PENDING), event(Event.CLAIM), NOW);
         assertThat(move.lease()).isEqualTo(Lease.GRANT);
         assertThat(move.recording()).isEqualTo(Recording.HISTORY_AND_EVENT);
         assertThat(move.stamp()).isEqualTo(Decision.Stamp.ASSIGNED_AT);
@@ -238,16 +232,16 @@ class TaskStateMachineTest {
 
     @Test
     void aTaggedTaskIsClaimedOnlyByABridgeWithItsTag() {
-        Task tagged = builder(State.PENDING).tag("gpu").build();
+        Task tagged = TaskStates.builder(TaskStates.State.PENDING).tag("gpu").build();
         assertThat(machine.decide(tagged, new TaskEvent.Claim(List.of("web")), NOW)).isInstanceOf(Refuse.class);
         assertThat(machine.decide(tagged, new TaskEvent.Claim(List.of("web", "gpu")), NOW)).isInstanceOf(Move.class);
-        assertThat(machine.decide(task(State.PENDING), new TaskEvent.Claim(List.of("gpu")), NOW))
+        assertThat(machine.decide(TaskStates.task(TaskStates.State.PENDING), new TaskEvent.Claim(List.of("gpu")), NOW))
                 .as("untagged: any bridge").isInstanceOf(Move.class);
     }
 
     @Test
     void startCountsTheAttemptAndStampsIt() {
-        Move move = (Move) machine.decide(task(State.ASSIGNED), event(Event.START), NOW);
+        Move move = (Move) machine.decide(TaskStates.task(TaskStates.State.ASSIGNED), event(Event.START), NOW);
         assertThat(move.progress().attempts()).isEqualTo(2);
         assertThat(move.stamp()).isEqualTo(Decision.Stamp.STARTED_AT);
         assertThat(move.lease()).isEqualTo(Lease.RENEW);
@@ -255,14 +249,14 @@ class TaskStateMachineTest {
 
     @Test
     void aHeartbeatOnlyRenewsTheLease() {
-        Move move = (Move) machine.decide(task(State.PROCESSING), event(Event.HEARTBEAT), NOW);
+        Move move = (Move) machine.decide(TaskStates.task(TaskStates.State.PROCESSING), event(Event.HEARTBEAT), NOW);
         assertThat(move.recording()).isEqualTo(Recording.NONE);
-        assertThat(move.progress()).isEqualTo(TaskProgress.of(task(State.PROCESSING)));
+        assertThat(move.progress()).isEqualTo(TaskProgress.of(TaskStates.task(TaskStates.State.PROCESSING)));
     }
 
     @Test
     void aCommandThatNeverRanCountsAsAnAttemptAndGoesBackWithARetryLeft() {
-        Task assigned = builder(State.ASSIGNED).retries(2).build();
+        Task assigned = TaskStates.builder(TaskStates.State.ASSIGNED).retries(2).build();
         Move move = (Move) machine.decide(assigned, ended(AttemptReport.Outcome.NOT_RUN, null, "cannot connect"), NOW);
         assertThat(move.to()).as("ASSIGNED -> PENDING: the retry of a command that never ran").isEqualTo(TaskStatus.PENDING);
         assertThat(move.progress().attempts()).isEqualTo(2);
@@ -275,7 +269,7 @@ class TaskStateMachineTest {
 
     @Test
     void theResultOfAnAttemptIsKept() {
-        Move move = (Move) machine.decide(task(State.PROCESSING),
+        Move move = (Move) machine.decide(TaskStates.task(TaskStates.State.PROCESSING),
                 ended(AttemptReport.Outcome.FAILED, 3, "exit 3"), NOW);
         assertThat(move.progress().exitCode()).isEqualTo(3);
         assertThat(move.progress().output()).isEqualTo("out");
@@ -287,10 +281,10 @@ class TaskStateMachineTest {
 
     @Test
     void aFinalFailureAlertsWhenAsked() {
-        Task alerting = builder(State.PROCESSING).alerting().build();
+        Task alerting = TaskStates.builder(TaskStates.State.PROCESSING).alerting().build();
         Move failed = (Move) machine.decide(alerting, ended(AttemptReport.Outcome.FAILED, 1, "exit 1"), NOW);
         assertThat(failed.followUps()).containsExactly(FollowUp.ALERT);
-        Move retried = (Move) machine.decide(builder(State.PROCESSING).alerting().retries(1).build(),
+        Move retried = (Move) machine.decide(TaskStates.builder(TaskStates.State.PROCESSING).alerting().retries(1).build(),
                 ended(AttemptReport.Outcome.FAILED, 1, "exit 1"), NOW);
         assertThat(retried.followUps()).as("not while a retry is left").isEmpty();
         Move completed = (Move) machine.decide(alerting, ended(AttemptReport.Outcome.SUCCEEDED, 0, null), NOW);
@@ -299,10 +293,10 @@ class TaskStateMachineTest {
 
     @Test
     void backAtItsPlaceWakesTheMachineAndForgetsACancelRequest() {
-        Move released = (Move) machine.decide(task(State.ASSIGNED), event(Event.RELEASE), NOW);
+        Move released = (Move) machine.decide(TaskStates.task(TaskStates.State.ASSIGNED), event(Event.RELEASE), NOW);
         assertThat(released.followUps()).containsExactly(FollowUp.WAKE_MACHINE);
         assertThat(released.detail()).isEqualTo("released by the bridge before start");
-        Task resumableLost = builder(State.PROCESSING_LOST).resumable(true).build();
+        Task resumableLost = TaskStates.builder(TaskStates.State.PROCESSING_LOST).resumable(true).build();
         Move resumed = (Move) machine.decide(resumableLost, event(Event.LOST_ENDED), NOW);
         assertThat(resumed.to()).isEqualTo(TaskStatus.PENDING);
         assertThat(resumed.progress().notBefore()).as("its old place").isNull();
@@ -311,7 +305,7 @@ class TaskStateMachineTest {
 
     @Test
     void anExpiredLeaseOfARunningAttemptMarksItLostAndAsksForItsEnd() {
-        Move lost = (Move) machine.decide(task(State.PROCESSING), event(Event.LEASE_EXPIRED), NOW);
+        Move lost = (Move) machine.decide(TaskStates.task(TaskStates.State.PROCESSING), event(Event.LEASE_EXPIRED), NOW);
         assertThat(lost.lease()).isEqualTo(Lease.LOSE);
         assertThat(lost.recording()).as("no history entry: still PROCESSING").isEqualTo(Recording.NONE);
         assertThat(lost.followUps()).containsExactly(FollowUp.END_LOST_ATTEMPT);
@@ -319,10 +313,10 @@ class TaskStateMachineTest {
 
     @Test
     void cancelOfARunningTaskIsRecordedButPublishesNoEvent() {
-        Move move = (Move) machine.decide(task(State.PROCESSING), event(Event.CANCEL), NOW);
+        Move move = (Move) machine.decide(TaskStates.task(TaskStates.State.PROCESSING), event(Event.CANCEL), NOW);
         assertThat(move.recording()).isEqualTo(Recording.HISTORY);
         assertThat(move.detail()).isEqualTo("cancel requested: the bridge kills the remote process");
-        Move now = (Move) machine.decide(task(State.ASSIGNED), event(Event.CANCEL), NOW);
+        Move now = (Move) machine.decide(TaskStates.task(TaskStates.State.ASSIGNED), event(Event.CANCEL), NOW);
         assertThat(now.progress().error()).isEqualTo("cancelled");
         assertThat(now.lease()).isEqualTo(Lease.CLEAR);
         assertThat(now.detail()).isEqualTo("cancelled");
@@ -362,24 +356,5 @@ class TaskStateMachineTest {
 
     static TaskEvent ended(AttemptReport.Outcome outcome, Integer exitCode, String error) {
         return new TaskEvent.AttemptEnded(LEASE, new AttemptReport(outcome, exitCode, "out", false, error));
-    }
-
-    static Task task(State state) {
-        return builder(state).build();
-    }
-
-    static TaskBuilder builder(State state) {
-        return switch (state) {
-            case PENDING -> TaskBuilder.task(TaskStatus.PENDING);
-            case PENDING_NOT_DUE -> TaskBuilder.task(TaskStatus.PENDING).notBefore(NOW.plusSeconds(60));
-            case ASSIGNED -> TaskBuilder.task(TaskStatus.ASSIGNED).lease(LEASE).attemptToken(ATTEMPT);
-            case PROCESSING -> TaskBuilder.task(TaskStatus.PROCESSING).lease(LEASE).attemptToken(ATTEMPT);
-            case PROCESSING_CANCEL_REQUESTED -> TaskBuilder.task(TaskStatus.PROCESSING).lease(LEASE).attemptToken(ATTEMPT)
-                    .cancelRequested(true);
-            case PROCESSING_LOST -> TaskBuilder.task(TaskStatus.PROCESSING).attemptToken(ATTEMPT).lostSince(NOW.minusSeconds(10));
-            case COMPLETED -> TaskBuilder.task(TaskStatus.COMPLETED).attemptToken(ATTEMPT);
-            case FAILED -> TaskBuilder.task(TaskStatus.FAILED).attemptToken(ATTEMPT);
-            case CANCELLED -> TaskBuilder.task(TaskStatus.CANCELLED).attemptToken(ATTEMPT);
-        };
     }
 }
