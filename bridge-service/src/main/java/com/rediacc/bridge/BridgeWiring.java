@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.bridge.credentials.CredentialStore;
 import com.rediacc.bridge.credentials.VaultCredentialStore;
 import com.rediacc.bridge.queue.QueueClient;
+import com.rediacc.bridge.queue.TaskQueue;
 import com.rediacc.bridge.ssh.SshSessionPool;
+import com.rediacc.bridge.ssh.SshSessions;
+import com.rediacc.bridge.vault.VaultClient;
 import com.rediacc.bridge.vault.VaultDecryptor;
 import com.rediacc.bridge.work.WorkScheduler;
+import com.rediacc.bridge.work.WorkSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -57,7 +61,7 @@ public class BridgeWiring {
     @Singleton
     VaultDecryptor vaultDecryptor(@ConfigProperty(name = "rediacc.vault.url") URI vaultUrl,
                                   @ConfigProperty(name = "rediacc.vault.bridge-token") String token, ObjectMapper json) {
-        return new VaultDecryptor(vaultUrl, token, json);
+        return new VaultClient(vaultUrl, token, json);
     }
 
     @Produces
@@ -76,11 +80,13 @@ public class BridgeWiring {
 
     @Produces
     @Singleton
-    WorkScheduler workScheduler(QueueClient queue, SshSessionPool ssh, CredentialStore credentials, VaultDecryptor vault,
+    WorkScheduler workScheduler(TaskQueue queue, SshSessions ssh, CredentialStore credentials, VaultDecryptor vault,
                                 BridgeConfig config, @Named("bridgeId") String bridgeId,
                                 @ConfigProperty(name = "rediacc.bridge.heartbeat-every", defaultValue = "2s") Duration heartbeat) {
         LOG.infof("bridge %s: up to %d tasks at once, tags %s", bridgeId, config.batchSize(), config.tags().orElse(java.util.List.of()));
-        return new WorkScheduler(queue, ssh, credentials, vault, config, heartbeat);
+        return new WorkScheduler(queue, ssh, credentials, vault, new WorkSettings(config.batchSize(),
+                config.tags().orElse(java.util.List.of()), heartbeat, config.output().maxBytes(), config.reportRetryFor(),
+                config.shutdownGrace()));
     }
 
     /** SIGTERM: stop claiming and let running tasks finish before the SSH client goes away. */
