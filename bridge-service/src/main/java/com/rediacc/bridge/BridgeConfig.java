@@ -2,63 +2,95 @@ package com.rediacc.bridge;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-@ConfigMapping(prefix = "rediacc.bridge")
+/**
+ * All of bridge-service's own settings ({@code rediacc.*}, or environment variables such as
+ * {@code REDIACC_BRIDGE_BATCH_SIZE}), each default written here and nowhere else. Listed in
+ * docs/operations.md.
+ */
+@ConfigMapping(prefix = "rediacc")
 public interface BridgeConfig {
-    /** This bridge's identity in leases and history; defaults to host name plus a random suffix. */
-    Optional<String> id();
+    Bridge bridge();
 
-    /** At most this many tasks run on this bridge at once. */
-    @WithName("batch-size")
-    @WithDefault("8")
-    int batchSize();
+    Queue queue();
 
-    /** Tagged tasks run only on bridges carrying their tag. */
-    Optional<List<String>> tags();
+    Vault vault();
 
-    Output output();
+    Auth auth();
 
-    Ssh ssh();
+    interface Bridge {
+        /** This bridge's identity in leases and history; defaults to host name plus a random suffix. */
+        Optional<String> id();
 
-    /** How long a running task may wait for its result to be accepted before it is given up. */
-    @WithName("report-retry-for")
-    @WithDefault("60s")
-    Duration reportRetryFor();
+        /** At most this many tasks run on this bridge at once. */
+        @WithDefault("8")
+        int batchSize();
 
-    /** On SIGTERM, how long running tasks may take to finish before the bridge exits. */
-    @WithName("shutdown-grace")
-    @WithDefault("20s")
-    Duration shutdownGrace();
+        /** Tagged tasks run only on bridges carrying their tag. */
+        Optional<List<String>> tags();
+
+        /**
+         * Lease heartbeat of a running task; also how fast a cancel reaches it, how often its output is
+         * sent, and when its remote process group is first reported.
+         */
+        @WithDefault("2s")
+        Duration heartbeatEvery();
+
+        Output output();
+
+        Ssh ssh();
+
+        /** How long a running task may wait for its result to be accepted before it is given up. */
+        @WithDefault("60s")
+        Duration reportRetryFor();
+
+        /** On SIGTERM, how long running tasks may take to finish before the bridge exits. */
+        @WithDefault("20s")
+        Duration shutdownGrace();
+    }
 
     interface Output {
         /** Output beyond this many bytes is dropped and the task marked outputTruncated. */
-        @WithName("max-bytes")
         @WithDefault("1048576")
         int maxBytes();
     }
 
     interface Ssh {
-        @WithName("connect-timeout")
         @WithDefault("10s")
         Duration connectTimeout();
 
-        @WithName("auth-timeout")
         @WithDefault("10s")
         Duration authTimeout();
 
         /** Tasks sharing one SSH connection; OpenSSH's MaxSessions (default 10) must be larger. */
-        @WithName("max-channels-per-session")
         @WithDefault("8")
         int maxChannelsPerSession();
 
         /** A pooled session unused this long is closed. */
-        @WithName("idle-timeout")
         @WithDefault("5m")
         Duration idleTimeout();
+    }
+
+    interface Queue {
+        @WithDefault("http://127.0.0.1:8080")
+        URI url();
+    }
+
+    interface Vault {
+        @WithDefault("http://127.0.0.1:8082")
+        URI url();
+
+        /** This bridge's identity at vault-service, the only one allowed to decrypt. */
+        String bridgeToken();
+    }
+
+    interface Auth {
+        /** The token bridges present to queue-service. */
+        String bridgeToken();
     }
 }

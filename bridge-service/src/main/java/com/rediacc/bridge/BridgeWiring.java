@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.bridge.credentials.CredentialStore;
 import com.rediacc.bridge.credentials.VaultCredentialStore;
 import com.rediacc.bridge.queue.QueueClient;
+import com.rediacc.bridge.queue.TaskQueue;
 import com.rediacc.bridge.ssh.SshSessionPool;
+import com.rediacc.bridge.ssh.SshSessions;
+import com.rediacc.bridge.vault.VaultClient;
 import com.rediacc.bridge.vault.VaultDecryptor;
 import com.rediacc.bridge.work.WorkScheduler;
+import com.rediacc.bridge.work.WorkSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,12 +18,10 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.net.InetAddress;
-import java.net.URI;
-import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 /** Builds the bridge's parts from configuration. */
@@ -31,7 +33,7 @@ public class BridgeWiring {
     @Singleton
     @Named("bridgeId")
     String bridgeId(BridgeConfig config) {
-        return config.id().orElseGet(() -> {
+        return config.bridge().id().orElseGet(() -> {
             String host;
             try {
                 host = InetAddress.getLocalHost().getHostName();
@@ -45,8 +47,8 @@ public class BridgeWiring {
     @Produces
     @Singleton
     SshSessionPool sshSessionPool(BridgeConfig config) {
-        return new SshSessionPool(config.ssh().connectTimeout(), config.ssh().authTimeout(), config.ssh().idleTimeout(),
-                config.ssh().maxChannelsPerSession());
+        BridgeConfig.Ssh ssh = config.bridge().ssh();
+        return new SshSessionPool(ssh.connectTimeout(), ssh.authTimeout(), ssh.idleTimeout(), ssh.maxChannelsPerSession());
     }
 
     void closeSshSessionPool(@Disposes SshSessionPool pool) {
@@ -55,9 +57,8 @@ public class BridgeWiring {
 
     @Produces
     @Singleton
-    VaultDecryptor vaultDecryptor(@ConfigProperty(name = "rediacc.vault.url") URI vaultUrl,
-                                  @ConfigProperty(name = "rediacc.vault.bridge-token") String token, ObjectMapper json) {
-        return new VaultDecryptor(vaultUrl, token, json);
+    VaultDecryptor vaultDecryptor(BridgeConfig config, ObjectMapper json) {
+        return new VaultClient(config.vault().url(), config.vault().bridgeToken(), json);
     }
 
     @Produces
@@ -68,19 +69,19 @@ public class BridgeWiring {
 
     @Produces
     @Singleton
-    QueueClient queueClient(@ConfigProperty(name = "rediacc.queue.url") URI queueUrl,
-                            @ConfigProperty(name = "rediacc.auth.bridge-token") String token,
-                            @Named("bridgeId") String bridgeId, ObjectMapper json) {
-        return new QueueClient(queueUrl, token, bridgeId, json);
+    QueueClient queueClient(BridgeConfig config, @Named("bridgeId") String bridgeId, ObjectMapper json) {
+        return new QueueClient(config.queue().url(), config.auth().bridgeToken(), bridgeId, json);
     }
 
     @Produces
     @Singleton
-    WorkScheduler workScheduler(QueueClient queue, SshSessionPool ssh, CredentialStore credentials, VaultDecryptor vault,
-                                BridgeConfig config, @Named("bridgeId") String bridgeId,
-                                @ConfigProperty(name = "rediacc.bridge.heartbeat-every", defaultValue = "2s") Duration heartbeat) {
-        LOG.infof("bridge %s: up to %d tasks at once, tags %s", bridgeId, config.batchSize(), config.tags().orElse(java.util.List.of()));
-        return new WorkScheduler(queue, ssh, credentials, vault, config, heartbeat);
+    WorkScheduler workScheduler(TaskQueue queue, SshSessions ssh, CredentialStore credentials, VaultDecryptor vault,
+                                BridgeConfig config, @Named("bridgeId") String bridgeId) {
+        BridgeConfig.Bridge bridge = config.bridge();
+        List<String> tags = bridge.tags().orElse(List.of());
+        LOG.infof("bridge %s: up to %d tasks at once, tags %s", bridgeId, bridge.batchSize(), tags);
+        return new WorkScheduler(queue, ssh, credentials, vault, new WorkSettings(bridge.batchSize(), tags,
+                bridge.heartbeatEvery(), bridge.output().maxBytes(), bridge.reportRetryFor(), bridge.shutdownGrace()));
     }
 
     /** SIGTERM: stop claiming and let running tasks finish before the SSH client goes away. */

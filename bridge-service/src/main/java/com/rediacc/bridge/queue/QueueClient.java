@@ -24,8 +24,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** HTTP adapter to the queue-service bridge endpoints. Blocking: call it from virtual threads. */
-public class QueueClient {
+/** {@link TaskQueue} over HTTP, on the queue-service bridge endpoints. Blocking: call it from virtual threads. */
+public class QueueClient implements TaskQueue {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     private static final TypeReference<List<ClaimedTask>> CLAIMED = new TypeReference<>() {
     };
@@ -43,6 +43,7 @@ public class QueueClient {
         this.json = json;
     }
 
+    @Override
     public List<ClaimedTask> claim(String machine, List<String> tags, int max) throws QueueUnavailable {
         HttpResponse<String> response = post(BridgeApi.CLAIMS, new ClaimRequest(machine, bridgeId, tags, max));
         expect(response, 200);
@@ -53,12 +54,12 @@ public class QueueClient {
         }
     }
 
-    /** True when the lease still holds and the task is now PROCESSING. */
+    @Override
     public boolean start(ClaimedTask task) throws QueueUnavailable {
         return accepted(post(path(BridgeApi.START, task.taskId()), new LeaseReport(task.leaseToken())));
     }
 
-    /** Renews the lease and sends new output; empty when the lease is lost. */
+    @Override
     public Optional<HeartbeatReply> heartbeat(ClaimedTask task, int outputOffset, String outputChunk, Long remotePid)
             throws QueueUnavailable {
         HttpResponse<String> response = post(path(BridgeApi.HEARTBEAT, task.taskId()),
@@ -74,17 +75,17 @@ public class QueueClient {
         }
     }
 
-    /** Gives back a claimed task that was not started; true when it went back to the queue. */
+    @Override
     public boolean release(ClaimedTask task) throws QueueUnavailable {
         return accepted(post(path(BridgeApi.RELEASE, task.taskId()), new LeaseReport(task.leaseToken())));
     }
 
-    /** True when the result was recorded; false when the lease was lost meanwhile. */
+    @Override
     public boolean finish(ClaimedTask task, AttemptResult result) throws QueueUnavailable {
         return accepted(post(path(BridgeApi.FINISH, task.taskId()), result));
     }
 
-    /** The lost attempts of {@code machine} whose remote commands this bridge should end. */
+    @Override
     public LostAttempts lostAttempts(String machine) throws QueueUnavailable {
         HttpResponse<String> response = post(BridgeApi.LOST_ATTEMPTS, new LostAttemptsRequest(machine, bridgeId));
         expect(response, 200);
@@ -95,7 +96,7 @@ public class QueueClient {
         }
     }
 
-    /** True when the queue settled the task; false when it was settled already (another bridge, or the wait ran out). */
+    @Override
     public boolean lostAttemptEnded(LostAttempt attempt, boolean killed) throws QueueUnavailable {
         return accepted(post(path(BridgeApi.LOST_ATTEMPT_ENDED, attempt.taskId()),
                 new LostAttemptEnded(attempt.attemptToken(), killed)));
@@ -135,13 +136,6 @@ public class QueueClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new QueueUnavailable("interrupted", e);
-        }
-    }
-
-    /** The queue-service could not be reached or answered unexpectedly. */
-    public static class QueueUnavailable extends Exception {
-        public QueueUnavailable(String message, Throwable cause) {
-            super(message, cause);
         }
     }
 }

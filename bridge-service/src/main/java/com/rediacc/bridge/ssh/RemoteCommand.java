@@ -24,7 +24,7 @@ import java.util.function.LongConsumer;
  * the command: same process, so the group leader's {@code /proc/<pid>/environ} carries the token,
  * and another bridge can recognise the attempt's processes if this one is lost (docs/adr/0004).
  */
-public final class RemoteCommand implements AutoCloseable {
+public final class RemoteCommand implements RunningCommand {
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(5);
 
@@ -93,7 +93,7 @@ public final class RemoteCommand implements AutoCloseable {
         }
     }
 
-    /** Waits for the command to end; null when {@code timeout} passed first (null timeout: no limit). */
+    @Override
     public ExecResult await(Duration timeout) throws SshFailure {
         Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED),
                 timeout == null ? 0L : Math.max(1L, timeout.toMillis()));
@@ -109,15 +109,17 @@ public final class RemoteCommand implements AutoCloseable {
         return new ExecResult(exit, signal, output.text(), output.truncated());
     }
 
-    /** Output so far, for streaming (no partial characters, no truncation marker). */
+    @Override
     public String outputSoFar() {
         return output.completeText();
     }
 
+    @Override
     public String output() {
         return output.text();
     }
 
+    @Override
     public boolean outputTruncated() {
         return output.truncated();
     }
@@ -126,6 +128,7 @@ public final class RemoteCommand implements AutoCloseable {
      * Ends the remote command and its children: SIGTERM to its process group, SIGKILL after 2 s if
      * any is left. Returns once the command's channel closed, or after a few seconds at most.
      */
+    @Override
     public void kill() {
         Long pid = stderr.pid();
         if (pid != null && session.isOpen()) {

@@ -22,13 +22,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
 /**
  * One shared {@link SshClient}; authenticated sessions per machine, reused by every task on it
  * (each task gets its own channel). Sessions are keyed by everything that identifies the login, so
  * a changed host, host key or credential opens a new one.
  */
-public final class SshSessionPool implements AutoCloseable {
+public final class SshSessionPool implements SshSessions, AutoCloseable {
     private final SshClient client;
     private final Duration connectTimeout;
     private final Duration authTimeout;
@@ -54,6 +55,7 @@ public final class SshSessionPool implements AutoCloseable {
      * a session serves at most {@code maxChannelsPerSession} tasks at once, leaving room for the
      * channel that kills a command. Close the lease when the task's channel is closed.
      */
+    @Override
     public Lease acquire(MachineConnection machine, KeyPair identity) throws SshFailure {
         return acquire(machine, java.util.Base64.getEncoder().encodeToString(identity.getPublic().getEncoded()),
                 () -> identity);
@@ -64,6 +66,7 @@ public final class SshSessionPool implements AutoCloseable {
      * and loaded only when a new session must log in: a task that shares a pooled session needs
      * no decrypt of the private key at all.
      */
+    @Override
     public Lease acquire(MachineConnection machine, String identityId, IdentitySource identity) throws SshFailure {
         SessionKey key = new SessionKey(machine.host(), machine.port(), machine.user(), machine.hostKey().trim(),
                 identityId);
@@ -72,12 +75,12 @@ public final class SshSessionPool implements AutoCloseable {
             pooled.removeIf(p -> !usable(p.session));
             for (PooledSession candidate : pooled) {
                 if (candidate.users.get() < maxChannelsPerSession) {
-                    return new Lease(candidate);
+                    return new Lease(this, candidate);
                 }
             }
             PooledSession fresh = new PooledSession(connect(machine, identity.keyPair()));
             pooled.add(fresh);
-            return new Lease(fresh);
+            return new Lease(this, fresh);
         }
     }
 
@@ -157,12 +160,6 @@ public final class SshSessionPool implements AutoCloseable {
     private record SessionKey(String host, int port, String user, String hostKey, String identityId) {
     }
 
-    /** The private key a new session logs in with; fails with {@link SshFailure.Kind#CREDENTIAL}. */
-    @FunctionalInterface
-    public interface IdentitySource {
-        KeyPair keyPair() throws SshFailure;
-    }
-
     private static final class PooledSession {
         final ClientSession session;
         final AtomicInteger users = new AtomicInteger();
@@ -173,17 +170,35 @@ public final class SshSessionPool implements AutoCloseable {
     }
 
     /** One task's share of a pooled session; closing it frees the share. */
-    public static final class Lease implements AutoCloseable {
+    public static final class Lease implements SessionShare {
+        private final SshSessionPool pool;
         private final PooledSession pooled;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        private Lease(PooledSession pooled) {
+        private Lease(SshSessionPool pool, PooledSession pooled) {
+            this.pool = pool;
             this.pooled = pooled;
             pooled.users.incrementAndGet();
         }
 
         public ClientSession session() {
             return pooled.session;
+        }
+
+        @Override
+        public RemoteCommand start(String command, int maxOutputBytes, byte[] stdin, String attemptToken,
+                                   LongConsumer onPid) throws SshFailure {
+            return RemoteCommand.start(pooled.session, command, maxOutputBytes, stdin, attemptToken, onPid);
+        }
+
+        @Override
+        public AttemptProcesses.Outcome endAttemptProcesses(Long pid, String attemptToken) throws SshFailure {
+            return AttemptProcesses.end(pooled.session, pid, attemptToken);
+        }
+
+        @Override
+        public void discardSession() {
+            pool.discard(pooled.session);
         }
 
         @Override

@@ -1,78 +1,14 @@
 package com.rediacc.bridge.vault;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rediacc.contract.vault.CiphertextRequest;
-import com.rediacc.contract.vault.VaultApi;
-
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Base64;
-
 /**
- * Decrypts ciphertexts through vault-service with this bridge's identity. Plaintext is returned as
- * bytes for the caller to use and wipe; it is never logged and never part of an error message.
+ * Decrypts a team's vault ciphertexts with this bridge's identity. Plaintext is returned as bytes
+ * for the caller to use and wipe; it is never logged and never part of an error message.
  */
-public class VaultDecryptor {
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final URI base;
-    private final String token;
-    private final ObjectMapper json;
-
-    public VaultDecryptor(URI vaultUrl, String token, ObjectMapper json) {
-        this.base = URI.create(vaultUrl.toString().replaceAll("/+$", ""));
-        this.token = token;
-        this.json = json;
-    }
-
-    public byte[] decrypt(String team, String context, String ciphertext) throws VaultFailure {
-        String path = VaultApi.BASE.replace("{team}", URLEncoder.encode(team, StandardCharsets.UTF_8)) + VaultApi.DECRYPT;
-        HttpResponse<byte[]> response;
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
-                    .timeout(TIMEOUT)
-                    .header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(new CiphertextRequest(context, ciphertext))))
-                    .build();
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new VaultFailure("vault-service unreachable: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VaultFailure("interrupted while decrypting");
-        }
-        if (response.statusCode() != 200) {
-            throw new VaultFailure("vault-service refused to decrypt (" + response.statusCode() + "): " + detail(response.body()));
-        }
-        try {
-            JsonNode body = json.readTree(response.body());
-            return Base64.getDecoder().decode(body.path("plaintext").asText());
-        } catch (IOException | IllegalArgumentException e) {
-            throw new VaultFailure("unreadable answer from vault-service");
-        } finally {
-            java.util.Arrays.fill(response.body(), (byte) 0);
-        }
-    }
-
-    private String detail(byte[] problem) {
-        try {
-            return json.readTree(problem).path("detail").asText("no detail");
-        } catch (IOException e) {
-            return "no detail";
-        }
-    }
+public interface VaultDecryptor {
+    byte[] decrypt(String team, String context, String ciphertext) throws VaultFailure;
 
     /** Decryption failed; the message is safe to show (it never contains plaintext). */
-    public static class VaultFailure extends Exception {
+    class VaultFailure extends Exception {
         public VaultFailure(String message) {
             super(message);
         }

@@ -1,10 +1,11 @@
 package com.rediacc.bridge.work;
 
 import com.rediacc.bridge.credentials.CredentialStore;
-import com.rediacc.bridge.queue.QueueClient;
+import com.rediacc.bridge.queue.TaskQueue;
 import com.rediacc.bridge.ssh.AttemptProcesses;
+import com.rediacc.bridge.ssh.SessionShare;
 import com.rediacc.bridge.ssh.SshFailure;
-import com.rediacc.bridge.ssh.SshSessionPool;
+import com.rediacc.bridge.ssh.SshSessions;
 import com.rediacc.contract.bridge.LostAttempt;
 import com.rediacc.contract.bridge.LostAttempts;
 import org.jboss.logging.Logger;
@@ -17,11 +18,11 @@ import org.jboss.logging.Logger;
 final class LostAttemptCleanup {
     private static final Logger LOG = Logger.getLogger(LostAttemptCleanup.class);
 
-    private final QueueClient queue;
-    private final SshSessionPool ssh;
+    private final TaskQueue queue;
+    private final SshSessions ssh;
     private final CredentialStore credentials;
 
-    LostAttemptCleanup(QueueClient queue, SshSessionPool ssh, CredentialStore credentials) {
+    LostAttemptCleanup(TaskQueue queue, SshSessions ssh, CredentialStore credentials) {
         this.queue = queue;
         this.ssh = ssh;
         this.credentials = credentials;
@@ -33,10 +34,9 @@ final class LostAttemptCleanup {
             if (lost.attempts().isEmpty()) {
                 return;
             }
-            try (SshSessionPool.Lease share = ssh.acquire(lost.machine(), credentials.keyPair(lost.team(), lost.machine()))) {
+            try (SessionShare share = ssh.acquire(lost.machine(), credentials.keyPair(lost.team(), lost.machine()))) {
                 for (LostAttempt attempt : lost.attempts()) {
-                    AttemptProcesses.Outcome outcome = AttemptProcesses.end(share.session(), attempt.remotePid(),
-                            attempt.attemptToken());
+                    AttemptProcesses.Outcome outcome = share.endAttemptProcesses(attempt.remotePid(), attempt.attemptToken());
                     if (!outcome.ended()) {
                         LOG.warnf("task %s: lost attempt on %s not ended (%s); the queue asks again", attempt.taskId(),
                                 machine, outcome);
@@ -46,7 +46,7 @@ final class LostAttemptCleanup {
                     queue.lostAttemptEnded(attempt, outcome == AttemptProcesses.Outcome.KILLED);
                 }
             }
-        } catch (QueueClient.QueueUnavailable | SshFailure | CredentialStore.CredentialException e) {
+        } catch (TaskQueue.QueueUnavailable | SshFailure | CredentialStore.CredentialException e) {
             LOG.warnf("cannot end the lost attempts on %s now; the queue asks again: %s", machine, e.getMessage());
         }
     }

@@ -1,18 +1,18 @@
 package com.rediacc.bridge.work;
 
 import com.rediacc.bridge.credentials.CredentialStore;
-import com.rediacc.bridge.queue.QueueClient;
+import com.rediacc.bridge.queue.TaskQueue;
 import com.rediacc.bridge.ssh.ExecResult;
-import com.rediacc.bridge.ssh.RemoteCommand;
+import com.rediacc.bridge.ssh.RunningCommand;
+import com.rediacc.bridge.ssh.SessionShare;
 import com.rediacc.bridge.ssh.SshFailure;
-import com.rediacc.bridge.ssh.SshSessionPool;
+import com.rediacc.bridge.ssh.SshSessions;
 import com.rediacc.bridge.vault.VaultDecryptor;
 import com.rediacc.contract.bridge.AttemptOutcome;
 import com.rediacc.contract.bridge.AttemptResult;
 import com.rediacc.contract.bridge.ClaimedTask;
 import com.rediacc.contract.bridge.MachineConnection;
 import com.rediacc.contract.bridge.HeartbeatReply;
-import org.apache.sshd.client.session.ClientSession;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -31,15 +31,16 @@ final class TaskAttempt {
     private static final Logger LOG = Logger.getLogger(TaskAttempt.class);
 
     private final ClaimedTask task;
-    private final QueueClient queue;
-    private final SshSessionPool ssh;
+    private final TaskQueue queue;
+    private final SshSessions ssh;
     private final CredentialStore credentials;
     private final VaultDecryptor vault;
     private final int maxOutputBytes;
     private final Duration reportRetryFor;
+    private final RetryClock retryClock;
     private final BooleanSupplier accepting;
 
-    private volatile RemoteCommand running;
+    private volatile RunningCommand running;
     private volatile boolean cancelled;
     private volatile boolean leaseLost;
     /** The command's channel is closed: a refused heartbeat must not kill its process group id any more. */
@@ -48,15 +49,17 @@ final class TaskAttempt {
     private volatile Long pidToReport;
     private int outputSent;
 
-    TaskAttempt(ClaimedTask task, QueueClient queue, SshSessionPool ssh, CredentialStore credentials,
-                VaultDecryptor vault, int maxOutputBytes, Duration reportRetryFor, BooleanSupplier accepting) {
+    /** {@code accepting}: false once the bridge stops taking work; a task not started by then is given back. */
+    TaskAttempt(ClaimedTask task, TaskQueue queue, SshSessions ssh, CredentialStore credentials, VaultDecryptor vault,
+                WorkSettings settings, RetryClock retryClock, BooleanSupplier accepting) {
         this.task = task;
         this.queue = queue;
         this.ssh = ssh;
         this.credentials = credentials;
         this.vault = vault;
-        this.maxOutputBytes = maxOutputBytes;
-        this.reportRetryFor = reportRetryFor;
+        this.maxOutputBytes = settings.maxOutputBytes();
+        this.reportRetryFor = settings.reportRetryFor();
+        this.retryClock = retryClock;
         this.accepting = accepting;
     }
 
@@ -73,7 +76,7 @@ final class TaskAttempt {
             return;
         }
         try {
-            SshSessionPool.Lease share;
+            SessionShare share;
             try {
                 share = ssh.acquire(task.machine(), identityId(task), () -> {
                     try {
@@ -87,7 +90,7 @@ final class TaskAttempt {
                 return;
             }
             try (share) {
-                runOn(share.session(), stdin);
+                runOn(share, stdin);
             }
         } finally {
             if (stdin != null) {
@@ -104,7 +107,7 @@ final class TaskAttempt {
     }
 
     /** {@code stdin}: the decrypted vaultData, handed to the command as one JSON document, or null. */
-    private void runOn(ClientSession session, byte[] stdin) {
+    private void runOn(SessionShare share, byte[] stdin) {
         if (!accepting.getAsBoolean()) {
             release();
             return;
@@ -114,20 +117,19 @@ final class TaskAttempt {
                 LOG.infof("task %s: lease lost before start (cancelled or reassigned); not running it", task.taskId());
                 return;
             }
-        } catch (QueueClient.QueueUnavailable e) {
+        } catch (TaskQueue.QueueUnavailable e) {
             LOG.warnf("task %s: cannot report start, not running it; its lease will expire: %s", task.taskId(), e.getMessage());
             return;
         }
         AttemptResult result;
         try {
-            running = RemoteCommand.start(session, task.command(), maxOutputBytes, stdin, task.attemptToken(),
-                    this::remotePidKnown);
+            running = share.start(task.command(), maxOutputBytes, stdin, task.attemptToken(), this::remotePidKnown);
             result = await(running);
         } catch (SshFailure e) {
             if (e.kind() == SshFailure.Kind.CONNECTION_LOST) {
-                ssh.discard(session);
+                share.discardSession();
             }
-            RemoteCommand partial = running;
+            RunningCommand partial = running;
             result = new AttemptResult(task.leaseToken(), AttemptOutcome.FAILED, null,
                     partial == null ? "" : partial.output(), partial != null && partial.outputTruncated(), e.getMessage());
         } finally {
@@ -143,7 +145,7 @@ final class TaskAttempt {
         report(result);
     }
 
-    private AttemptResult await(RemoteCommand command) throws SshFailure {
+    private AttemptResult await(RunningCommand command) throws SshFailure {
         Duration timeout = task.timeoutSeconds() == null ? null : Duration.ofSeconds(task.timeoutSeconds());
         ExecResult exec = command.await(timeout);
         if (exec == null) {
@@ -176,7 +178,7 @@ final class TaskAttempt {
 
     /** Renews the lease, streams output, reports the remote pid; kills the command on cancel or a lost lease. */
     void heartbeat() {
-        RemoteCommand command = running;
+        RunningCommand command = running;
         Long pid = pidToReport;
         String chunk = "";
         int offset;
@@ -193,7 +195,7 @@ final class TaskAttempt {
         Optional<HeartbeatReply> reply;
         try {
             reply = queue.heartbeat(task, offset, chunk, pid);
-        } catch (QueueClient.QueueUnavailable e) {
+        } catch (TaskQueue.QueueUnavailable e) {
             LOG.warnf("task %s: heartbeat failed: %s", task.taskId(), e.getMessage());
             return;
         }
@@ -224,14 +226,14 @@ final class TaskAttempt {
     private void release() {
         try {
             queue.release(task);
-        } catch (QueueClient.QueueUnavailable e) {
+        } catch (TaskQueue.QueueUnavailable e) {
             LOG.warnf("task %s: cannot release it, its lease will expire: %s", task.taskId(), e.getMessage());
         }
     }
 
     /** Reports the result, retrying while the queue-service is unreachable. */
     private void report(AttemptResult result) {
-        Instant giveUp = Instant.now().plus(reportRetryFor);
+        Instant giveUp = retryClock.now().plus(reportRetryFor);
         long backoffMillis = 200;
         while (true) {
             try {
@@ -239,23 +241,15 @@ final class TaskAttempt {
                     LOG.warnf("task %s: result rejected, the lease was lost meanwhile", task.taskId());
                 }
                 return;
-            } catch (QueueClient.QueueUnavailable e) {
-                if (Instant.now().isAfter(giveUp)) {
+            } catch (TaskQueue.QueueUnavailable e) {
+                if (retryClock.now().isAfter(giveUp)) {
                     LOG.errorf("task %s: giving up reporting its result after %s: %s", task.taskId(), reportRetryFor,
                             e.getMessage());
                     return;
                 }
-                sleep(backoffMillis);
+                retryClock.sleep(Duration.ofMillis(backoffMillis));
                 backoffMillis = Math.min(backoffMillis * 2, 5_000);
             }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,9 +1,8 @@
 package com.rediacc.bridge.work;
 
-import com.rediacc.bridge.BridgeConfig;
 import com.rediacc.bridge.credentials.CredentialStore;
-import com.rediacc.bridge.queue.QueueClient;
-import com.rediacc.bridge.ssh.SshSessionPool;
+import com.rediacc.bridge.queue.TaskQueue;
+import com.rediacc.bridge.ssh.SshSessions;
 import com.rediacc.bridge.vault.VaultDecryptor;
 import com.rediacc.contract.bridge.ClaimedTask;
 import org.jboss.logging.Logger;
@@ -14,8 +13,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -29,35 +26,41 @@ public final class WorkScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WorkScheduler.class);
     private static final Duration CLAIM_RETRY = Duration.ofSeconds(1);
 
-    private final QueueClient queue;
-    private final SshSessionPool ssh;
+    private final TaskQueue queue;
+    private final SshSessions ssh;
     private final CredentialStore credentials;
     private final VaultDecryptor vault;
-    private final BridgeConfig config;
-    private final List<String> tags;
-    private final Duration heartbeatEvery;
+    private final WorkSettings settings;
+    private final ExecutorService claimer;
+    private final Timers timers;
+    private final RetryClock retryClock;
 
     private final Semaphore slots;
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private final Set<String> cleaning = ConcurrentHashMap.newKeySet();
     private final LostAttemptCleanup lostAttempts;
-    private final ExecutorService claimer = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("claimer").factory());
     private final ExecutorService runners = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-", 0).factory());
-    private final ExecutorService heartbeats = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("heartbeat-", 0).factory());
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("bridge-timers").daemon().factory());
     private volatile boolean accepting = true;
 
-    public WorkScheduler(QueueClient queue, SshSessionPool ssh, CredentialStore credentials, VaultDecryptor vault,
-                         BridgeConfig config, Duration heartbeatEvery) {
+    public WorkScheduler(TaskQueue queue, SshSessions ssh, CredentialStore credentials, VaultDecryptor vault,
+                         WorkSettings settings) {
+        this(queue, ssh, credentials, vault, settings,
+                Executors.newSingleThreadExecutor(Thread.ofVirtual().name("claimer").factory()), new ThreadTimers(),
+                RetryClock.SYSTEM);
+    }
+
+    /** {@code claimer}, {@code timers} and {@code retryClock} drive it in time: tests pass ones they move by hand. */
+    WorkScheduler(TaskQueue queue, SshSessions ssh, CredentialStore credentials, VaultDecryptor vault,
+                  WorkSettings settings, ExecutorService claimer, Timers timers, RetryClock retryClock) {
         this.queue = queue;
         this.ssh = ssh;
         this.credentials = credentials;
         this.vault = vault;
-        this.config = config;
-        this.tags = config.tags().orElse(List.of());
-        this.heartbeatEvery = heartbeatEvery;
-        this.slots = new Semaphore(config.batchSize());
+        this.settings = settings;
+        this.claimer = claimer;
+        this.timers = timers;
+        this.retryClock = retryClock;
+        this.slots = new Semaphore(settings.batchSize());
         this.lostAttempts = new LostAttemptCleanup(queue, ssh, credentials);
     }
 
@@ -89,7 +92,7 @@ public final class WorkScheduler implements AutoCloseable {
     }
 
     public int running() {
-        return config.batchSize() - slots.availablePermits();
+        return settings.batchSize() - slots.availablePermits();
     }
 
     private void claimWanted() {
@@ -101,10 +104,10 @@ public final class WorkScheduler implements AutoCloseable {
             wanted.remove(machine);
             List<ClaimedTask> claimed;
             try {
-                claimed = queue.claim(machine, tags, free);
-            } catch (QueueClient.QueueUnavailable e) {
+                claimed = queue.claim(machine, settings.tags(), free);
+            } catch (TaskQueue.QueueUnavailable e) {
                 LOG.warnf("claim for %s failed, retrying in %s: %s", machine, CLAIM_RETRY, e.getMessage());
-                timers.schedule(() -> wake(machine), CLAIM_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                timers.after(CLAIM_RETRY, () -> wake(machine));
                 continue;
             }
             if (claimed.size() == free) {
@@ -118,16 +121,14 @@ public final class WorkScheduler implements AutoCloseable {
     }
 
     private void runAttempt(ClaimedTask task) {
-        TaskAttempt attempt = new TaskAttempt(task, queue, ssh, credentials, vault, config.output().maxBytes(),
-                config.reportRetryFor(), () -> accepting);
-        ScheduledFuture<?> heartbeat = timers.scheduleAtFixedRate(() -> heartbeats.execute(attempt::heartbeat),
-                heartbeatEvery.toMillis(), heartbeatEvery.toMillis(), TimeUnit.MILLISECONDS);
+        TaskAttempt attempt = new TaskAttempt(task, queue, ssh, credentials, vault, settings, retryClock, () -> accepting);
+        Timers.Repeating heartbeat = timers.every(settings.heartbeatEvery(), attempt::heartbeat);
         try {
             attempt.run();
         } catch (RuntimeException e) {
             LOG.errorf(e, "task %s: unexpected failure in the bridge", task.taskId());
         } finally {
-            heartbeat.cancel(false);
+            heartbeat.cancel();
             slots.release();
             wake(task.machine().name());
         }
@@ -141,14 +142,13 @@ public final class WorkScheduler implements AutoCloseable {
         // Heartbeats go on so running tasks keep their leases while they finish.
         runners.shutdown();
         try {
-            if (!runners.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!runners.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warnf("%d task(s) still running after %s; their leases will expire and the queue decides",
-                        running(), config.shutdownGrace());
+                        running(), settings.shutdownGrace());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        timers.shutdownNow();
-        heartbeats.shutdownNow();
+        timers.close();
     }
 }

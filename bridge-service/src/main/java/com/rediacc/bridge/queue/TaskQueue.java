@@ -1,0 +1,46 @@
+package com.rediacc.bridge.queue;
+
+import com.rediacc.contract.bridge.AttemptResult;
+import com.rediacc.contract.bridge.ClaimedTask;
+import com.rediacc.contract.bridge.HeartbeatReply;
+import com.rediacc.contract.bridge.LostAttempt;
+import com.rediacc.contract.bridge.LostAttempts;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The queue-service as the bridge sees it: claim tasks, report on the attempts it runs, and settle
+ * the lost attempts of other bridges. Every call may block; every call throws
+ * {@link QueueUnavailable} when the queue cannot be reached or answers unexpectedly.
+ */
+public interface TaskQueue {
+    /** Up to {@code max} ready tasks of {@code machine} carrying only tags in {@code tags}, now leased to this bridge. */
+    List<ClaimedTask> claim(String machine, List<String> tags, int max) throws QueueUnavailable;
+
+    /** True when the lease still holds and the task is now PROCESSING. */
+    boolean start(ClaimedTask task) throws QueueUnavailable;
+
+    /** Renews the lease and sends new output; empty when the lease is lost. */
+    Optional<HeartbeatReply> heartbeat(ClaimedTask task, int outputOffset, String outputChunk, Long remotePid)
+            throws QueueUnavailable;
+
+    /** Gives back a claimed task that was not started; true when it went back to the queue. */
+    boolean release(ClaimedTask task) throws QueueUnavailable;
+
+    /** True when the result was recorded; false when the lease was lost meanwhile. */
+    boolean finish(ClaimedTask task, AttemptResult result) throws QueueUnavailable;
+
+    /** The lost attempts of {@code machine} whose remote commands this bridge should end. */
+    LostAttempts lostAttempts(String machine) throws QueueUnavailable;
+
+    /** True when the queue settled the task; false when it was settled already (another bridge, or the wait ran out). */
+    boolean lostAttemptEnded(LostAttempt attempt, boolean killed) throws QueueUnavailable;
+
+    /** The queue-service could not be reached or answered unexpectedly. */
+    class QueueUnavailable extends Exception {
+        public QueueUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
