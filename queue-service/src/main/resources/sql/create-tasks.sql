@@ -13,7 +13,8 @@
 -- written as one outbox row of many messages in array order: a task's event ($22 = its task id) is
 -- kept if the task was stored; a wake-up ($22 null, key = the machine) if a task that is due now was
 -- stored on that machine and it is not paused (delayed tasks are woken by the sweeper once due).
--- Audit rows $23..$30 are kept if their task ($23) was stored.
+-- Audit rows $23..$30 are kept if their task ($23) was stored. $31..$34: onExit command, the task an
+-- onExit follow-up follows, its stdin, and the vaultData's context when not the task (a cron's).
 -- Machines are looked up one name at a time: the planner then takes the primary key even for a
 -- small table, where `name = ANY($3)` read every machine row twice per batch.
 -- Only what the database decides comes back (seq, created_at; not_before and the vault data's shape
@@ -29,16 +30,19 @@ WITH named AS (
 ), new_tasks AS (
     INSERT INTO tasks (task_id, team, machine, command, status, priority, max_retries, retry_count, retry_delay,
                        retry_backoff, failure_action, tag, resumable, timeout_seconds, not_before, idempotency_key,
-                       retried_from, vault_data, vault_data_shape, created_by)
+                       retried_from, vault_data, vault_data_shape, created_by, on_exit_command, on_exit_of, stdin_data,
+                       vault_data_context)
     SELECT r.task_id, r.team, r.machine, r.command, 'PENDING', r.priority, r.max_retries, r.max_retries, r.retry_delay,
            r.retry_backoff, r.failure_action, r.tag, r.resumable, r.timeout_seconds, r.not_before, r.idempotency_key,
-           r.retried_from, r.vault_data, r.vault_data_shape::jsonb, r.created_by
+           r.retried_from, r.vault_data, r.vault_data_shape::jsonb, r.created_by, r.on_exit_command, r.on_exit_of,
+           r.stdin_data, r.vault_data_context
     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::integer[], $7::integer[],
                 $8::text[], $9::text[], $10::text[], $11::boolean[], $12::integer[], $13::timestamptz[], $14::text[],
-                $15::uuid[], $16::text[], $17::text[], $18::text[])
+                $15::uuid[], $16::text[], $17::text[], $18::text[], $31::text[], $32::uuid[], $33::text[], $34::text[])
          WITH ORDINALITY AS r(task_id, team, machine, command, priority, max_retries, retry_delay, retry_backoff,
                               failure_action, tag, resumable, timeout_seconds, not_before, idempotency_key,
-                              retried_from, vault_data, vault_data_shape, created_by, arrival)
+                              retried_from, vault_data, vault_data_shape, created_by, on_exit_command, on_exit_of,
+                              stdin_data, vault_data_context, arrival)
     JOIN targets t ON t.name = r.machine AND t.team = r.team
     ORDER BY r.arrival
     RETURNING task_id, machine, seq, not_before, vault_data_shape, created_at

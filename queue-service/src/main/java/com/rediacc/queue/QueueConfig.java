@@ -34,6 +34,8 @@ public interface QueueConfig {
 
     Vault vault();
 
+    Crons crons();
+
     interface Auth {
         /** The first admin token (env REDIACC_AUTH_BOOTSTRAP_TOKEN). */
         @WithName("bootstrap-token")
@@ -160,5 +162,17 @@ public interface QueueConfig {
         /** queue-service's token at vault-service (env REDIACC_VAULT_QUEUE_TOKEN). */
         @WithName("queue-token")
         Optional<String> queueToken();
+    }
+
+    interface Crons {
+        /** How often the scheduler looks for due crons: the longest a slot waits to fire on an idle queue. */
+        @WithName("poll-interval")
+        @WithDefault("250ms")
+        Duration pollInterval();
+
+        /** Crons fired per transaction. */
+        @WithName("batch-size")
+        @WithDefault("500")
+        int batchSize();
     }
 }

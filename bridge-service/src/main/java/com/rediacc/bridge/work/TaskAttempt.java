@@ -15,6 +15,7 @@ import com.rediacc.contract.bridge.MachineConnection;
 import com.rediacc.contract.bridge.HeartbeatReply;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -70,7 +71,8 @@ final class TaskAttempt {
     void run() {
         byte[] stdin;
         try {
-            stdin = task.vaultData() == null ? null : vault.decrypt(task.team(), task.vaultDataContext(), task.vaultData());
+            stdin = task.vaultData() != null ? vault.decrypt(task.team(), task.vaultDataContext(), task.vaultData())
+                    : task.stdin() != null ? task.stdin().getBytes(StandardCharsets.UTF_8) : null;
         } catch (VaultDecryptor.VaultFailure e) {
             report(notRun("vault: vaultData: " + e.getMessage()));
             return;
@@ -106,7 +108,7 @@ final class TaskAttempt {
                 : machine.credential() + "#" + java.util.Objects.hashCode(machine.credentialCiphertext());
     }
 
-    /** {@code stdin}: the decrypted vaultData, handed to the command as one JSON document, or null. */
+    /** {@code stdin}: the decrypted vaultData (or the task's plain stdin), handed to the command, or null. */
     private void runOn(SessionShare share, byte[] stdin) {
         if (!accepting.getAsBoolean()) {
             release();

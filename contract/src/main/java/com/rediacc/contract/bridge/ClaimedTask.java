@@ -9,7 +9,8 @@ import java.util.UUID;
  * vault-service ciphertext of {@code team}, bound to {@code vaultDataContext}; the bridge decrypts
  * it at run time and hands it to the command on stdin. Null when the task has none.
  * {@code attemptToken} goes into the remote command's environment ({@link LostAttempt#ENV}), so
- * that its processes can be recognised if this bridge is lost.
+ * that its processes can be recognised if this bridge is lost. {@code stdin}: what the command reads
+ * on its standard input when it has no vaultData (an onExit command: the task that ended, as JSON).
  */
 public record ClaimedTask(
         UUID taskId,
@@ -21,5 +22,6 @@ public record ClaimedTask(
         MachineConnection machine,
         String vaultData,
         String vaultDataContext,
-        String attemptToken) {
+        String attemptToken,
+        String stdin) {
 }

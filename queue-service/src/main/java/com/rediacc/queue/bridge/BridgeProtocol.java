@@ -85,9 +85,17 @@ public class BridgeProtocol {
             Task task = move.before();
             WrittenLease lease = byTask.get(task.taskId());
             return new ClaimedTask(task.taskId(), task.team(), task.command(), task.timeoutSeconds(), lease.leaseToken(),
-                    lease.expiresAt(), connection, task.vaultCiphertext(),
-                    task.vaultCiphertext() == null ? null : Vault.taskContext(task.taskId()), lease.attemptToken());
+                    lease.expiresAt(), connection, task.vaultCiphertext(), vaultContext(task), lease.attemptToken(),
+                    task.stdinData());
         }).toList();
+    }
+
+    /** What the task's vaultData is bound to: the task itself, or (a cron's run) the cron. */
+    private static String vaultContext(Task task) {
+        if (task.vaultCiphertext() == null) {
+            return null;
+        }
+        return task.vaultDataContext() != null ? task.vaultDataContext() : Vault.taskContext(task.taskId());
     }
 
     private static MachineConnection connection(Machine machine, TeamSecret credential) {

@@ -24,7 +24,10 @@ public record NewTask(
         String idempotencyKey,
         UUID retriedFrom,
         byte[] vaultData,
-        JsonNode vaultDataShape) {
+        JsonNode vaultDataShape,
+        String onExitCommand,
+        UUID onExitOf,
+        String stdinData) {
 
     public static final int DEFAULT_PRIORITY = 3;
     public static final int DEFAULT_RETRY_DELAY = 30;
@@ -33,7 +36,18 @@ public record NewTask(
     public static NewTask again(Task original) {
         return new NewTask(original.machine(), original.command(), original.priority(), original.maxRetries(),
                 original.retryDelay(), original.retryBackoff(), original.failureAction(), original.tag(),
-                original.resumable(), original.timeoutSeconds(), null, null, original.taskId(), null, null);
+                original.resumable(), original.timeoutSeconds(), null, null, original.taskId(), null, null,
+                original.onExitCommand(), original.onExitOf(), original.stdinData());
+    }
+
+    /**
+     * The onExit follow-up of {@code ended}: its onExit command on the same machine, with the ended
+     * task as JSON on stdin ({@code endedJson}); a follow-up has no follow-up of its own.
+     */
+    public static NewTask onExitOf(Task ended, String endedJson) {
+        return new NewTask(ended.machine(), ended.onExitCommand(), ended.priority(), 0, DEFAULT_RETRY_DELAY,
+                Task.RetryBackoff.FIXED, Task.FailureAction.NONE, ended.tag(), false, ended.timeoutSeconds(), null, null,
+                null, null, null, null, ended.taskId(), endedJson);
     }
 
     @Override

@@ -10,7 +10,9 @@ import java.util.UUID;
  * API shows {@link TaskView}. {@code vaultDataShape} is the vaultData document with every value
  * "[encrypted]"; {@code vaultCiphertext} the document as vault-service encrypted it. {@code lostSince}:
  * a PROCESSING task whose bridge was lost, waiting until its remote command is ended
- * (docs/state-machine.md).
+ * (docs/state-machine.md). {@code onExitCommand} runs as a follow-up task once it ended;
+ * {@code onExitOf} is the task a follow-up follows, {@code stdinData} what it reads on stdin.
+ * {@code vaultDataContext}: what the ciphertext is bound to when not this task (a cron's).
  */
 public record Task(
         UUID taskId,
@@ -45,7 +47,11 @@ public record Task(
         Long leaseToken,
         String vaultCiphertext,
         String attemptToken,
-        Instant lostSince) {
+        Instant lostSince,
+        String onExitCommand,
+        UUID onExitOf,
+        String stdinData,
+        String vaultDataContext) {
 
     /** This task with {@code progress} applied (its output kept when {@code progress} leaves it). */
     public Task with(com.rediacc.queue.tasks.lifecycle.TaskProgress progress) {
@@ -54,7 +60,7 @@ public record Task(
                 idempotencyKey, retriedFrom, progress.cancelRequested(), vaultDataShape,
                 progress.output() == null ? output : progress.output(), progress.outputTruncated(), progress.exitCode(),
                 progress.error(), progress.attempts(), createdAt, assignedAt, startedAt, completedAt, seq, leaseToken,
-                vaultCiphertext, attemptToken, lostSince);
+                vaultCiphertext, attemptToken, lostSince, onExitCommand, onExitOf, stdinData, vaultDataContext);
     }
 
     public enum RetryBackoff { FIXED, EXPONENTIAL }

@@ -40,12 +40,15 @@ public class TaskEvents {
                     event(after, move.from(), TaskEventData.type(after.status()))));
         }
         for (Decision.FollowUp followUp : move.followUps()) {
-            rows.add(switch (followUp) {
-                case WAKE_MACHINE -> outbox.machineReadyRow(after.machine());
-                case END_LOST_ATTEMPT -> outbox.lostAttemptsFoundRow(after.machine());
-                case ALERT -> outbox.row(Topics.ALERTS, after.taskId().toString(),
-                        event(after, move.from(), TASK_FAILED_ALERT));
-            });
+            switch (followUp) {
+                case WAKE_MACHINE -> rows.add(outbox.machineReadyRow(after.machine()));
+                case END_LOST_ATTEMPT -> rows.add(outbox.lostAttemptsFoundRow(after.machine()));
+                case ALERT -> rows.add(outbox.row(Topics.ALERTS, after.taskId().toString(),
+                        event(after, move.from(), TASK_FAILED_ALERT)));
+                case ON_EXIT -> {
+                    // a task of its own, created with the move (TaskTransitions), which brings its own event
+                }
+            }
         }
         return rows;
     }

@@ -9,13 +9,13 @@ import java.util.UUID;
  * the history's (task_id, id) index instead of on random pages all over them: inserts touch few
  * pages, and write little WAL after a checkpoint. Unguessable as before (74 random bits).
  */
-final class TaskIds {
+public final class TaskIds {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private TaskIds() {
     }
 
-    static UUID next() {
+    public static UUID next() {
         return at(System.currentTimeMillis(), RANDOM.nextLong(), RANDOM.nextLong());
     }
 

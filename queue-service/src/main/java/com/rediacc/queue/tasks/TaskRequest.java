@@ -22,9 +22,14 @@ public record TaskRequest(
         Instant notBefore,
         Integer delaySeconds,
         String idempotencyKey,
-        JsonNode vaultData) {
+        JsonNode vaultData,
+        OnExit onExit) {
+
+    /** A follow-up command run on the same machine once the task ended, whatever its end. */
+    public record OnExit(String command) {
+    }
 
     public static TaskRequest of(String machine, String command, Integer priority) {
-        return new TaskRequest(machine, command, priority, null, null, null, null, null, null, null, null, null, null, null);
+        return new TaskRequest(machine, command, priority, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

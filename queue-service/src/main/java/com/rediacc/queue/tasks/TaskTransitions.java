@@ -1,5 +1,7 @@
 package com.rediacc.queue.tasks;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.queue.QueueConfig;
 import com.rediacc.queue.outbox.OutboxRelay;
 import com.rediacc.queue.outbox.OutboxRepository.OutboxRow;
@@ -7,6 +9,7 @@ import com.rediacc.queue.tasks.lifecycle.Decision;
 import com.rediacc.queue.tasks.lifecycle.TaskEvent;
 import com.rediacc.queue.tasks.lifecycle.TaskStateMachine;
 import com.rediacc.queue.tasks.store.TaskStore;
+import com.rediacc.queue.tasks.store.TaskStore.NewTaskRow;
 import com.rediacc.queue.tasks.store.TaskStore.WrittenLease;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -43,6 +46,8 @@ public class TaskTransitions {
     Clock clock;
     @Inject
     QueueConfig config;
+    @Inject
+    ObjectMapper json;
 
     /** What one event did to one task: the task as it was (null: no such task), the decision, the lease a move wrote. */
     public record Outcome(Task before, Decision decision, WrittenLease lease) {
@@ -69,6 +74,27 @@ public class TaskTransitions {
             return work.write(List.of(move), actor, null)
                     .map(leases -> new Outcome(task, decision, leases.isEmpty() ? null : leases.getFirst()));
         }));
+    }
+
+    /** What an onExit command reads on its stdin: the task that ended, with the tail of its output. */
+    record EndedTask(UUID taskId, String machine, String command, TaskStatus status, Integer exitCode, String error,
+                     int attempts, String outputTail, boolean outputTruncated) {
+        static final int TAIL = 4096;
+    }
+
+    private String endedJson(Task ended) {
+        String output = ended.output() == null ? "" : ended.output();
+        int from = Math.max(0, output.length() - EndedTask.TAIL);
+        if (from > 0 && Character.isLowSurrogate(output.charAt(from))) {
+            from++;
+        }
+        try {
+            return json.writeValueAsString(new EndedTask(ended.taskId(), ended.machine(), ended.command(), ended.status(),
+                    ended.exitCode(), ended.error(), ended.attempts(), output.substring(from),
+                    ended.outputTruncated() || from > 0));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the ended task as JSON", e);
+        }
     }
 
     /** Runs {@code work} in one transaction; the relay is woken after the commit if it wrote messages. */
@@ -124,8 +150,25 @@ public class TaskTransitions {
             }
             List<OutboxRow> messages = new ArrayList<>();
             moves.forEach(move -> messages.addAll(events.of(move)));
-            wroteMessages |= !messages.isEmpty();
-            return store.apply(tx, moves, actor, leaseOwner, config.lease().duration(), messages);
+            List<NewTaskRow> onExits = onExits(moves, actor);
+            wroteMessages |= !messages.isEmpty() || !onExits.isEmpty();
+            return store.apply(tx, moves, actor, leaseOwner, config.lease().duration(), messages)
+                    .call(() -> onExits.isEmpty() ? Uni.createFrom().voidItem() : store.create(tx, onExits).replaceWithVoid());
+        }
+
+        /** The onExit follow-ups the moves set off, created with them. */
+        private List<NewTaskRow> onExits(List<Decision.Move> moves, String actor) {
+            List<NewTaskRow> rows = new ArrayList<>();
+            for (Decision.Move move : moves) {
+                if (move.followUps().contains(Decision.FollowUp.ON_EXIT)) {
+                    Task ended = move.after();
+                    UUID id = TaskIds.next();
+                    NewTask followUp = NewTask.onExitOf(ended, endedJson(ended));
+                    rows.add(new NewTaskRow(id, ended.team(), followUp, null, actor,
+                            events.created(id, ended.team(), followUp), null));
+                }
+            }
+            return rows;
         }
 
         /** Writes messages that no move brought (wake-ups of the maintenance services). */

@@ -1,6 +1,7 @@
 package com.rediacc.queue.tasks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.web.FieldError;
 import com.rediacc.web.ProblemException;
@@ -38,27 +39,16 @@ public final class TaskValidation {
         if (request.machine() == null || request.machine().isBlank()) {
             errors.add(new FieldError("machine", "is required"));
         }
-        if (request.command() == null || request.command().isBlank()) {
-            errors.add(new FieldError("command", "is required"));
-        } else if (request.command().getBytes(StandardCharsets.UTF_8).length > maxCommandBytes) {
-            errors.add(new FieldError("command", "is longer than " + maxCommandBytes + " bytes"));
-        } else if (request.command().indexOf('\0') >= 0) {
-            errors.add(new FieldError("command", "must not contain NUL characters"));
+        command(errors, "command", request.command(), maxCommandBytes);
+        String onExit = null;
+        if (request.onExit() != null) {
+            onExit = request.onExit().command();
+            command(errors, "onExit.command", onExit, maxCommandBytes);
         }
         int priority = orDefault(request.priority(), NewTask.DEFAULT_PRIORITY);
-        if (priority < 1 || priority > 5) {
-            errors.add(new FieldError("priority", "must be between 1 (highest) and 5 (lowest)"));
-        }
         int maxRetries = orDefault(request.maxRetries(), 0);
-        range(errors, "maxRetries", maxRetries, 0, MAX_RETRIES);
         int retryDelay = orDefault(request.retryDelay(), NewTask.DEFAULT_RETRY_DELAY);
-        range(errors, "retryDelay", retryDelay, 0, MAX_RETRY_DELAY);
-        if (request.timeoutSeconds() != null) {
-            range(errors, "timeoutSeconds", request.timeoutSeconds(), 1, MAX_TIMEOUT);
-        }
-        if (request.tag() != null && !TAG.matcher(request.tag()).matches()) {
-            errors.add(new FieldError("tag", "must be letters, digits, '_' and '-', 1-63 characters"));
-        }
+        options(errors, priority, maxRetries, retryDelay, request.timeoutSeconds(), request.tag());
         Instant notBefore = request.notBefore();
         if (notBefore != null && request.delaySeconds() != null) {
             errors.add(new FieldError("delaySeconds", "give either notBefore or delaySeconds, not both"));
@@ -72,21 +62,7 @@ public final class TaskValidation {
         if (key != null && (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY)) {
             errors.add(new FieldError("idempotencyKey", "must be 1-" + MAX_IDEMPOTENCY_KEY + " characters"));
         }
-        byte[] vaultData = null;
-        if (request.vaultData() != null && !request.vaultData().isNull()) {
-            if (!request.vaultData().isObject()) {
-                errors.add(new FieldError("vaultData", "must be a JSON object"));
-            } else {
-                try {
-                    vaultData = json.writeValueAsBytes(request.vaultData());
-                } catch (JsonProcessingException e) {
-                    errors.add(new FieldError("vaultData", "cannot be serialised"));
-                }
-                if (vaultData != null && vaultData.length > MAX_VAULT_DATA_BYTES) {
-                    errors.add(new FieldError("vaultData", "is larger than " + MAX_VAULT_DATA_BYTES + " bytes"));
-                }
-            }
-        }
+        byte[] vaultData = vaultData(errors, request.vaultData(), json);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
@@ -94,14 +70,63 @@ public final class TaskValidation {
                 request.retryBackoff() == null ? Task.RetryBackoff.FIXED : request.retryBackoff(),
                 request.failureAction() == null ? Task.FailureAction.NONE : request.failureAction(),
                 request.tag(), Boolean.TRUE.equals(request.resumable()), request.timeoutSeconds(), notBefore, key, null,
-                vaultData, vaultData == null ? null : Redaction.shape(request.vaultData()));
+                vaultData, vaultData == null ? null : Redaction.shape(request.vaultData()), onExit, null, null);
+    }
+
+    /** How a task runs: its priority, retries and their delay, time limit and bridge tag. */
+    public static void options(List<FieldError> errors, int priority, int maxRetries, int retryDelay, Integer timeoutSeconds,
+                               String tag) {
+        if (priority < 1 || priority > 5) {
+            errors.add(new FieldError("priority", "must be between 1 (highest) and 5 (lowest)"));
+        }
+        range(errors, "maxRetries", maxRetries, 0, MAX_RETRIES);
+        range(errors, "retryDelay", retryDelay, 0, MAX_RETRY_DELAY);
+        if (timeoutSeconds != null) {
+            range(errors, "timeoutSeconds", timeoutSeconds, 1, MAX_TIMEOUT);
+        }
+        if (tag != null && !TAG.matcher(tag).matches()) {
+            errors.add(new FieldError("tag", "must be letters, digits, '_' and '-', 1-63 characters"));
+        }
+    }
+
+    /** A vaultData document as the bytes to encrypt (null when none); never kept beyond its encryption. */
+    public static byte[] vaultData(List<FieldError> errors, JsonNode value, ObjectMapper json) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isObject()) {
+            errors.add(new FieldError("vaultData", "must be a JSON object"));
+            return null;
+        }
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            errors.add(new FieldError("vaultData", "cannot be serialised"));
+            return null;
+        }
+        if (bytes.length > MAX_VAULT_DATA_BYTES) {
+            errors.add(new FieldError("vaultData", "is larger than " + MAX_VAULT_DATA_BYTES + " bytes"));
+        }
+        return bytes;
+    }
+
+    /** A shell command: required, at most {@code maxBytes} of UTF-8, no NUL. */
+    public static void command(List<FieldError> errors, String field, String command, int maxBytes) {
+        if (command == null || command.isBlank()) {
+            errors.add(new FieldError(field, "is required"));
+        } else if (command.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+            errors.add(new FieldError(field, "is longer than " + maxBytes + " bytes"));
+        } else if (command.indexOf('\0') >= 0) {
+            errors.add(new FieldError(field, "must not contain NUL characters"));
+        }
     }
 
     private static int orDefault(Integer value, int fallback) {
         return value == null ? fallback : value;
     }
 
-    private static void range(List<FieldError> errors, String field, int value, int min, int max) {
+    public static void range(List<FieldError> errors, String field, int value, int min, int max) {
         if (value < min || value > max) {
             errors.add(new FieldError(field, "must be between " + min + " and " + max));
         }

@@ -11,7 +11,8 @@ import java.util.UUID;
  * here (the fencing token, the attempt token, the vault ciphertext, the row's sequence number)
  * cannot reach JSON by a forgotten annotation. {@code vaultData} is the document's shape with
  * every value "[encrypted]". {@code lostSince}: a PROCESSING task whose bridge was lost, waiting
- * until its remote command is ended (docs/state-machine.md).
+ * until its remote command is ended (docs/state-machine.md). {@code onExit}: the command that runs
+ * after this one ends; {@code onExitOf}: the task this one is the onExit follow-up of.
  */
 public record TaskView(
         UUID taskId,
@@ -42,7 +43,9 @@ public record TaskView(
         Instant assignedAt,
         Instant startedAt,
         Instant completedAt,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Instant lostSince) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Instant lostSince,
+        @JsonInclude(JsonInclude.Include.NON_NULL) TaskRequest.OnExit onExit,
+        @JsonInclude(JsonInclude.Include.NON_NULL) UUID onExitOf) {
 
     public static TaskView of(Task task) {
         return new TaskView(task.taskId(), task.team(), task.machine(), task.command(), task.status(), task.priority(),
@@ -50,6 +53,7 @@ public record TaskView(
                 task.tag(), task.resumable(), task.timeoutSeconds(), task.notBefore(), task.idempotencyKey(),
                 task.retriedFrom(), task.cancelRequested(), task.vaultDataShape(), task.output(), task.outputTruncated(),
                 task.exitCode(), task.error(), task.attempts(), task.createdAt(), task.assignedAt(), task.startedAt(),
-                task.completedAt(), task.lostSince());
+                task.completedAt(), task.lostSince(),
+                task.onExitCommand() == null ? null : new TaskRequest.OnExit(task.onExitCommand()), task.onExitOf());
     }
 }

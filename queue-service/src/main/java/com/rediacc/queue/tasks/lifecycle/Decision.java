@@ -87,7 +87,9 @@ public sealed interface Decision {
         /** A bridge serving the machine must end the lost attempt's remote command. */
         END_LOST_ATTEMPT,
         /** The task failed for good and asked for an alert. */
-        ALERT
+        ALERT,
+        /** The task ended and has an onExit command: it runs next, as a task of its own. */
+        ON_EXIT
     }
 
     enum Refusal {

@@ -226,6 +226,9 @@ public final class TaskStateMachine {
         if (progress.status() == TaskStatus.FAILED && task.failureAction() == Task.FailureAction.ALERT) {
             followUps.add(FollowUp.ALERT);
         }
+        if (progress.status().terminal() && task.onExitCommand() != null) {
+            followUps.add(FollowUp.ON_EXIT);
+        }
         return new Move(task, progress, Lease.CLEAR, Recording.HISTORY_AND_EVENT, detail, followUps);
     }
 

@@ -1,6 +1,7 @@
 package com.rediacc.queue.tasks.maintenance;
 
 import com.rediacc.queue.QueueConfig;
+import com.rediacc.queue.crons.CronLateRuns;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -19,8 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The queue's safety net, every {@code rediacc.sweeper.interval} on every replica: refresh the
  * planner's statistics of grown tables (first, so that the queries below are planned for the
  * tables as they are), settle expired leases, settle lost attempts nobody could end, ask again for
- * the end of lost attempts, and wake machines whose ready work nobody claimed. A duty that fails
- * is logged and the next one runs; a tick that comes while the previous run still goes is skipped.
+ * the end of lost attempts, wake machines whose ready work nobody claimed, and flag cron runs that
+ * have not started within their checkin margin (crons fire on their own, shorter timer:
+ * CronScheduler). A duty that fails is logged and the next one runs; a tick that comes while the
+ * previous run still goes is skipped.
  */
 @ApplicationScoped
 public class Maintenance {
@@ -37,6 +40,8 @@ public class Maintenance {
     LostAttemptRedispatcher lostAttemptRedispatcher;
     @Inject
     StrandedWorkRedispatcher strandedWorkRedispatcher;
+    @Inject
+    CronLateRuns cronLateRuns;
     @Inject
     QueueConfig config;
     @Inject
@@ -72,7 +77,7 @@ public class Maintenance {
     Uni<Void> runOnce() {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (MaintenanceService<?> duty : List.of(statistics, leaseReaper, lostAttemptSettler, lostAttemptRedispatcher,
-                strandedWorkRedispatcher)) {
+                strandedWorkRedispatcher, cronLateRuns)) {
             chain = chain.chain(() -> duty.runOnce()
                     .onFailure().invoke(e -> LOG.warnf("%s failed, the next run retries: %s",
                             duty.getClass().getSimpleName(), e.getMessage()))

@@ -66,7 +66,9 @@ public class PgTaskStore implements TaskStore {
         UUID[] ids = new UUID[n];
         String[] teams = new String[n], machines = new String[n], commands = new String[n], backoffs = new String[n],
                 failureActions = new String[n], tags = new String[n], keys = new String[n], vaultData = new String[n],
-                shapes = new String[n], actors = new String[n];
+                shapes = new String[n], actors = new String[n],
+                onExits = new String[n], stdins = new String[n], contexts = new String[n];
+        UUID[] onExitOf = new UUID[n];
         Short[] priorities = new Short[n];
         Integer[] maxRetries = new Integer[n], retryDelays = new Integer[n], timeouts = new Integer[n];
         Boolean[] resumable = new Boolean[n];
@@ -98,6 +100,10 @@ public class PgTaskStore implements TaskStore {
             vaultData[i] = row.vaultCiphertext();
             shapes[i] = task.vaultDataShape() == null ? null : task.vaultDataShape().toString();
             actors[i] = row.actor();
+            onExits[i] = task.onExitCommand();
+            onExitOf[i] = task.onExitOf();
+            stdins[i] = task.stdinData();
+            contexts[i] = row.vaultDataContext();
             events.add(row.event());
             eventTasks.add(row.taskId());
             if (row.audit() != null) {
@@ -120,6 +126,7 @@ public class PgTaskStore implements TaskStore {
                 eventTasks.toArray(UUID[]::new),
                 auditTasks.toArray(UUID[]::new)));
         params.addAll(Arrays.asList(AuditRepository.columns(audit)));
+        params.addAll(List.of(onExits, onExitOf, stdins, contexts));
         return client.preparedQuery(SqlFiles.load("create-tasks"))
                 .execute(Tuple.from(params))
                 .map(inserted -> {
@@ -142,7 +149,7 @@ public class PgTaskStore implements TaskStore {
                 task.tag(), task.resumable(), task.timeoutSeconds(), instant(written, "not_before"),
                 task.idempotencyKey(), task.retriedFrom(), false, shape(written), "", false, null, null, 0,
                 instant(written, "created_at"), null, null, null, written.getLong("seq"), null, row.vaultCiphertext(),
-                null, null);
+                null, null, task.onExitCommand(), task.onExitOf(), task.stdinData(), row.vaultDataContext());
     }
 
     /**
@@ -411,7 +418,11 @@ public class PgTaskStore implements TaskStore {
                 row.getLong("lease_token"),
                 row.getString("vault_data"),
                 row.getString("attempt_token"),
-                instant(row, "lost_since"));
+                instant(row, "lost_since"),
+                row.getString("on_exit_command"),
+                row.getUUID("on_exit_of"),
+                row.getString("stdin_data"),
+                row.getString("vault_data_context"));
     }
 
     private static JsonNode shape(Row row) {

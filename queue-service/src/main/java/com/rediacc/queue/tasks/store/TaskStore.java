@@ -103,10 +103,16 @@ public interface TaskStore {
     Uni<List<String>> machinesWithLostAttempts(Duration lostFor);
 
     /** A task to insert (see {@link #create}). */
-    record NewTaskRow(UUID taskId, String team, NewTask task, String vaultCiphertext,
+    record NewTaskRow(UUID taskId, String team, NewTask task, String vaultCiphertext, String vaultDataContext,
                       String actor, OutboxRow event, AuditWriter.NewRecord audit) {
         public NewTaskRow {
             Objects.requireNonNull(actor, "actor"); // a null created_by would read as a task without its created entry
+        }
+
+        /** A task whose vaultData (if any) is bound to itself. */
+        public NewTaskRow(UUID taskId, String team, NewTask task, String vaultCiphertext, String actor, OutboxRow event,
+                          AuditWriter.NewRecord audit) {
+            this(taskId, team, task, vaultCiphertext, null, actor, event, audit);
         }
     }
 

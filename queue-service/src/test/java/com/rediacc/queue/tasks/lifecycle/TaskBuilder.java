@@ -23,6 +23,7 @@ public final class TaskBuilder {
     private String attemptToken;
     private Instant lostSince;
     private int retriesLeft = -1;
+    private String onExitCommand;
 
     public static TaskBuilder task(TaskStatus status) {
         TaskBuilder builder = new TaskBuilder();
@@ -87,10 +88,15 @@ public final class TaskBuilder {
         return this;
     }
 
+    public TaskBuilder onExit(String command) {
+        this.onExitCommand = command;
+        return this;
+    }
+
     public Task build() {
         return new Task(UUID.randomUUID(), "team", "m-01", "true", status, 3, retriesLeft < 0 ? retries : retriesLeft,
                 retries, retryDelay, backoff, failureAction, tag, resumable, null, notBefore, null, null,
                 cancelRequested, null, "partial", false, null, null, 1, CREATED, null, null, null, 1L, leaseToken, null,
-                attemptToken, lostSince);
+                attemptToken, lostSince, onExitCommand, null, null, null);
     }
 }
