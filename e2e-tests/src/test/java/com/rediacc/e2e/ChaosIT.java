@@ -1,5 +1,7 @@
 package com.rediacc.e2e;
 
+import com.rediacc.testsupport.TempDirs;
+import com.rediacc.testsupport.TestSshd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,9 +42,9 @@ class ChaosIT {
 
     @BeforeAll
     static void startServices() throws Exception {
-        remote = TempDirs.create("rediacc-e2e-chaos-");
-        sshd2 = TestSshd.start();
-        sshd3 = TestSshd.start();
+        remote = TempDirs.forMachineCommands("rediacc-e2e-chaos-");
+        sshd2 = TestSshd.start(Path.of(E2eStack.env("DEMO_SSH_KEY_FILE")));
+        sshd3 = TestSshd.start(Path.of(E2eStack.env("DEMO_SSH_KEY_FILE")));
         // Assigned before it starts anything, so that @AfterAll stops what did start if start-up fails.
         stack = new E2eStack("chaos");
         stack.startCore(CrashSupport.FAST_QUEUE);
@@ -52,8 +54,8 @@ class ChaosIT {
         // each bridge owns at least one of them.
         machines = CrashSupport.machinesOnPartitions("chaos", 0, 3, 1);
         stack.registerDemoMachine(machines.get(0), 4);
-        stack.registerMachine(machines.get(1), sshd2.port, sshd2.hostKey, 4);
-        stack.registerMachine(machines.get(2), sshd3.port, sshd3.hostKey, 4);
+        stack.registerMachine(machines.get(1), sshd2.port, sshd2.user, sshd2.hostKey, 4);
+        stack.registerMachine(machines.get(2), sshd3.port, sshd3.user, sshd3.hostKey, 4);
     }
 
     @AfterAll
@@ -72,7 +74,7 @@ class ChaosIT {
                     System.err.println("[chaos] stopping a test sshd: " + e);
                 }
             }
-            CrashSupport.deleteTree(remote);
+            TempDirs.delete(remote);
         }
     }
 

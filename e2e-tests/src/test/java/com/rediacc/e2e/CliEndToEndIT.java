@@ -3,6 +3,7 @@ package com.rediacc.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rediacc.cli.Rediacc;
 import com.rediacc.cli.Terminal;
+import com.rediacc.testsupport.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -380,7 +381,7 @@ class CliEndToEndIT {
 
     @Test
     void anUnreachableServerIsAClearFailure() throws Exception {
-        Run run = cli(Map.of("REDIACC_URL", "http://127.0.0.1:" + E2eStack.freePort(), "REDIACC_TOKEN", "x"), "",
+        Run run = cli(Map.of("REDIACC_URL", "http://127.0.0.1:" + Ports.free(), "REDIACC_TOKEN", "x"), "",
                 "create", "task", "--machine", "demo-01", "--command", "true");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("cannot reach the rediacc server").contains("hint:").doesNotContain("Exception");
@@ -435,7 +436,7 @@ class CliEndToEndIT {
         assertThat(usage.exit()).isEqualTo(2);
         assertThat(usage.err()).contains("Missing required option: '--machine=NAME'");
 
-        Run unreachable = launcher(Map.of("REDIACC_URL", "http://127.0.0.1:" + E2eStack.freePort(), "REDIACC_TOKEN", "x"),
+        Run unreachable = launcher(Map.of("REDIACC_URL", "http://127.0.0.1:" + Ports.free(), "REDIACC_TOKEN", "x"),
                 "list", "queue");
         assertThat(unreachable.exit()).isEqualTo(1);
         assertThat(unreachable.err()).contains("cannot reach the rediacc server");

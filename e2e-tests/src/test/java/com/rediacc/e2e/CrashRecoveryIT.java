@@ -1,6 +1,7 @@
 package com.rediacc.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rediacc.testsupport.TempDirs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -42,7 +43,7 @@ class CrashRecoveryIT {
 
     @BeforeAll
     static void startServices() throws Exception {
-        remote = TempDirs.create("rediacc-e2e-crash-");
+        remote = TempDirs.forMachineCommands("rediacc-e2e-crash-");
         // Assigned before it starts anything, so that @AfterAll stops what did start if start-up fails.
         stack = new E2eStack("crash");
         stack.startCore(CrashSupport.FAST_QUEUE);
@@ -65,7 +66,7 @@ class CrashRecoveryIT {
                 stack.close();
             }
         } finally {
-            CrashSupport.deleteTree(remote);
+            TempDirs.delete(remote);
         }
     }
 

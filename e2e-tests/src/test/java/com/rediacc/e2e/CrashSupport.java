@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -271,16 +270,6 @@ final class CrashSupport {
         }
         throw new AssertionError("not all of " + ids.size() + " tasks terminal after " + timeout + ": " + counts
                 + "\n" + stack.logs());
-    }
-
-    /** Deletes a temp dir of a test (the remote side's files), if any. */
-    static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -2,10 +2,11 @@ package com.rediacc.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rediacc.testsupport.Ports;
+import com.rediacc.testsupport.RepoRoot;
+import com.rediacc.testsupport.TempDirs;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +36,7 @@ final class E2eStack implements AutoCloseable {
     static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "CANCELLED");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    final Path root = Path.of(System.getProperty("rediacc.root", "..")).toAbsolutePath().normalize();
+    final Path root = RepoRoot.path();
     final String adminToken = "e2e-admin-" + UUID.randomUUID();
     final String bridgeToken = "e2e-bridge-" + UUID.randomUUID();
     final String vaultQueueToken = "e2e-vault-queue-" + UUID.randomUUID();
@@ -155,10 +156,10 @@ final class E2eStack implements AutoCloseable {
     }
 
     /** Registers a machine on the demo sshd (or another one) logging in with the demo key (team vault entry demo-01-key). */
-    void registerMachine(String machine, int port, String hostKey, int maxConcurrency) throws Exception {
+    void registerMachine(String machine, int port, String user, String hostKey, int maxConcurrency) throws Exception {
         HttpResponse<String> response = post("/api/v1/machines", Map.of(
                 "name", machine, "team", "default", "host", "127.0.0.1", "port", port,
-                "user", env("DEMO_SSH_USER"), "hostKey", hostKey, "credential", "demo-01-key",
+                "user", user, "hostKey", hostKey, "credential", "demo-01-key",
                 "maxConcurrency", maxConcurrency));
         if (response.statusCode() != 201) {
             throw new IllegalStateException("registering " + machine + ": " + response.statusCode() + " " + response.body());
@@ -166,7 +167,7 @@ final class E2eStack implements AutoCloseable {
     }
 
     void registerDemoMachine(String machine, int maxConcurrency) throws Exception {
-        registerMachine(machine, Integer.parseInt(env("SSH_PORT")), env("DEMO_SSH_HOST_KEY"), maxConcurrency);
+        registerMachine(machine, Integer.parseInt(env("SSH_PORT")), env("DEMO_SSH_USER"), env("DEMO_SSH_HOST_KEY"), maxConcurrency);
     }
 
     JsonNode createTask(Map<String, Object> body) throws Exception {
@@ -253,7 +254,7 @@ final class E2eStack implements AutoCloseable {
     }
 
     private ServiceProcess start(String module, Map<String, String> env, String name) throws IOException {
-        ServiceProcess service = ServiceProcess.start(root, module, this.name + "-" + name, freePort(), env);
+        ServiceProcess service = ServiceProcess.start(root, module, this.name + "-" + name, Ports.free(), env);
         services.add(service);
         return service;
     }
@@ -268,12 +269,6 @@ final class E2eStack implements AutoCloseable {
              Statement statement = connection.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             statement.execute("CREATE DATABASE " + database);
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

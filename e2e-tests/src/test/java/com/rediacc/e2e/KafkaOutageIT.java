@@ -1,5 +1,6 @@
 package com.rediacc.e2e;
 
+import com.rediacc.testsupport.TempDirs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class KafkaOutageIT {
 
     @BeforeAll
     static void startServices() throws Exception {
-        remote = TempDirs.create("rediacc-e2e-outage-");
+        remote = TempDirs.forMachineCommands("rediacc-e2e-outage-");
         Path root = Path.of(System.getProperty("rediacc.root", "..")).toAbsolutePath().normalize();
         kafka = TestKafka.start(root, "outage");
         // Assigned before it starts anything, so that @AfterAll stops what did start if start-up fails.
@@ -55,7 +56,7 @@ class KafkaOutageIT {
                     kafka.close();
                 }
             } finally {
-                CrashSupport.deleteTree(remote);
+                TempDirs.delete(remote);
             }
         }
     }

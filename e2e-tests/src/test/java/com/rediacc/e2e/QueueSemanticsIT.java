@@ -1,6 +1,7 @@
 package com.rediacc.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rediacc.testsupport.TempDirs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class QueueSemanticsIT {
         stack.startBridge("bridge-1", Map.of());
         stack.registerDemoMachine("ordered-01", 1);
         stack.registerDemoMachine("work-01", 4);
-        remote = TempDirs.create("rediacc-e2e-remote-");
+        remote = TempDirs.forMachineCommands("rediacc-e2e-remote-");
     }
 
     @AfterAll

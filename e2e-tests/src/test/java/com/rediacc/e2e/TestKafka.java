@@ -1,5 +1,8 @@
 package com.rediacc.e2e;
 
+import com.rediacc.testsupport.Ports;
+import com.rediacc.testsupport.TempDirs;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -56,7 +59,7 @@ final class TestKafka implements AutoCloseable {
         Files.createDirectories(logs);
         Path log = logs.resolve(name + "-kafka.log");
         Files.deleteIfExists(log);
-        TestKafka kafka = new TestKafka(root, dir, E2eStack.freePort(), E2eStack.freePort(), log);
+        TestKafka kafka = new TestKafka(root, dir, Ports.free(), Ports.free(), log);
         try {
             kafka.writeConfig();
             kafka.format();

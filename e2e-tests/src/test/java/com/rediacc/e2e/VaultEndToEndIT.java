@@ -1,6 +1,7 @@
 package com.rediacc.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rediacc.testsupport.TempDirs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,7 +45,7 @@ class VaultEndToEndIT {
         stack = new E2eStack("vault").startCore(Map.of());
         stack.startBridge("bridge-1", Map.of());
         stack.registerDemoMachine("secret-01", 2);
-        remote = TempDirs.create("rediacc-e2e-vault-");
+        remote = TempDirs.forMachineCommands("rediacc-e2e-vault-");
     }
 
     @AfterAll
@@ -162,7 +163,7 @@ class VaultEndToEndIT {
             assertThat(rotating).isNotNull();
             assertThat(rotating.path("latestVersion").asInt()).isEqualTo(2);
         } finally {
-            CrashSupport.deleteTree(keys);
+            TempDirs.delete(keys);
         }
     }
 
