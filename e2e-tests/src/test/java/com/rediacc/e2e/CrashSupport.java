@@ -1,5 +1,7 @@
 package com.rediacc.e2e;
 
+import com.rediacc.contract.events.Topics;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +32,6 @@ final class CrashSupport {
     static final Map<String, String> FAST_BRIDGE = Map.of(
             "REDIACC_BRIDGE_BATCH_SIZE", "8",
             "REDIACC_BRIDGE_HEARTBEAT_EVERY", "1s");
-    static final int DISPATCH_PARTITIONS = 6;
 
     private CrashSupport() {
     }
@@ -46,7 +47,7 @@ final class CrashSupport {
         for (int wanted : partitions) {
             for (int n = 0; ; n++) {
                 String name = prefix + "-" + n;
-                if (!names.contains(name) && partition(name, DISPATCH_PARTITIONS) == wanted) {
+                if (!names.contains(name) && partition(name, Topics.DISPATCH_PARTITIONS) == wanted) {
                     names.add(name);
                     break;
                 }

@@ -1,6 +1,8 @@
 package com.rediacc.e2e;
 
+import com.rediacc.testsupport.RepoRoot;
 import com.rediacc.testsupport.TempDirs;
+import com.rediacc.testsupport.TestKafka;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,8 +35,7 @@ class KafkaOutageIT {
     @BeforeAll
     static void startServices() throws Exception {
         remote = TempDirs.forMachineCommands("rediacc-e2e-outage-");
-        Path root = Path.of(System.getProperty("rediacc.root", "..")).toAbsolutePath().normalize();
-        kafka = TestKafka.start(root, "outage");
+        kafka = TestKafka.start(RepoRoot.path().resolve("e2e-tests/target/e2e-logs"), "outage");
         // Assigned before it starts anything, so that @AfterAll stops what did start if start-up fails.
         stack = new E2eStack("outage").kafka(kafka.bootstrap());
         stack.startCore(CrashSupport.FAST_QUEUE);

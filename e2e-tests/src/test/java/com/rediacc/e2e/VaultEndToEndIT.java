@@ -1,6 +1,7 @@
 package com.rediacc.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rediacc.contract.events.Topics;
 import com.rediacc.testsupport.TempDirs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -230,8 +231,8 @@ class VaultEndToEndIT {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of("rediacc.task.events", "rediacc.task.dispatch", "rediacc.alerts")) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            for (Topics.Topic topic : Topics.ALL) {
+                consumer.partitionsFor(topic.name()).forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition())));
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
