@@ -1,5 +1,6 @@
 package com.rediacc.e2e;
 
+import com.rediacc.testsupport.Await;
 import com.rediacc.testsupport.TempDirs;
 import com.rediacc.testsupport.TestSshd;
 import org.junit.jupiter.api.AfterAll;
@@ -122,22 +123,23 @@ class ChaosIT {
                 done.get();
             }
             assertThat(ids).hasSize(TASKS);
-            CrashSupport.awaitAllTerminal(stack, ids, Duration.ofSeconds(150));
+            CrashSupport.awaitAllTerminal(stack, ids);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             verify(ids, tokenOf, resumableOf, kills, took);
         }
     }
 
-    /** Kills the busiest bridge at ~15 % done, restarts it, kills it again once its new incarnation runs tasks. */
+    /**
+     * Kills the busiest bridge at ~15 % done, restarts it, kills it again once its new incarnation runs
+     * tasks. One machine is paused from the first kill to the second: its backlog keeps work waiting
+     * for the second kill, however fast the others' tasks end and however slowly the victim restarts.
+     */
     private List<Kill> killTwice(List<String> ids) throws Exception {
         List<Kill> kills = new ArrayList<>();
-        String victim = null;
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(150));
-        while (kills.size() < 2) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("could not kill the victim twice; kills so far " + kills + "\n" + stack.logs());
-            }
-            Thread.sleep(100);
+        String[] victim = {null};
+        String held = machines.get(2);
+        CrashSupport.Progress ending = new CrashSupport.Progress("tasks ending before the first kill");
+        Await.until("the victim killed twice", CrashSupport.Progress.OVERALL, () -> {
             List<String> snapshot;
             synchronized (ids) {
                 snapshot = List.copyOf(ids);
@@ -147,35 +149,43 @@ class ChaosIT {
                 throw new AssertionError("all tasks ended before the victim was killed twice; kills " + kills);
             }
             if (kills.isEmpty()) {
+                ending.observe(done, () -> done + "/" + TASKS + " done, no kill yet\n" + stack.logs());
                 if (done < TASKS * 15 / 100) {
-                    continue;
+                    return false;
                 }
                 Map<String, Integer> leases = CrashSupport.leasesByBridge(stack);
-                victim = leases.getOrDefault("c1", 0) >= leases.getOrDefault("c2", 0) ? "c1" : "c2";
-                if (CrashSupport.heldSince(stack, victim, Instant.EPOCH, "PROCESSING") == 0) {
-                    continue; // kill it while a command runs
+                victim[0] = leases.getOrDefault("c1", 0) >= leases.getOrDefault("c2", 0) ? "c1" : "c2";
+                if (CrashSupport.heldSince(stack, victim[0], Instant.EPOCH, "PROCESSING") == 0) {
+                    return false; // kill it while a command runs
                 }
             } else {
                 // The restarted bridge should have rejoined and be running something of its own; after
                 // 20 s, having claimed something is enough, after 45 s it is killed whatever it holds.
                 Instant restarted = kills.getLast().restartedAt();
-                boolean running = CrashSupport.heldSince(stack, victim, restarted, "PROCESSING") > 0;
+                boolean running = CrashSupport.heldSince(stack, victim[0], restarted, "PROCESSING") > 0;
                 boolean waited = Instant.now().isAfter(restarted.plus(Duration.ofSeconds(20)));
                 boolean waitedLong = Instant.now().isAfter(restarted.plus(Duration.ofSeconds(45)));
-                boolean claimed = waited && CrashSupport.heldSince(stack, victim, restarted, "ASSIGNED") > 0;
+                boolean claimed = waited && CrashSupport.heldSince(stack, victim[0], restarted, "ASSIGNED") > 0;
                 if (!running && !claimed && !waitedLong) {
-                    continue;
+                    return false;
                 }
             }
-            Map<String, String> held = CrashSupport.leasedBy(stack, victim);
+            Map<String, String> heldTasks = CrashSupport.leasedBy(stack, victim[0]);
             Instant at = Instant.now();
-            bridges.get(victim).killHard();
-            System.out.printf("[chaos] kill -9 #%d of %s at %d/%d done, holding %d task(s) %s%n", kills.size() + 1, victim,
-                    done, TASKS, held.size(), countValues(held));
-            startBridge(victim);
-            kills.add(new Kill(victim, at, held, Instant.now()));
-        }
+            bridges.get(victim[0]).killHard();
+            System.out.printf("[chaos] kill -9 #%d of %s at %d/%d done, holding %d task(s) %s%n", kills.size() + 1, victim[0],
+                    done, TASKS, heldTasks.size(), countValues(heldTasks));
+            setPaused(held, kills.isEmpty());
+            startBridge(victim[0]);
+            kills.add(new Kill(victim[0], at, heldTasks, Instant.now()));
+            return kills.size() == 2;
+        }, stack::logs);
         return kills;
+    }
+
+    private static void setPaused(String machine, boolean paused) throws Exception {
+        int status = stack.post("/api/v1/machines/" + machine + (paused ? "/pause" : "/resume"), Map.of()).statusCode();
+        assertThat(status).as("%s %s", paused ? "pausing" : "resuming", machine).isEqualTo(200);
     }
 
     private void verify(List<String> ids, Map<String, String> tokenOf, Map<String, Boolean> resumableOf, List<Kill> kills,
