@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -136,7 +137,7 @@ class ChaosIT {
      */
     private List<Kill> killTwice(List<String> ids) throws Exception {
         List<Kill> kills = new ArrayList<>();
-        String[] victim = {null};
+        AtomicReference<String> victim = new AtomicReference<>();
         String held = machines.get(2);
         CrashSupport.Progress ending = new CrashSupport.Progress("tasks ending before the first kill");
         Await.until("the victim killed twice", CrashSupport.Progress.OVERALL, () -> {
@@ -154,30 +155,30 @@ class ChaosIT {
                     return false;
                 }
                 Map<String, Integer> leases = CrashSupport.leasesByBridge(stack);
-                victim[0] = leases.getOrDefault("c1", 0) >= leases.getOrDefault("c2", 0) ? "c1" : "c2";
-                if (CrashSupport.heldSince(stack, victim[0], Instant.EPOCH, "PROCESSING") == 0) {
+                victim.set(leases.getOrDefault("c1", 0) >= leases.getOrDefault("c2", 0) ? "c1" : "c2");
+                if (CrashSupport.heldSince(stack, victim.get(), Instant.EPOCH, "PROCESSING") == 0) {
                     return false; // kill it while a command runs
                 }
             } else {
                 // The restarted bridge should have rejoined and be running something of its own; after
                 // 20 s, having claimed something is enough, after 45 s it is killed whatever it holds.
                 Instant restarted = kills.getLast().restartedAt();
-                boolean running = CrashSupport.heldSince(stack, victim[0], restarted, "PROCESSING") > 0;
+                boolean running = CrashSupport.heldSince(stack, victim.get(), restarted, "PROCESSING") > 0;
                 boolean waited = Instant.now().isAfter(restarted.plus(Duration.ofSeconds(20)));
                 boolean waitedLong = Instant.now().isAfter(restarted.plus(Duration.ofSeconds(45)));
-                boolean claimed = waited && CrashSupport.heldSince(stack, victim[0], restarted, "ASSIGNED") > 0;
+                boolean claimed = waited && CrashSupport.heldSince(stack, victim.get(), restarted, "ASSIGNED") > 0;
                 if (!running && !claimed && !waitedLong) {
                     return false;
                 }
             }
-            Map<String, String> heldTasks = CrashSupport.leasedBy(stack, victim[0]);
+            Map<String, String> heldTasks = CrashSupport.leasedBy(stack, victim.get());
             Instant at = Instant.now();
-            bridges.get(victim[0]).killHard();
-            System.out.printf("[chaos] kill -9 #%d of %s at %d/%d done, holding %d task(s) %s%n", kills.size() + 1, victim[0],
+            bridges.get(victim.get()).killHard();
+            System.out.printf("[chaos] kill -9 #%d of %s at %d/%d done, holding %d task(s) %s%n", kills.size() + 1, victim.get(),
                     done, TASKS, heldTasks.size(), countValues(heldTasks));
             setPaused(held, kills.isEmpty());
-            startBridge(victim[0]);
-            kills.add(new Kill(victim[0], at, heldTasks, Instant.now()));
+            startBridge(victim.get());
+            kills.add(new Kill(victim.get(), at, heldTasks, Instant.now()));
             return kills.size() == 2;
         }, stack::logs);
         return kills;

@@ -23,6 +23,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The services of one end-to-end test class as real processes: one queue-service, one
@@ -261,11 +263,11 @@ final class E2eStack implements AutoCloseable {
      */
     void awaitLive(List<String> lines, Callable<String> newTask) {
         List<String> probes = new CopyOnWriteArrayList<>();
-        long[] lastProbe = {0};
+        AtomicReference<Instant> lastProbe = new AtomicReference<>(Instant.EPOCH);
         Await.until("an event stream shows a task created after it opened", Duration.ofSeconds(120), () -> {
-            if (System.nanoTime() - lastProbe[0] > Duration.ofSeconds(1).toNanos()) {
+            if (lastProbe.get().isBefore(Instant.now().minusSeconds(1))) {
                 probes.add(newTask.call());
-                lastProbe[0] = System.nanoTime();
+                lastProbe.set(Instant.now());
             }
             return lines.stream().anyMatch(line -> probes.stream().anyMatch(line::contains));
         }, this::logs);
