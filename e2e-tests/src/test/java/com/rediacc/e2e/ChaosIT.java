@@ -132,13 +132,12 @@ class ChaosIT {
 
     /**
      * Kills the busiest bridge at ~15 % done, restarts it, kills it again once its new incarnation runs
-     * tasks. One machine is paused from the first kill to the second: its backlog keeps work waiting
-     * for the second kill, however fast the others' tasks end and however slowly the victim restarts.
+     * tasks. While it restarts after the first kill, the machines are paused: the work left (most of
+     * it) waits for the new incarnation, however slowly it starts, and no other bridge can finish it first.
      */
     private List<Kill> killTwice(List<String> ids) throws Exception {
         List<Kill> kills = new ArrayList<>();
         AtomicReference<String> victim = new AtomicReference<>();
-        String held = machines.get(2);
         CrashSupport.Progress ending = new CrashSupport.Progress("tasks ending before the first kill");
         Await.until("the victim killed twice", CrashSupport.Progress.OVERALL, () -> {
             List<String> snapshot;
@@ -176,17 +175,26 @@ class ChaosIT {
             bridges.get(victim.get()).killHard();
             System.out.printf("[chaos] kill -9 #%d of %s at %d/%d done, holding %d task(s) %s%n", kills.size() + 1, victim.get(),
                     done, TASKS, heldTasks.size(), countValues(heldTasks));
-            setPaused(held, kills.isEmpty());
+            boolean first = kills.isEmpty();
+            if (first) {
+                setPaused(true);
+            }
             startBridge(victim.get());
+            if (first) {
+                setPaused(false);
+            }
             kills.add(new Kill(victim.get(), at, heldTasks, Instant.now()));
             return kills.size() == 2;
         }, stack::logs);
         return kills;
     }
 
-    private static void setPaused(String machine, boolean paused) throws Exception {
-        int status = stack.post("/api/v1/machines/" + machine + (paused ? "/pause" : "/resume"), Map.of()).statusCode();
-        assertThat(status).as("%s %s", paused ? "pausing" : "resuming", machine).isEqualTo(200);
+    /** Pauses or resumes every machine: running tasks go on, no new ones are claimed. */
+    private static void setPaused(boolean paused) throws Exception {
+        for (String machine : machines) {
+            int status = stack.post("/api/v1/machines/" + machine + (paused ? "/pause" : "/resume"), Map.of()).statusCode();
+            assertThat(status).as("%s %s", paused ? "pausing" : "resuming", machine).isEqualTo(200);
+        }
     }
 
     private void verify(List<String> ids, Map<String, String> tokenOf, Map<String, Boolean> resumableOf, List<Kill> kills,
