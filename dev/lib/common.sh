@@ -22,6 +22,7 @@
 #   rediacc_wait_tcp PORT SECONDS [NAME]  -> wait until 127.0.0.1:PORT accepts connections
 #   rediacc_log_tail NAME          -> print the last 30 lines of .dev/logs/NAME.log
 #   rediacc_require_java           -> export JAVA_HOME (JDK 21+, via dev/lib/java.sh)
+#   rediacc_make_traversable USER DIR  -> when root: o+x on DIR and each parent USER cannot enter
 #   rediacc_ports_load / rediacc_ports_ensure  -> PG_PORT, KAFKA_PORT, ... from .dev/ports.env
 
 if [ -z "${REDIACC_COMMON_SOURCED:-}" ]; then
@@ -174,6 +175,20 @@ rediacc_require_java() {
   # shellcheck source=java.sh
   source "$REDIACC_ROOT/dev/lib/java.sh" || { echo "stack: ERROR: no JDK 21+ available" >&2; return 1; }
   REDIACC_JAVA_READY=1
+}
+
+# rediacc_make_traversable USER DIR: when we are root, let USER (postgres, the machines' login
+# user) reach DIR: adds o+x to DIR and to each parent it cannot enter (e.g. /root).
+rediacc_make_traversable() {
+  local user="$1" dir="$2"
+  [ "$(id -u)" = 0 ] || return 0
+  while [ -n "$dir" ] && [ "$dir" != "/" ]; do
+    if ! runuser -u "$user" -- test -x "$dir" 2>/dev/null; then
+      rediacc_log "making $dir traversable (o+x) for the user $user"
+      chmod o+x "$dir"
+    fi
+    dir=$(dirname "$dir")
+  done
 }
 
 # -------------------------------------------------------------------- ports

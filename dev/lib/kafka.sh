@@ -7,7 +7,10 @@
 #   rediacc_kafka_topics ARGS...       org.apache.kafka.tools.TopicCommand against our broker
 #                                      (e.g. rediacc_kafka_topics --list)
 #   rediacc_kafka_create_topic NAME PARTITIONS   (idempotent)
-#   REDIACC_KAFKA_TOPICS               "name:partitions" list created by `up`
+#   rediacc_kafka_project_topics       "name:partitions" lines of the topics `up` creates, from
+#                                      contract's Topics (the one place they are written)
+# The broker's settings are dev/kafka/broker.properties (shared with the test broker, TestKafka),
+# its logging dev/kafka/log4j2.xml.
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -16,8 +19,7 @@ REDIACC_KAFKA_DIR="$REDIACC_DEV_DIR/kafka"
 REDIACC_KAFKA_LIBS="$REDIACC_KAFKA_DIR/libs"
 REDIACC_KAFKA_DATA="$REDIACC_KAFKA_DIR/data"
 REDIACC_KAFKA_CONFIG="$REDIACC_KAFKA_DIR/server.properties"
-REDIACC_KAFKA_LOG4J="$REDIACC_KAFKA_DIR/log4j2.xml"
-REDIACC_KAFKA_TOPICS=(rediacc.task.dispatch:6 rediacc.task.events:6 rediacc.alerts:1)
+REDIACC_KAFKA_LOG4J="$REDIACC_ROOT/dev/kafka/log4j2.xml"
 
 # Download the broker/tool jars once (re-done when dev/kafka/pom.xml changes).
 rediacc_kafka_fetch_libs() {
@@ -40,51 +42,16 @@ rediacc_kafka_fetch_libs() {
 }
 
 rediacc_kafka_write_config() {
+  local settings
   mkdir -p "$REDIACC_KAFKA_DIR"
-  cat >"$REDIACC_KAFKA_CONFIG" <<EOF
-# written by dev/stack on every start; do not edit
-node.id=1
-process.roles=broker,controller
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
-controller.listener.names=CONTROLLER
-controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-log.dirs=$REDIACC_KAFKA_DATA
-num.partitions=6
-auto.create.topics.enable=true
-offsets.topic.replication.factor=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
-# must be > 1 MiB per cleaner thread; small so a 512 MB heap is plenty
-log.cleaner.dedupe.buffer.size=2097152
-num.network.threads=2
-num.io.threads=4
-EOF
-  cat >"$REDIACC_KAFKA_LOG4J" <<'EOF'
-<?xml version="1.0" encoding="UTF-8"?>
-<!-- written by dev/stack: broker logs go to stdout, which dev/stack appends to .dev/logs/kafka.log -->
-<Configuration status="WARN" shutdownHook="disable">
-  <Appenders>
-    <Console name="STDOUT" target="SYSTEM_OUT">
-      <PatternLayout pattern="[%d] %p %m (%c)%n"/>
-    </Console>
-  </Appenders>
-  <Loggers>
-    <Root level="WARN"><AppenderRef ref="STDOUT"/></Root>
-    <!-- a few INFO lines that tell when the node is up / shutting down -->
-    <Logger name="kafka.server.BrokerServer" level="INFO"/>
-    <Logger name="kafka.server.ControllerServer" level="INFO"/>
-    <Logger name="kafka.server.KafkaRaftServer" level="INFO"/>
-    <Logger name="kafka.Kafka$" level="INFO"/>
-    <Logger name="org.apache.kafka.common.utils.AppInfoParser" level="WARN"/>
-  </Loggers>
-</Configuration>
-EOF
+  settings=$(<"$REDIACC_ROOT/dev/kafka/broker.properties")
+  settings=${settings//@PORT@/$KAFKA_PORT}
+  settings=${settings//@CONTROLLER_PORT@/$KAFKA_CONTROLLER_PORT}
+  settings=${settings//@DATA_DIR@/$REDIACC_KAFKA_DATA}
+  {
+    echo "# rendered from dev/kafka/broker.properties by dev/stack on every start; do not edit"
+    printf '%s\n' "$settings"
+  } >"$REDIACC_KAFKA_CONFIG"
 }
 
 # Format the log dir once; reformat (wiping data) when the ports changed.
@@ -148,17 +115,23 @@ rediacc_kafka_create_topic() {
   rediacc_kafka_topics --create --if-not-exists --topic "$1" --partitions "$2" --replication-factor 1
 }
 
+rediacc_kafka_project_topics() {
+  rediacc_require_java || return 1
+  "$JAVA_HOME/bin/java" "$REDIACC_ROOT/contract/src/main/java/com/rediacc/contract/events/Topics.java"
+}
+
 # Create the project topics that are missing. Doubles as the readiness check:
 # the first admin call is retried until the broker answers (max ~60 s).
 rediacc_kafka_ensure_topics() {
-  local existing="" deadline=$((SECONDS + 60)) t name parts
+  local existing="" deadline=$((SECONDS + 60)) topics t name parts
+  topics=$(rediacc_kafka_project_topics) || rediacc_fail kafka "could not list the project's topics (java Topics.java)"
   while :; do
     if existing=$(rediacc_kafka_topics --list 2>>"$REDIACC_LOG_DIR/kafka.log"); then break; fi
     rediacc_is_running kafka || rediacc_fail kafka "Kafka exited during startup"
     [ "$SECONDS" -ge "$deadline" ] && rediacc_fail kafka "Kafka did not answer admin requests within 60 s"
     sleep 1
   done
-  for t in "${REDIACC_KAFKA_TOPICS[@]}"; do
+  for t in $topics; do
     name="${t%%:*}" parts="${t#*:}"
     if ! grep -qxF "$name" <<<"$existing"; then
       rediacc_log "creating topic $name ($parts partitions)"

@@ -40,19 +40,11 @@ rediacc_pg_as_owner() {
 # When root: make sure the postgres user can reach .dev/pg (adds o+x to parent
 # directories that lack it, e.g. /root), and that it owns .dev/pg.
 rediacc_pg_prepare_dirs() {
-  local dir
   mkdir -p "$REDIACC_PG_DIR"
   [ "$(id -u)" = 0 ] || return 0
   chown postgres:postgres "$REDIACC_PG_DIR"
   chmod 750 "$REDIACC_PG_DIR"
-  dir="$REDIACC_DEV_DIR"
-  while [ -n "$dir" ] && [ "$dir" != "/" ]; do
-    if ! runuser -u postgres -- test -x "$dir" 2>/dev/null; then
-      rediacc_log "making $dir traversable (o+x) for the postgres user"
-      chmod o+x "$dir"
-    fi
-    dir=$(dirname "$dir")
-  done
+  rediacc_make_traversable postgres "$REDIACC_DEV_DIR"
   touch "$REDIACC_LOG_DIR/postgres.log"
   chown postgres:postgres "$REDIACC_LOG_DIR/postgres.log"
 }

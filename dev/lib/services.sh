@@ -11,6 +11,8 @@
 #   REDIACC_SERVICES                    (queue-service bridge-service vault-service)
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=sshd.sh
+source "$(dirname "${BASH_SOURCE[0]}")/sshd.sh"
 
 # Started in this order (vault first: the others call it), stopped in reverse.
 REDIACC_SERVICES=(vault-service queue-service bridge-service)
@@ -197,32 +199,32 @@ rediacc_store_credential() {
   rediacc_log "stored credential $name in the vault of team default"
 }
 
-# rediacc_register_machine NAME PORT HOSTKEY [CREDENTIAL]: POST it to the queue
-# service; 201 created, 409 already there (warn if port/host key changed since
-# the last registration we did).
+# rediacc_register_machine NAME PORT HOSTKEY [CREDENTIAL]: POST it to the queue service, logging in
+# as REDIACC_SSHD_USER; if it is registered already (409), PATCH it to this port, user and host key
+# (they change when .dev is made anew, or when dev/lib/sshd.sh changes the login user). The body
+# is kept in .dev/run/registered-NAME.json (bench/ab registers its machines alike).
 rediacc_register_machine() {
-  local name="$1" port="$2" hostkey="$3" cred="${4:-$1}" body code out stamp
-  stamp="$REDIACC_RUN_DIR/registered-$name.json"
+  local name="$1" port="$2" hostkey="$3" cred="${4:-$1}" body code out
   body=$(python3 -c 'import json,sys; n,p,u,k,c=sys.argv[1:]; print(json.dumps({"name":n,"team":"default","host":"127.0.0.1","port":int(p),"user":u,"hostKey":k,"credential":c}, sort_keys=True))' \
-    "$name" "$port" "$(id -un)" "$hostkey" "$cred")
+    "$name" "$port" "$REDIACC_SSHD_USER" "$hostkey" "$cred")
   out=$(mktemp)
-  code=$(curl -sS -o "$out" -w '%{http_code}' --max-time 15 -X POST "http://127.0.0.1:$QUEUE_PORT/api/v1/machines" \
-    -H "Authorization: Bearer $(rediacc_bootstrap_token)" -H 'Content-Type: application/json' -d "$body") || code=000
-  case "$code" in
-    201)
-      rediacc_log "registered machine $name (127.0.0.1:$port)"
-      echo "$body" >"$stamp" ;;
-    409)
-      if [ -f "$stamp" ] && [ "$(cat "$stamp")" != "$body" ]; then
-        rediacc_warn "machine $name is already registered with a different port/host key (now port $port);" \
-          "update it with PATCH /api/v1/machines/$name or delete .dev to start over"
-      else
-        rediacc_log "machine $name already registered"
-        [ -f "$stamp" ] || echo "$body" >"$stamp"
-      fi ;;
-    *)
-      echo "stack: ERROR: registering $name failed: HTTP $code: $(head -c 500 "$out")" >&2
-      rm -f "$out"; return 1 ;;
-  esac
+  code=$(rediacc_machines_call POST "" "$body" "$out")
+  if [ "$code" = 409 ]; then
+    code=$(rediacc_machines_call PATCH "/$name" "$body" "$out")
+    [ "$code" = 200 ] && rediacc_log "machine $name already registered; its connection is 127.0.0.1:$port as $REDIACC_SSHD_USER"
+  elif [ "$code" = 201 ]; then
+    rediacc_log "registered machine $name (127.0.0.1:$port as $REDIACC_SSHD_USER)"
+  fi
+  if [ "$code" != 200 ] && [ "$code" != 201 ]; then
+    echo "stack: ERROR: registering $name failed: HTTP $code: $(head -c 500 "$out")" >&2
+    rm -f "$out"; return 1
+  fi
+  echo "$body" >"$REDIACC_RUN_DIR/registered-$name.json"
   rm -f "$out"
+}
+
+# rediacc_machines_call METHOD PATH BODY OUTFILE: prints the HTTP status of METHOD /api/v1/machines PATH.
+rediacc_machines_call() {
+  curl -sS -o "$4" -w '%{http_code}' --max-time 15 -X "$1" "http://127.0.0.1:$QUEUE_PORT/api/v1/machines$2" \
+    -H "Authorization: Bearer $(rediacc_bootstrap_token)" -H 'Content-Type: application/json' -d "$3" || echo 000
 }

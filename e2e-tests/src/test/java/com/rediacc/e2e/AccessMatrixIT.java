@@ -1,18 +1,16 @@
 package com.rediacc.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rediacc.testsupport.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -184,42 +182,20 @@ class AccessMatrixIT {
     void theEventStreamShowsACallerTheEventsOfTheirTeamsOnly() throws Exception {
         List<String> viewerSaw = new CopyOnWriteArrayList<>();
         List<String> otherSaw = new CopyOnWriteArrayList<>();
-        try (InputStream viewerStream = openStream(Kind.VIEWER, "/api/v1/events", viewerSaw);
-             InputStream otherStream = openStream(Kind.OTHER_TEAM_ADMIN, "/api/v1/events", otherSaw)) {
-            Thread.sleep(2_000); // the feed's Kafka consumer joins its partitions
+        try (InputStream viewerStream = stack.openEventStream("/api/v1/events", tokens.get(Kind.VIEWER), viewerSaw);
+             InputStream otherStream = stack.openEventStream("/api/v1/events", tokens.get(Kind.OTHER_TEAM_ADMIN), otherSaw)) {
+            stack.awaitLive(viewerSaw, () -> newTask("alpha-01"));
+            stack.awaitLive(otherSaw, () -> newTask("beta-01"));
             String alphaTask = newTask("alpha-01");
             String betaTask = newTask("beta-01");
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline
-                    && (viewerSaw.stream().noneMatch(line -> line.contains(alphaTask))
-                    || otherSaw.stream().noneMatch(line -> line.contains(betaTask)))) {
-                Thread.sleep(100);
-            }
+            Await.until("each stream shows its team's new task", Duration.ofSeconds(60),
+                    () -> viewerSaw.stream().anyMatch(line -> line.contains(alphaTask))
+                            && otherSaw.stream().anyMatch(line -> line.contains(betaTask)));
             assertThat(viewerSaw).anyMatch(line -> line.contains(alphaTask) && line.contains("rediacc.task.pending"));
             assertThat(otherSaw).anyMatch(line -> line.contains(betaTask));
             assertThat(viewerSaw).noneMatch(line -> line.contains(betaTask));
             assertThat(otherSaw).noneMatch(line -> line.contains(alphaTask));
         }
-    }
-
-    private static InputStream openStream(Kind kind, String path, List<String> lines) throws Exception {
-        HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(stack.queueUrl() + path))
-                .header("Authorization", "Bearer " + tokens.get(kind)).header("Accept", "text/event-stream").GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        assertThat(response.statusCode()).isEqualTo(200);
-        InputStream body = response.body();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lines.add(line);
-                }
-            } catch (Exception closed) {
-                // the test closed the stream
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return body;
     }
 
     private static int send(Kind kind, Call call, String requestId) throws Exception {

@@ -1,5 +1,8 @@
 package com.rediacc.e2e;
 
+import com.rediacc.testsupport.Await;
+import com.rediacc.testsupport.TempDirs;
+import com.rediacc.testsupport.TestSshd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,9 +44,9 @@ class ChaosIT {
 
     @BeforeAll
     static void startServices() throws Exception {
-        remote = TempDirs.create("rediacc-e2e-chaos-");
-        sshd2 = TestSshd.start();
-        sshd3 = TestSshd.start();
+        remote = TempDirs.forMachineCommands("rediacc-e2e-chaos-");
+        sshd2 = TestSshd.start(Path.of(E2eStack.env("DEMO_SSH_KEY_FILE")));
+        sshd3 = TestSshd.start(Path.of(E2eStack.env("DEMO_SSH_KEY_FILE")));
         // Assigned before it starts anything, so that @AfterAll stops what did start if start-up fails.
         stack = new E2eStack("chaos");
         stack.startCore(CrashSupport.FAST_QUEUE);
@@ -52,8 +56,8 @@ class ChaosIT {
         // each bridge owns at least one of them.
         machines = CrashSupport.machinesOnPartitions("chaos", 0, 3, 1);
         stack.registerDemoMachine(machines.get(0), 4);
-        stack.registerMachine(machines.get(1), sshd2.port, sshd2.hostKey, 4);
-        stack.registerMachine(machines.get(2), sshd3.port, sshd3.hostKey, 4);
+        stack.registerMachine(machines.get(1), sshd2.port, sshd2.user, sshd2.hostKey, 4);
+        stack.registerMachine(machines.get(2), sshd3.port, sshd3.user, sshd3.hostKey, 4);
     }
 
     @AfterAll
@@ -72,7 +76,7 @@ class ChaosIT {
                     System.err.println("[chaos] stopping a test sshd: " + e);
                 }
             }
-            CrashSupport.deleteTree(remote);
+            TempDirs.delete(remote);
         }
     }
 
@@ -120,22 +124,22 @@ class ChaosIT {
                 done.get();
             }
             assertThat(ids).hasSize(TASKS);
-            CrashSupport.awaitAllTerminal(stack, ids, Duration.ofSeconds(150));
+            CrashSupport.awaitAllTerminal(stack, ids);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             verify(ids, tokenOf, resumableOf, kills, took);
         }
     }
 
-    /** Kills the busiest bridge at ~15 % done, restarts it, kills it again once its new incarnation runs tasks. */
+    /**
+     * Kills the busiest bridge at ~15 % done, restarts it, kills it again once its new incarnation runs
+     * tasks. While it restarts after the first kill, the machines are paused: the work left (most of
+     * it) waits for the new incarnation, however slowly it starts, and no other bridge can finish it first.
+     */
     private List<Kill> killTwice(List<String> ids) throws Exception {
         List<Kill> kills = new ArrayList<>();
-        String victim = null;
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(150));
-        while (kills.size() < 2) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("could not kill the victim twice; kills so far " + kills + "\n" + stack.logs());
-            }
-            Thread.sleep(100);
+        AtomicReference<String> victim = new AtomicReference<>();
+        CrashSupport.Progress ending = new CrashSupport.Progress("tasks ending before the first kill");
+        Await.until("the victim killed twice", CrashSupport.Progress.OVERALL, () -> {
             List<String> snapshot;
             synchronized (ids) {
                 snapshot = List.copyOf(ids);
@@ -145,35 +149,52 @@ class ChaosIT {
                 throw new AssertionError("all tasks ended before the victim was killed twice; kills " + kills);
             }
             if (kills.isEmpty()) {
+                ending.observe(done, () -> done + "/" + TASKS + " done, no kill yet\n" + stack.logs());
                 if (done < TASKS * 15 / 100) {
-                    continue;
+                    return false;
                 }
                 Map<String, Integer> leases = CrashSupport.leasesByBridge(stack);
-                victim = leases.getOrDefault("c1", 0) >= leases.getOrDefault("c2", 0) ? "c1" : "c2";
-                if (CrashSupport.heldSince(stack, victim, Instant.EPOCH, "PROCESSING") == 0) {
-                    continue; // kill it while a command runs
+                victim.set(leases.getOrDefault("c1", 0) >= leases.getOrDefault("c2", 0) ? "c1" : "c2");
+                if (CrashSupport.heldSince(stack, victim.get(), Instant.EPOCH, "PROCESSING") == 0) {
+                    return false; // kill it while a command runs
                 }
             } else {
                 // The restarted bridge should have rejoined and be running something of its own; after
                 // 20 s, having claimed something is enough, after 45 s it is killed whatever it holds.
                 Instant restarted = kills.getLast().restartedAt();
-                boolean running = CrashSupport.heldSince(stack, victim, restarted, "PROCESSING") > 0;
+                boolean running = CrashSupport.heldSince(stack, victim.get(), restarted, "PROCESSING") > 0;
                 boolean waited = Instant.now().isAfter(restarted.plus(Duration.ofSeconds(20)));
                 boolean waitedLong = Instant.now().isAfter(restarted.plus(Duration.ofSeconds(45)));
-                boolean claimed = waited && CrashSupport.heldSince(stack, victim, restarted, "ASSIGNED") > 0;
+                boolean claimed = waited && CrashSupport.heldSince(stack, victim.get(), restarted, "ASSIGNED") > 0;
                 if (!running && !claimed && !waitedLong) {
-                    continue;
+                    return false;
                 }
             }
-            Map<String, String> held = CrashSupport.leasedBy(stack, victim);
+            Map<String, String> heldTasks = CrashSupport.leasedBy(stack, victim.get());
             Instant at = Instant.now();
-            bridges.get(victim).killHard();
-            System.out.printf("[chaos] kill -9 #%d of %s at %d/%d done, holding %d task(s) %s%n", kills.size() + 1, victim,
-                    done, TASKS, held.size(), countValues(held));
-            startBridge(victim);
-            kills.add(new Kill(victim, at, held, Instant.now()));
-        }
+            bridges.get(victim.get()).killHard();
+            System.out.printf("[chaos] kill -9 #%d of %s at %d/%d done, holding %d task(s) %s%n", kills.size() + 1, victim.get(),
+                    done, TASKS, heldTasks.size(), countValues(heldTasks));
+            boolean first = kills.isEmpty();
+            if (first) {
+                setPaused(true);
+            }
+            startBridge(victim.get());
+            if (first) {
+                setPaused(false);
+            }
+            kills.add(new Kill(victim.get(), at, heldTasks, Instant.now()));
+            return kills.size() == 2;
+        }, stack::logs);
         return kills;
+    }
+
+    /** Pauses or resumes every machine: running tasks go on, no new ones are claimed. */
+    private static void setPaused(boolean paused) throws Exception {
+        for (String machine : machines) {
+            int status = stack.post("/api/v1/machines/" + machine + (paused ? "/pause" : "/resume"), Map.of()).statusCode();
+            assertThat(status).as("%s %s", paused ? "pausing" : "resuming", machine).isEqualTo(200);
+        }
     }
 
     private void verify(List<String> ids, Map<String, String> tokenOf, Map<String, Boolean> resumableOf, List<Kill> kills,

@@ -3,11 +3,14 @@ package com.rediacc.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rediacc.cli.Rediacc;
 import com.rediacc.cli.Terminal;
+import com.rediacc.testsupport.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.io.InputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -380,7 +383,7 @@ class CliEndToEndIT {
 
     @Test
     void anUnreachableServerIsAClearFailure() throws Exception {
-        Run run = cli(Map.of("REDIACC_URL", "http://127.0.0.1:" + E2eStack.freePort(), "REDIACC_TOKEN", "x"), "",
+        Run run = cli(Map.of("REDIACC_URL", "http://127.0.0.1:" + Ports.free(), "REDIACC_TOKEN", "x"), "",
                 "create", "task", "--machine", "demo-01", "--command", "true");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("cannot reach the rediacc server").contains("hint:").doesNotContain("Exception");
@@ -435,7 +438,7 @@ class CliEndToEndIT {
         assertThat(usage.exit()).isEqualTo(2);
         assertThat(usage.err()).contains("Missing required option: '--machine=NAME'");
 
-        Run unreachable = launcher(Map.of("REDIACC_URL", "http://127.0.0.1:" + E2eStack.freePort(), "REDIACC_TOKEN", "x"),
+        Run unreachable = launcher(Map.of("REDIACC_URL", "http://127.0.0.1:" + Ports.free(), "REDIACC_TOKEN", "x"),
                 "list", "queue");
         assertThat(unreachable.exit()).isEqualTo(1);
         assertThat(unreachable.err()).contains("cannot reach the rediacc server");
@@ -518,28 +521,43 @@ class CliEndToEndIT {
 
     @Test
     void watchShowsTaskEventsLive() throws Exception {
-        CompletableFuture<Run> watching = CompletableFuture.supplyAsync(
-                () -> cli("watch", "--machine", "demo-01", "--count", "4", "-o", "json"));
-        Thread.sleep(1500);
-        String id = createQuiet("echo watched");
-        Run run = watching.get(60, TimeUnit.SECONDS);
-        assertThat(run.exit()).as(run.toString()).isZero();
-        List<String> types = run.out().lines().map(line -> {
-            try {
-                JsonNode event = E2eStack.JSON.readTree(line);
-                assertThat(event.path("subject").asText()).isEqualTo(id);
-                return event.path("type").asText();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
-        assertThat(types).containsExactly("rediacc.task.pending", "rediacc.task.assigned", "rediacc.task.processing",
-                "rediacc.task.completed");
+        List<String> ours = new CopyOnWriteArrayList<>();
+        String probes = "cli-watch-probe-" + UUID.randomUUID().toString().substring(0, 8);
+        stack.registerDemoMachine(probes, 1);
+        assertThat(stack.post("/api/v1/machines/" + probes + "/pause", Map.of()).statusCode()).isEqualTo(200);
+        try (InputStream stream = stack.openEventStream("/api/v1/events", stack.adminToken, ours)) {
+            CompletableFuture<Run> watching = CompletableFuture.supplyAsync(
+                    () -> cli("watch", "--machine", "demo-01", "--count", "4", "-o", "json"));
+            awaitWatching(ours, probes);
+            String id = createQuiet("echo watched");
+            Run run = watching.get(60, TimeUnit.SECONDS);
+            assertThat(run.exit()).as(run.toString()).isZero();
+            List<String> types = run.out().lines().map(line -> {
+                try {
+                    JsonNode event = E2eStack.JSON.readTree(line);
+                    assertThat(event.path("subject").asText()).isEqualTo(id);
+                    return event.path("type").asText();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).toList();
+            assertThat(types).containsExactly("rediacc.task.pending", "rediacc.task.assigned", "rediacc.task.processing",
+                    "rediacc.task.completed");
 
-        CompletableFuture<Run> table = CompletableFuture.supplyAsync(() -> cli("watch", "--machine", "demo-01", "--count", "1"));
-        Thread.sleep(1500);
-        String second = createQuiet("echo watched again");
-        Run tableRun = table.get(60, TimeUnit.SECONDS);
-        assertThat(tableRun.out()).startsWith("TIME").containsPattern("PENDING\\s+" + second + "\\s+demo-01");
+            CompletableFuture<Run> table = CompletableFuture.supplyAsync(() -> cli("watch", "--machine", "demo-01", "--count", "1"));
+            awaitWatching(ours, probes);
+            String second = createQuiet("echo watched again");
+            Run tableRun = table.get(60, TimeUnit.SECONDS);
+            assertThat(tableRun.out()).startsWith("TIME").containsPattern("PENDING\\s+" + second + "\\s+demo-01");
+        }
+    }
+
+    /**
+     * Returns once our own stream {@code ours} has shown a task created after a watch started, on the
+     * paused machine {@code probes} (which the watch leaves out): the queue's event feed is live, and
+     * the watch has had at least that round trip to subscribe (its subscription cannot be seen from here).
+     */
+    private void awaitWatching(List<String> ours, String probes) {
+        stack.awaitLive(ours, () -> stack.createTask(Map.of("machine", probes, "command", "true")).path("taskId").asText());
     }
 }

@@ -1,6 +1,8 @@
 package com.rediacc.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rediacc.testsupport.Await;
+import com.rediacc.testsupport.TempDirs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,6 +36,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CrashRecoveryIT {
     private static final Set<String> BRIDGE_IDS = Set.of("b1", "b2");
+    /** How long a task may take to be claimed and start on a busy machine. */
+    private static final Duration START = Duration.ofSeconds(60);
+    /** How long a task may take to settle after its bridge was killed: lease expiry, a sweep, a rebalance, the cleanup. */
+    private static final Duration SETTLE = Duration.ofSeconds(120);
     private static final Map<String, ServiceProcess> bridges = new LinkedHashMap<>();
     private static final Map<String, Integer> incarnations = new HashMap<>();
     private static E2eStack stack;
@@ -42,7 +48,7 @@ class CrashRecoveryIT {
 
     @BeforeAll
     static void startServices() throws Exception {
-        remote = TempDirs.create("rediacc-e2e-crash-");
+        remote = TempDirs.forMachineCommands("rediacc-e2e-crash-");
         // Assigned before it starts anything, so that @AfterAll stops what did start if start-up fails.
         stack = new E2eStack("crash");
         stack.startCore(CrashSupport.FAST_QUEUE);
@@ -65,7 +71,7 @@ class CrashRecoveryIT {
                 stack.close();
             }
         } finally {
-            CrashSupport.deleteTree(remote);
+            TempDirs.delete(remote);
         }
     }
 
@@ -93,7 +99,7 @@ class CrashRecoveryIT {
             ids.add(id);
             tokenOf.put(id, token);
         }
-        Duration took = CrashSupport.awaitAllTerminal(stack, ids, Duration.ofSeconds(90));
+        Duration took = CrashSupport.awaitAllTerminal(stack, ids);
 
         Map<String, CrashSupport.Audit> audits = CrashSupport.audit(stack, ids);
         Map<String, Integer> ran = CrashSupport.remoteLines(remote);
@@ -122,12 +128,14 @@ class CrashRecoveryIT {
         String onceToken = "once-" + UUID.randomUUID();
         Path resumableLog = remote.resolve("resumable.log");
         Path onceLog = remote.resolve("once.log");
+        // Both commands run until the bridge is dead, however slow the machine is.
+        Gate killed = new Gate(remote, "killed");
         String resumable = stack.createTask(Map.of("machine", "crash-01", "resumable", true, "maxRetries", 0,
-                "command", "echo " + resumableToken + " >> " + resumableLog + "; sleep 4")).path("taskId").asText();
+                "command", "echo " + resumableToken + " >> " + resumableLog + "; " + killed.shellWait())).path("taskId").asText();
         String once = stack.createTask(Map.of("machine", "crash-01", "resumable", false, "maxRetries", 0,
-                "command", "echo " + onceToken + " >> " + onceLog + "; sleep 4")).path("taskId").asText();
-        stack.awaitStatus(resumable, Set.of("PROCESSING"), Duration.ofSeconds(30));
-        stack.awaitStatus(once, Set.of("PROCESSING"), Duration.ofSeconds(30));
+                "command", "echo " + onceToken + " >> " + onceLog + "; " + killed.shellWait())).path("taskId").asText();
+        stack.awaitStatus(resumable, Set.of("PROCESSING"), START);
+        stack.awaitStatus(once, Set.of("PROCESSING"), START);
         awaitLine(resumableLog, resumableToken);
         awaitLine(onceLog, onceToken);
 
@@ -139,14 +147,16 @@ class CrashRecoveryIT {
             for (String victim : victims) {
                 bridges.get(victim).killHard();
             }
+            // The killed commands end as they would have after their work; the re-run passes at once.
+            killed.open();
             if (bridges.values().stream().noneMatch(ServiceProcess::alive)) {
                 // Both tasks were on different bridges and both were killed: a restarted one takes over.
                 startBridge(victims.iterator().next());
             }
 
-            JsonNode failed = stack.awaitStatus(once, E2eStack.TERMINAL, Duration.ofSeconds(45));
-            JsonNode completed = stack.awaitStatus(resumable, E2eStack.TERMINAL, Duration.ofSeconds(60));
-            Thread.sleep(1000); // a wrongful second run of the non-resumable task would show by now
+            JsonNode failed = stack.awaitStatus(once, E2eStack.TERMINAL, SETTLE);
+            JsonNode completed = stack.awaitStatus(resumable, E2eStack.TERMINAL, SETTLE);
+            awaitMachineServedAfter("crash-01");
 
             assertThat(failed.path("status").asText()).as("%s\n%s", failed, stack.logs()).isEqualTo("FAILED");
             assertThat(failed.path("error").asText()).startsWith("interrupted");
@@ -196,26 +206,30 @@ class CrashRecoveryIT {
     @Order(3)
     void lostLeaseEndsTheRemoteCommandBeforeTheTaskIsFailedOrRunAgain() throws Exception {
         String marker = "rediacc-orphan-" + UUID.randomUUID();
+        String onceMarker = marker + "-once";
+        String resumableMarker = marker + "-resumable";
         Path onceLog = remote.resolve("orphan-once.log");
         Path resumableLog = remote.resolve("orphan-resumable.log");
         Path firstRun = remote.resolve("orphan-resumable.first");
+        // Opened only when the test is over: a command still held then was never ended by the cleanup.
+        Gate testOver = new Gate(remote, "orphan-test-over");
         String once = stack.createTask(Map.of("machine", "orphan-01", "resumable", false,
-                "command", "echo start >> " + onceLog + "; sleep 25; echo end >> " + onceLog + " # " + marker))
+                "command", "echo start >> " + onceLog + "; " + testOver.shellWait() + "; echo end >> " + onceLog
+                        + " # " + onceMarker))
                 .path("taskId").asText();
-        // The first run sleeps long; a second run only says when it started.
+        // The first run is held; a second run only says when it started.
         String resumable = stack.createTask(Map.of("machine", "orphan-02", "resumable", true,
                 "command", "if [ -e " + firstRun + " ]; then echo rerun $(date +%s%N) >> " + resumableLog + "; else touch "
-                        + firstRun + "; sleep 25; echo end $(date +%s%N) >> " + resumableLog + "; fi # " + marker))
+                        + firstRun + "; " + testOver.shellWait() + "; echo end $(date +%s%N) >> " + resumableLog + "; fi # "
+                        + resumableMarker))
                 .path("taskId").asText();
-        stack.awaitStatus(once, Set.of("PROCESSING"), Duration.ofSeconds(30));
-        stack.awaitStatus(resumable, Set.of("PROCESSING"), Duration.ofSeconds(30));
+        stack.awaitStatus(once, Set.of("PROCESSING"), START);
+        stack.awaitStatus(resumable, Set.of("PROCESSING"), START);
         awaitLine(onceLog, "start");
-        while (!Files.exists(firstRun)) {
-            Thread.sleep(50);
-        }
+        Await.until("the resumable task's first run started", START, () -> Files.exists(firstRun), stack::logs);
         // The cleanup then kills by process group; without a pid it finds the groups by their leader's
         // token (SshExecutionTest covers that).
-        CrashSupport.awaitRemotePids(stack, List.of(once, resumable), Duration.ofSeconds(10));
+        CrashSupport.awaitRemotePids(stack, List.of(once, resumable), START);
         Set<String> victims = new HashSet<>(List.of(lastClaimer(once), lastClaimer(resumable)));
         Instant killedAt = Instant.now();
         try {
@@ -225,15 +239,17 @@ class CrashRecoveryIT {
             if (bridges.values().stream().noneMatch(ServiceProcess::alive)) {
                 startBridge(victims.iterator().next());
             }
-            JsonNode failed = stack.awaitStatus(once, E2eStack.TERMINAL, Duration.ofSeconds(45));
+            JsonNode failed = stack.awaitStatus(once, E2eStack.TERMINAL, SETTLE);
             assertThat(failed.path("error").asText()).startsWith("interrupted");
-            Thread.sleep(1000);
-            // Started before the kill: the resumable task's second run (same command line) may be running now.
-            assertThat(remoteProcesses(marker, killedAt))
+            assertThat(remoteProcesses(onceMarker, killedAt))
                     .as("remote shells of the killed bridge's commands still running after the task FAILED 'interrupted'")
                     .isZero();
 
-            stack.awaitStatus(resumable, Set.of("COMPLETED"), Duration.ofSeconds(60));
+            stack.awaitStatus(resumable, Set.of("COMPLETED"), SETTLE);
+            // Started before the kill, so not the second run (same command line), which ran after the cleanup.
+            assertThat(remoteProcesses(resumableMarker, killedAt))
+                    .as("remote shells of the killed bridge's commands still running after the task ran again")
+                    .isZero();
             List<String> lines = Files.readAllLines(resumableLog);
             long rerunAt = lines.stream().filter(l -> l.startsWith("rerun ")).mapToLong(l -> Long.parseLong(l.substring(6)))
                     .findFirst().orElseThrow();
@@ -245,6 +261,7 @@ class CrashRecoveryIT {
                     Duration.between(killedAt, Instant.parse(settled.path("at").asText())).toMillis(),
                     settled.path("detail").asText());
         } finally {
+            testOver.open();
             ProcessHandle.allProcesses()
                     .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
                     .forEach(ProcessHandle::destroyForcibly);
@@ -265,13 +282,9 @@ class CrashRecoveryIT {
     }
 
     /** Probes every machine until both bridges have claimed something: both are in the group and own partitions. */
-    private static void awaitBothBridgesServe() throws Exception {
+    private static void awaitBothBridgesServe() {
         Set<String> seen = new TreeSet<>();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!seen.containsAll(Set.of("bridge:b1", "bridge:b2"))) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("only " + seen + " claimed probe tasks within 60 s\n" + stack.logs());
-            }
+        Await.until("both bridges claim probe tasks", Duration.ofMinutes(3), () -> {
             List<String> probes = new ArrayList<>();
             for (String machine : shareMachines) {
                 probes.add(stack.createTask(Map.of("machine", machine, "command", "true")).path("taskId").asText());
@@ -280,7 +293,17 @@ class CrashRecoveryIT {
                 stack.awaitTerminal(probe);
                 seen.add(lastClaimer(probe) == null ? "?" : "bridge:" + lastClaimer(probe));
             }
-        }
+            return seen.containsAll(Set.of("bridge:b1", "bridge:b2"));
+        }, () -> "claimed by " + seen + "\n" + stack.logs());
+    }
+
+    /**
+     * Waits until a task created now, of the lowest priority, has run on {@code machine}: whatever
+     * became ready there before it, a wrongful second run say, has been claimed and has started by then.
+     */
+    private static void awaitMachineServedAfter(String machine) throws Exception {
+        String sentinel = stack.createTask(Map.of("machine", machine, "priority", 5, "command", "true")).path("taskId").asText();
+        stack.awaitStatus(sentinel, Set.of("COMPLETED"), SETTLE);
     }
 
     private static List<JsonNode> history(String taskId) throws Exception {
@@ -300,13 +323,8 @@ class CrashRecoveryIT {
         return actor == null ? null : actor.substring("bridge:".length());
     }
 
-    private static void awaitLine(Path file, String line) throws Exception {
-        for (int i = 0; i < 200; i++) {
-            if (Files.exists(file) && Files.readAllLines(file).contains(line)) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(line + " never appeared in " + file + "\n" + stack.logs());
+    private static void awaitLine(Path file, String line) {
+        Await.until(line + " in " + file, START, () -> Files.exists(file) && Files.readAllLines(file).contains(line),
+                stack::logs);
     }
 }

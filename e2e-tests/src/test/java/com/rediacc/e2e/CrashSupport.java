@@ -1,5 +1,8 @@
 package com.rediacc.e2e;
 
+import com.rediacc.contract.events.Topics;
+import com.rediacc.testsupport.Await;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,12 +16,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /** Shared pieces of the crash and chaos tests: fast settings, partition-aware names, audits. */
@@ -31,7 +34,6 @@ final class CrashSupport {
     static final Map<String, String> FAST_BRIDGE = Map.of(
             "REDIACC_BRIDGE_BATCH_SIZE", "8",
             "REDIACC_BRIDGE_HEARTBEAT_EVERY", "1s");
-    static final int DISPATCH_PARTITIONS = 6;
 
     private CrashSupport() {
     }
@@ -47,7 +49,7 @@ final class CrashSupport {
         for (int wanted : partitions) {
             for (int n = 0; ; n++) {
                 String name = prefix + "-" + n;
-                if (!names.contains(name) && partition(name, DISPATCH_PARTITIONS) == wanted) {
+                if (!names.contains(name) && partition(name, Topics.DISPATCH_PARTITIONS) == wanted) {
                     names.add(name);
                     break;
                 }
@@ -194,24 +196,17 @@ final class CrashSupport {
     }
 
     /** Waits until the queue has stored the remote process group of each of {@code ids} (sent with a heartbeat). */
-    static void awaitRemotePids(E2eStack stack, Collection<String> ids, Duration within) throws Exception {
-        Instant deadline = Instant.now().plus(within);
-        while (true) {
+    static void awaitRemotePids(E2eStack stack, Collection<String> ids, Duration within) {
+        Await.until("a remote pid stored for each of " + ids, within, () -> {
             try (Connection db = stack.queueDb(); PreparedStatement query = db.prepareStatement(
                     "SELECT count(*) FROM tasks WHERE task_id::text = ANY(?) AND remote_pid IS NOT NULL")) {
                 query.setArray(1, db.createArrayOf("text", ids.toArray()));
                 try (ResultSet rows = query.executeQuery()) {
                     rows.next();
-                    if (rows.getInt(1) == ids.size()) {
-                        return;
-                    }
+                    return rows.getInt(1) == ids.size();
                 }
             }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no remote pid stored within " + within + " for some of " + ids);
-            }
-            Thread.sleep(100);
-        }
+        }, stack::logs);
     }
 
     /** One lease the reaper ended: which bridge had claimed the task, when, and in which state it was lost. */
@@ -257,29 +252,45 @@ final class CrashSupport {
         }
     }
 
-    /** Waits until every task of {@code ids} is terminal; fails with the counts and the service logs. */
-    static Duration awaitAllTerminal(E2eStack stack, Collection<String> ids, Duration timeout) throws Exception {
+    /**
+     * Waits until every task of {@code ids} is terminal, for as long as tasks keep ending: how long the
+     * whole takes is the machine's business. Fails, with the counts and the service logs, once none
+     * has ended for {@link Progress#STALL}.
+     */
+    static Duration awaitAllTerminal(E2eStack stack, Collection<String> ids) {
         long start = System.nanoTime();
-        Instant deadline = Instant.now().plus(timeout);
-        Map<String, Integer> counts = Map.of();
-        while (Instant.now().isBefore(deadline)) {
-            counts = statusCounts(stack, ids);
-            if (terminal(counts) == ids.size()) {
-                return Duration.ofNanos(System.nanoTime() - start);
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("not all of " + ids.size() + " tasks terminal after " + timeout + ": " + counts
-                + "\n" + stack.logs());
+        Progress ending = new Progress("tasks ending");
+        Await.until("all of " + ids.size() + " tasks terminal", Progress.OVERALL, () -> statusCounts(stack, ids), counts -> {
+            ending.observe(terminal(counts), () -> "not all of " + ids.size() + " tasks terminal: " + counts + "\n" + stack.logs());
+            return terminal(counts) == ids.size();
+        }, stack::logs);
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
-    /** Deletes a temp dir of a test (the remote side's files), if any. */
-    static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
+    /** A count that must keep growing: a wait on it fails only once it has not grown for {@link #STALL}. */
+    static final class Progress {
+        /** No growth for this long on a busy machine means the system is stuck. */
+        static final Duration STALL = Duration.ofMinutes(2);
+        /** Only a limit for waits that make progress forever. */
+        static final Duration OVERALL = Duration.ofMinutes(30);
+
+        private final String what;
+        private int highest = Integer.MIN_VALUE;
+        private long grewAt = System.nanoTime();
+
+        Progress(String what) {
+            this.what = what;
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+
+        /** Notes {@code count}; fails with {@code state} once it has not grown for {@link #STALL}. */
+        void observe(int count, Supplier<String> state) {
+            long now = System.nanoTime();
+            if (count > highest) {
+                highest = count;
+                grewAt = now;
+            } else if (now - grewAt > STALL.toNanos()) {
+                throw new AssertionError("no progress (" + what + ") for " + STALL + ": " + state.get());
+            }
         }
     }
 

@@ -2,14 +2,20 @@ package com.rediacc.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rediacc.testsupport.Await;
+import com.rediacc.testsupport.Ports;
+import com.rediacc.testsupport.RepoRoot;
+import com.rediacc.testsupport.TempDirs;
 
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,6 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The services of one end-to-end test class as real processes: one queue-service, one
@@ -34,8 +43,10 @@ final class E2eStack implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "CANCELLED");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** How long a service may take to start (and get ready) on a busy machine. */
+    private static final Duration SERVICE_START = Duration.ofSeconds(180);
 
-    final Path root = Path.of(System.getProperty("rediacc.root", "..")).toAbsolutePath().normalize();
+    final Path root = RepoRoot.path();
     final String adminToken = "e2e-admin-" + UUID.randomUUID();
     final String bridgeToken = "e2e-bridge-" + UUID.randomUUID();
     final String vaultQueueToken = "e2e-vault-queue-" + UUID.randomUUID();
@@ -69,6 +80,11 @@ final class E2eStack implements AutoCloseable {
     Connection queueDb() throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + env("PG_PORT") + "/" + queueDatabase(),
                 env("PG_USER"), env("PG_PASSWORD"));
+    }
+
+    /** The queue-service process (its log, say). */
+    ServiceProcess queue() {
+        return queue;
     }
 
     String vaultUrl() {
@@ -105,8 +121,8 @@ final class E2eStack implements AutoCloseable {
                 "REDIACC_VAULT_QUEUE_TOKEN", vaultQueueToken));
         queueEnv.putAll(queueSettings);
         queue = start("queue-service", queueEnv);
-        vault.awaitReady(Duration.ofSeconds(90));
-        queue.awaitReady(Duration.ofSeconds(90));
+        vault.awaitReady(SERVICE_START);
+        queue.awaitReady(SERVICE_START);
         createTeam("default");
         storeSecret("default", "demo-01-key", Map.of("privateKey", Files.readString(Path.of(env("DEMO_SSH_KEY_FILE")))));
         return this;
@@ -132,7 +148,7 @@ final class E2eStack implements AutoCloseable {
                 "REDIACC_VAULT_BRIDGE_TOKEN", vaultBridgeToken));
         env.putAll(settings);
         ServiceProcess bridge = start("bridge-service", env, instance);
-        bridge.awaitReady(Duration.ofSeconds(90));
+        bridge.awaitReady(SERVICE_START);
         return bridge;
     }
 
@@ -155,10 +171,10 @@ final class E2eStack implements AutoCloseable {
     }
 
     /** Registers a machine on the demo sshd (or another one) logging in with the demo key (team vault entry demo-01-key). */
-    void registerMachine(String machine, int port, String hostKey, int maxConcurrency) throws Exception {
+    void registerMachine(String machine, int port, String user, String hostKey, int maxConcurrency) throws Exception {
         HttpResponse<String> response = post("/api/v1/machines", Map.of(
                 "name", machine, "team", "default", "host", "127.0.0.1", "port", port,
-                "user", env("DEMO_SSH_USER"), "hostKey", hostKey, "credential", "demo-01-key",
+                "user", user, "hostKey", hostKey, "credential", "demo-01-key",
                 "maxConcurrency", maxConcurrency));
         if (response.statusCode() != 201) {
             throw new IllegalStateException("registering " + machine + ": " + response.statusCode() + " " + response.body());
@@ -166,7 +182,7 @@ final class E2eStack implements AutoCloseable {
     }
 
     void registerDemoMachine(String machine, int maxConcurrency) throws Exception {
-        registerMachine(machine, Integer.parseInt(env("SSH_PORT")), env("DEMO_SSH_HOST_KEY"), maxConcurrency);
+        registerMachine(machine, Integer.parseInt(env("SSH_PORT")), env("DEMO_SSH_USER"), env("DEMO_SSH_HOST_KEY"), maxConcurrency);
     }
 
     JsonNode createTask(Map<String, Object> body) throws Exception {
@@ -181,22 +197,13 @@ final class E2eStack implements AutoCloseable {
         return get("/api/v1/tasks/" + taskId);
     }
 
-    JsonNode awaitStatus(String taskId, Set<String> statuses, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        JsonNode task = null;
-        while (Instant.now().isBefore(deadline)) {
-            task = task(taskId);
-            if (statuses.contains(task.path("status").asText())) {
-                return task;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("task " + taskId + " not in " + statuses + " after " + timeout + "; last seen " + task
-                + "\n" + logs());
+    JsonNode awaitStatus(String taskId, Set<String> statuses, Duration timeout) {
+        return Await.until("task " + taskId + " in " + statuses, timeout, () -> task(taskId),
+                task -> statuses.contains(task.path("status").asText()), this::logs);
     }
 
-    JsonNode awaitTerminal(String taskId) throws Exception {
-        return awaitStatus(taskId, TERMINAL, Duration.ofSeconds(60));
+    JsonNode awaitTerminal(String taskId) {
+        return awaitStatus(taskId, TERMINAL, Duration.ofSeconds(120));
     }
 
     List<String> transitions(String taskId) throws Exception {
@@ -221,6 +228,49 @@ final class E2eStack implements AutoCloseable {
 
     HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(queueUrl() + path)).header("Authorization", "Bearer " + adminToken);
+    }
+
+    /**
+     * Opens {@code path} (an event stream) with {@code token} and adds its lines to {@code lines}, on a
+     * thread of its own, until the returned body is closed.
+     */
+    InputStream openEventStream(String path, String token, List<String> lines) throws Exception {
+        HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(queueUrl() + path))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + ": " + response.statusCode());
+        }
+        InputStream body = response.body();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.add(line);
+                }
+            } catch (Exception closed) {
+                // the test closed the stream
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return body;
+    }
+
+    /**
+     * Creates a task with {@code newTask} every second until {@code lines}, read from an event stream,
+     * show one of them: from then on the stream shows what happens (it starts at "now", and the queue
+     * starts reading Kafka for its streams only when the first one opens).
+     */
+    void awaitLive(List<String> lines, Callable<String> newTask) {
+        List<String> probes = new CopyOnWriteArrayList<>();
+        AtomicReference<Instant> lastProbe = new AtomicReference<>(Instant.EPOCH);
+        Await.until("an event stream shows a task created after it opened", Duration.ofSeconds(120), () -> {
+            if (lastProbe.get().isBefore(Instant.now().minusSeconds(1))) {
+                probes.add(newTask.call());
+                lastProbe.set(Instant.now());
+            }
+            return lines.stream().anyMatch(line -> probes.stream().anyMatch(line::contains));
+        }, this::logs);
     }
 
     /** Runs a shell command on the demo machine's host (it is this host) and returns its stdout. */
@@ -253,7 +303,7 @@ final class E2eStack implements AutoCloseable {
     }
 
     private ServiceProcess start(String module, Map<String, String> env, String name) throws IOException {
-        ServiceProcess service = ServiceProcess.start(root, module, this.name + "-" + name, freePort(), env);
+        ServiceProcess service = ServiceProcess.start(root, module, this.name + "-" + name, Ports.free(), env);
         services.add(service);
         return service;
     }
@@ -268,12 +318,6 @@ final class E2eStack implements AutoCloseable {
              Statement statement = connection.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             statement.execute("CREATE DATABASE " + database);
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

@@ -1,6 +1,7 @@
 package com.rediacc.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rediacc.testsupport.TestSshd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -29,7 +29,8 @@ class FirstTaskEndToEndIT {
         stack.startBridge("bridge-1", Map.of());
         stack.registerDemoMachine("demo-01", 1);
         // Same server, but registered with another key: what a man-in-the-middle would look like.
-        stack.registerMachine("impostor-01", Integer.parseInt(E2eStack.env("SSH_PORT")), otherHostKey(), 1);
+        stack.registerMachine("impostor-01", Integer.parseInt(E2eStack.env("SSH_PORT")), E2eStack.env("DEMO_SSH_USER"),
+                TestSshd.otherHostKey(), 1);
     }
 
     @AfterAll
@@ -84,11 +85,5 @@ class FirstTaskEndToEndIT {
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/problem+json"));
-    }
-
-    private static String otherHostKey() throws Exception {
-        Path dir = TempDirs.create("rediacc-e2e-impostor-");
-        E2eStack.sh("ssh-keygen -q -t ed25519 -N '' -f " + dir.resolve("key"));
-        return Files.readString(dir.resolve("key.pub")).trim();
     }
 }

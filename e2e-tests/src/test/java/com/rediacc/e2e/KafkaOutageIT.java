@@ -1,11 +1,17 @@
 package com.rediacc.e2e;
 
+import com.rediacc.contract.events.Topics;
+import com.rediacc.testsupport.Await;
+import com.rediacc.testsupport.RepoRoot;
+import com.rediacc.testsupport.TempDirs;
+import com.rediacc.testsupport.TestKafka;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -31,9 +37,8 @@ class KafkaOutageIT {
 
     @BeforeAll
     static void startServices() throws Exception {
-        remote = TempDirs.create("rediacc-e2e-outage-");
-        Path root = Path.of(System.getProperty("rediacc.root", "..")).toAbsolutePath().normalize();
-        kafka = TestKafka.start(root, "outage");
+        remote = TempDirs.forMachineCommands("rediacc-e2e-outage-");
+        kafka = TestKafka.start(RepoRoot.path().resolve("e2e-tests/target/e2e-logs"), "outage");
         // Assigned before it starts anything, so that @AfterAll stops what did start if start-up fails.
         stack = new E2eStack("outage").kafka(kafka.bootstrap());
         stack.startCore(CrashSupport.FAST_QUEUE);
@@ -55,7 +60,7 @@ class KafkaOutageIT {
                     kafka.close();
                 }
             } finally {
-                CrashSupport.deleteTree(remote);
+                TempDirs.delete(remote);
             }
         }
     }
@@ -86,8 +91,12 @@ class KafkaOutageIT {
             ids.add(id);
             tokenOf.put(id, token);
         }
-        // Several relay passes and sweeps fail while Kafka stays down.
-        Thread.sleep(6000);
+        // The outage is felt before Kafka comes back: a relay pass has failed, and two sweeps have
+        // re-dispatched the waiting work of every machine (into the outbox, as Kafka is down).
+        long wakeUpsBefore = singleWakeUpRows();
+        stack.queue().awaitLogLine("outbox relay: Kafka did not take the batch", Duration.ofMinutes(2));
+        Await.until("two sweeps re-dispatch the machines' work", Duration.ofMinutes(2),
+                () -> singleWakeUpRows() >= wakeUpsBefore + 2L * MACHINES.size(), stack::logs);
         Map<String, Integer> whileDown = CrashSupport.statusCounts(stack, ids);
         long waitingEvents = outboxMessages();
         assertThat(waitingEvents).as("their events wait in the outbox").isGreaterThanOrEqualTo(ids.size());
@@ -97,7 +106,7 @@ class KafkaOutageIT {
         Instant up = Instant.now();
         Duration allDone;
         try {
-            allDone = CrashSupport.awaitAllTerminal(stack, ids, Duration.ofSeconds(90));
+            allDone = CrashSupport.awaitAllTerminal(stack, ids);
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\n--- kafka ---\n" + kafka.logTail(), e);
         }
@@ -110,7 +119,7 @@ class KafkaOutageIT {
             assertThat(audit.terminalTransitions()).as("terminal transitions of %s", audit).isEqualTo(1);
             assertThat(ran.getOrDefault(tokenOf.get(audit.id()), 0)).as("remote runs of %s", audit).isEqualTo(1);
         }
-        Duration drained = awaitOutboxEmpty(Duration.ofSeconds(30));
+        Duration drained = awaitOutboxEmpty(Duration.ofSeconds(120));
         System.out.printf("[outage] Kafka killed (-9) for %d ms: %d tasks accepted meanwhile (slowest POST %d ms), %d outbox"
                         + " messages waiting, statuses %s; broker restarted and listening after %d ms; all tasks COMPLETED %d ms"
                         + " later, outbox empty after %d ms%n",
@@ -127,6 +136,18 @@ class KafkaOutageIT {
         }
     }
 
+    /** Wake-ups written one to a row, as the sweeper re-dispatches a machine's waiting work. */
+    private static long singleWakeUpRows() throws Exception {
+        try (Connection db = stack.queueDb(); PreparedStatement query = db.prepareStatement(
+                "SELECT count(*) FROM outbox WHERE topic = ?")) {
+            query.setString(1, Topics.DISPATCH);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
     private static long outboxRows() throws Exception {
         try (Connection db = stack.queueDb(); Statement statement = db.createStatement();
              ResultSet rows = statement.executeQuery("SELECT count(*) FROM outbox")) {
@@ -135,18 +156,10 @@ class KafkaOutageIT {
         }
     }
 
-    private static Duration awaitOutboxEmpty(Duration timeout) throws Exception {
+    private static Duration awaitOutboxEmpty(Duration timeout) {
         long start = System.nanoTime();
-        Instant deadline = Instant.now().plus(timeout);
-        long left = outboxRows();
-        while (left > 0) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(left + " outbox rows still not relayed " + timeout + " after Kafka came back\n"
-                        + stack.logs() + "\n--- kafka ---\n" + kafka.logTail());
-            }
-            Thread.sleep(200);
-            left = outboxRows();
-        }
+        Await.until("every outbox row relayed after Kafka came back", timeout, KafkaOutageIT::outboxRows, left -> left == 0,
+                () -> stack.logs() + "\n--- kafka ---\n" + kafka.logTail());
         return Duration.ofNanos(System.nanoTime() - start);
     }
 }

@@ -1,6 +1,9 @@
 package com.rediacc.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rediacc.contract.events.Topics;
+import com.rediacc.testsupport.Await;
+import com.rediacc.testsupport.TempDirs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (files and processes on the machine, which is this host) is the witness.
  */
 class QueueSemanticsIT {
+    /** A machine whose wake-ups share ordered-01's dispatch partition: they reach the bridge after ordered-01's. */
+    private static final String ORDERED_NEIGHBOUR = CrashSupport.machinesOnPartitions("neighbour",
+            CrashSupport.partition("ordered-01", Topics.DISPATCH_PARTITIONS)).getFirst();
     private static E2eStack stack;
     private static Path remote;
 
@@ -34,8 +40,9 @@ class QueueSemanticsIT {
         stack = new E2eStack("semantics").startCore(Map.of("REDIACC_SWEEPER_INTERVAL", "500ms"));
         stack.startBridge("bridge-1", Map.of());
         stack.registerDemoMachine("ordered-01", 1);
+        stack.registerDemoMachine(ORDERED_NEIGHBOUR, 1);
         stack.registerDemoMachine("work-01", 4);
-        remote = TempDirs.create("rediacc-e2e-remote-");
+        remote = TempDirs.forMachineCommands("rediacc-e2e-remote-");
     }
 
     @AfterAll
@@ -59,7 +66,11 @@ class QueueSemanticsIT {
                     "command", "echo '" + line + "' >> " + log)).path("taskId").asText());
             expected.add(new String[] {Integer.toString(priority), Integer.toString(i)});
         }
-        Thread.sleep(1000);
+        // Had the queue or the bridge a way to start a paused machine's work, they would have by the time a
+        // later task has run that only a sweep wakes (it is delayed) and whose wake-ups follow ordered-01's.
+        String later = stack.createTask(Map.of("machine", ORDERED_NEIGHBOUR, "delaySeconds", 1, "command", "true"))
+                .path("taskId").asText();
+        stack.awaitStatus(later, Set.of("COMPLETED"), Duration.ofSeconds(120));
         assertThat(log).as("nothing runs while the machine is paused").doesNotExist();
         assertThat(stack.post("/api/v1/machines/ordered-01/resume", Map.of()).statusCode()).isEqualTo(200);
         for (String id : ids) {
@@ -77,8 +88,8 @@ class QueueSemanticsIT {
         String marker = "rediacc-cancel-" + UUID.randomUUID();
         String id = stack.createTask(Map.of("machine", "work-01",
                 "command", "echo started; sh -c 'sleep 600; echo " + marker + "'")).path("taskId").asText();
-        stack.awaitStatus(id, Set.of("PROCESSING"), Duration.ofSeconds(30));
-        awaitRemoteProcess(marker, true);
+        stack.awaitStatus(id, Set.of("PROCESSING"), Duration.ofSeconds(60));
+        awaitRemoteProcess(marker);
         long start = System.nanoTime();
         HttpResponse<String> cancel = stack.post("/api/v1/tasks/" + id + "/cancel", Map.of());
         assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
@@ -124,18 +135,34 @@ class QueueSemanticsIT {
 
     @Test
     void outputIsVisibleWhileTheCommandRunsAndFollowStreamsIt() throws Exception {
-        String id = stack.createTask(Map.of("machine", "work-01",
-                "command", "for i in 1 2 3 4; do echo line-$i; sleep 1; done")).path("taskId").asText();
-        stack.awaitStatus(id, Set.of("PROCESSING"), Duration.ofSeconds(30));
+        // Each line waits until the stream has shown it: the output must arrive while the command runs.
+        List<Gate> shown = new ArrayList<>();
+        StringBuilder command = new StringBuilder();
+        for (int i = 1; i <= 4; i++) {
+            Gate gate = new Gate(remote, "line-" + i + "-shown");
+            shown.add(gate);
+            command.append("echo line-").append(i).append("; ").append(gate.shellWait()).append("; ");
+        }
+        String id = stack.createTask(Map.of("machine", "work-01", "timeoutSeconds", 300, "command", command.toString()))
+                .path("taskId").asText();
+        stack.awaitStatus(id, Set.of("PROCESSING"), Duration.ofSeconds(60));
         HttpResponse<Stream<String>> follow = HttpClient.newHttpClient().send(
                 stack.request("/api/v1/tasks/" + id + "/output?follow=true").GET().build(),
                 HttpResponse.BodyHandlers.ofLines());
         assertThat(follow.statusCode()).isEqualTo(200);
         assertThat(follow.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
         List<JsonNode> events = new ArrayList<>();
+        StringBuilder shownSoFar = new StringBuilder();
         follow.body().filter(line -> line.startsWith("data:")).forEach(line -> {
             try {
-                events.add(E2eStack.JSON.readTree(line.substring(5).trim()));
+                JsonNode event = E2eStack.JSON.readTree(line.substring(5).trim());
+                events.add(event);
+                shownSoFar.append(event.path("output").asText(""));
+                for (int i = 1; i <= shown.size(); i++) {
+                    if (shownSoFar.toString().contains("line-" + i + "\n")) {
+                        shown.get(i - 1).open();
+                    }
+                }
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -155,11 +182,8 @@ class QueueSemanticsIT {
         assertThat(done.path("output").asText()).isEqualTo("read-all\n");
     }
 
-    private static void awaitRemoteProcess(String marker, boolean present) throws Exception {
-        for (int i = 0; i < 100 && (remoteProcesses(marker) > 0) != present; i++) {
-            Thread.sleep(50);
-        }
-        assertThat(remoteProcesses(marker) > 0).isEqualTo(present);
+    private static void awaitRemoteProcess(String marker) {
+        Await.until("a remote process " + marker, Duration.ofSeconds(60), () -> remoteProcesses(marker) > 0, stack::logs);
     }
 
     /** The demo machine is this host: its processes are visible here. */

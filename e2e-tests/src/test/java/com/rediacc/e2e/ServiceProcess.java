@@ -1,5 +1,7 @@
 package com.rediacc.e2e;
 
+import com.rediacc.testsupport.Await;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -63,25 +64,24 @@ final class ServiceProcess implements AutoCloseable {
                 .toList();
     }
 
-    void awaitReady(Duration timeout) throws Exception {
+    void awaitReady(Duration timeout) {
         HttpClient http = HttpClient.newHttpClient();
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build();
+        Await.until(name + " ready", timeout, () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + logTail());
             }
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
+                return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (IOException notYet) {
-                // not listening yet
+                return false;
             }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException(name + " not ready after " + timeout + ":\n" + logTail());
+        }, this::logTail);
+    }
+
+    /** Waits until the service has logged a line containing {@code text}. */
+    void awaitLogLine(String text, Duration timeout) {
+        Await.until(name + " logs \"" + text + "\"", timeout, () -> logText().contains(text), this::logTail);
     }
 
     String name() {
@@ -98,7 +98,17 @@ final class ServiceProcess implements AutoCloseable {
 
     /** SIGTERM, as Kubernetes stops a pod; returns the exit status. */
     long stop(Duration timeout) throws InterruptedException {
+        terminate();
+        return awaitExit(timeout);
+    }
+
+    /** SIGTERM, without waiting for the exit. */
+    void terminate() {
         process.destroy();
+    }
+
+    /** Waits for the process to exit; returns its exit status. */
+    long awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException(name + " did not exit within " + timeout + " of SIGTERM:\n" + logTail());
         }

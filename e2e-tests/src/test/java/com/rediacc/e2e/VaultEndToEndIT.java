@@ -1,6 +1,8 @@
 package com.rediacc.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rediacc.contract.events.Topics;
+import com.rediacc.testsupport.TempDirs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,7 +46,7 @@ class VaultEndToEndIT {
         stack = new E2eStack("vault").startCore(Map.of());
         stack.startBridge("bridge-1", Map.of());
         stack.registerDemoMachine("secret-01", 2);
-        remote = TempDirs.create("rediacc-e2e-vault-");
+        remote = TempDirs.forMachineCommands("rediacc-e2e-vault-");
     }
 
     @AfterAll
@@ -162,7 +164,7 @@ class VaultEndToEndIT {
             assertThat(rotating).isNotNull();
             assertThat(rotating.path("latestVersion").asInt()).isEqualTo(2);
         } finally {
-            CrashSupport.deleteTree(keys);
+            TempDirs.delete(keys);
         }
     }
 
@@ -229,8 +231,8 @@ class VaultEndToEndIT {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of("rediacc.task.events", "rediacc.task.dispatch", "rediacc.alerts")) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            for (Topics.Topic topic : Topics.ALL) {
+                consumer.partitionsFor(topic.name()).forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition())));
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

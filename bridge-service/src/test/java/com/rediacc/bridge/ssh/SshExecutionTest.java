@@ -1,6 +1,10 @@
 package com.rediacc.bridge.ssh;
 
 import com.rediacc.contract.bridge.MachineConnection;
+import com.rediacc.testsupport.Await;
+import com.rediacc.testsupport.Ports;
+import com.rediacc.testsupport.TempDirs;
+import com.rediacc.testsupport.TestSshd;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
@@ -130,7 +134,7 @@ class SshExecutionTest {
 
     @Test
     void wrongClientKeyIsAnAuthenticationFailure() throws Exception {
-        Path otherDir = Files.createTempDirectory("rediacc-otherclient-");
+        Path otherDir = TempDirs.create("rediacc-otherclient-");
         new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", otherDir.resolve("stranger").toString())
                 .start().waitFor();
         KeyPair stranger = loadKey(otherDir.resolve("stranger"));
@@ -141,7 +145,7 @@ class SshExecutionTest {
 
     @Test
     void closedPortIsAConnectionFailure() throws Exception {
-        int closed = TestSshd.freePort();
+        int closed = Ports.free();
         MachineConnection nowhere = MachineConnection.withoutSecrets("gone", "127.0.0.1", closed, sshd.user, sshd.hostKey, "demo");
         assertThatThrownBy(() -> session(nowhere, identity))
                 .isInstanceOfSatisfying(SshFailure.class, e -> assertThat(e.kind()).isEqualTo(SshFailure.Kind.CONNECT))
@@ -287,11 +291,8 @@ class SshExecutionTest {
         return "echo started; sh -c 'sleep 600; echo " + marker + "' & sleep 600";
     }
 
-    private static void awaitOutput(RemoteCommand running, String expected) throws InterruptedException {
-        for (int i = 0; i < 100 && !running.outputSoFar().contains(expected); i++) {
-            Thread.sleep(50);
-        }
-        assertThat(running.outputSoFar()).contains(expected);
+    private static void awaitOutput(RemoteCommand running, String expected) {
+        Await.until("output " + expected, Duration.ofSeconds(30), () -> running.outputSoFar().contains(expected));
     }
 
     /** The sshd is on this host, so its processes are visible here. */
