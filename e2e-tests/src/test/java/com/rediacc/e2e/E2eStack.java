@@ -57,6 +57,7 @@ final class E2eStack implements AutoCloseable {
     private final String name;
     private final List<ServiceProcess> services = new ArrayList<>();
     private ServiceProcess queue;
+    private Map<String, String> queueEnv;
     private ServiceProcess vault;
     private String kafkaBootstrap = env("KAFKA_BOOTSTRAP_SERVERS");
 
@@ -120,12 +121,30 @@ final class E2eStack implements AutoCloseable {
                 "QUARKUS_REST_CLIENT_VAULT_URL", vaultUrl(),
                 "REDIACC_VAULT_QUEUE_TOKEN", vaultQueueToken));
         queueEnv.putAll(queueSettings);
+        this.queueEnv = Map.copyOf(queueEnv);
         queue = start("queue-service", queueEnv);
         vault.awaitReady(SERVICE_START);
         queue.awaitReady(SERVICE_START);
         createTeam("default");
         storeSecret("default", "demo-01-key", Map.of("privateKey", Files.readString(Path.of(env("DEMO_SSH_KEY_FILE")))));
         return this;
+    }
+
+    /**
+     * Starts another queue-service on this stack's database (a replica; its log is named
+     * {@code instance}) and waits until it is ready. The stack's own calls keep going to the first.
+     */
+    ServiceProcess startQueueReplica(String instance) throws Exception {
+        ServiceProcess replica = start("queue-service", queueEnv, instance);
+        replica.awaitReady(SERVICE_START);
+        return replica;
+    }
+
+    /** Starts the first queue-service again after it stopped (on a new port), and waits until it is ready. */
+    ServiceProcess restartQueue(String instance) throws Exception {
+        queue = start("queue-service", queueEnv, instance);
+        queue.awaitReady(SERVICE_START);
+        return queue;
     }
 
     /** Starts a bridge named {@code id} and waits until it is ready. */

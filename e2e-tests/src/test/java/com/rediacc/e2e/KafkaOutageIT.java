@@ -93,10 +93,10 @@ class KafkaOutageIT {
         }
         // The outage is felt before Kafka comes back: a relay pass has failed, and two sweeps have
         // re-dispatched the waiting work of every machine (into the outbox, as Kafka is down).
-        long wakeUpsBefore = singleWakeUpRows();
+        long wakeUpsBefore = wakeUps();
         stack.queue().awaitLogLine("outbox relay: Kafka did not take the batch", Duration.ofMinutes(2));
         Await.until("two sweeps re-dispatch the machines' work", Duration.ofMinutes(2),
-                () -> singleWakeUpRows() >= wakeUpsBefore + 2L * MACHINES.size(), stack::logs);
+                () -> wakeUps() >= wakeUpsBefore + 2L * MACHINES.size(), stack::logs);
         Map<String, Integer> whileDown = CrashSupport.statusCounts(stack, ids);
         long waitingEvents = outboxMessages();
         assertThat(waitingEvents).as("their events wait in the outbox").isGreaterThanOrEqualTo(ids.size());
@@ -137,10 +137,13 @@ class KafkaOutageIT {
     }
 
     /** Wake-ups written one to a row, as the sweeper re-dispatches a machine's waiting work. */
-    private static long singleWakeUpRows() throws Exception {
-        try (Connection db = stack.queueDb(); PreparedStatement query = db.prepareStatement(
-                "SELECT count(*) FROM outbox WHERE topic = ?")) {
+    /** Wake-ups waiting in the outbox: rows of one message, and messages of rows of many. */
+    private static long wakeUps() throws Exception {
+        try (Connection db = stack.queueDb(); PreparedStatement query = db.prepareStatement("""
+                SELECT (SELECT count(*) FROM outbox WHERE topic = ?)
+                     + (SELECT count(*) FROM outbox, unnest(topics) AS m(topic) WHERE m.topic = ?)""")) {
             query.setString(1, Topics.DISPATCH);
+            query.setString(2, Topics.DISPATCH);
             try (ResultSet rows = query.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);

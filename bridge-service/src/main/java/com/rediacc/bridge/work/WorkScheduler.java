@@ -139,7 +139,7 @@ public final class WorkScheduler implements AutoCloseable {
     public void close() {
         accepting = false;
         claimer.shutdown();
-        LOG.infof("stopping: no more claims; waiting up to %s for %d running task(s)", config.shutdownGrace(), running());
+        LOG.infof("stopping: no more claims; waiting up to %s for %d running task(s)", settings.shutdownGrace(), running());
         // Heartbeats go on so running tasks keep their leases while they finish.
         runners.shutdown();
         try {
