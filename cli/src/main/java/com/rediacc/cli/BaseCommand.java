@@ -6,6 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** A command that does something: access to the API, the printer and the streams. */
@@ -44,6 +45,25 @@ abstract class BaseCommand implements Callable<Integer> {
     void nextPageNote(JsonNode page) {
         if (!printer().structured() && page.hasNonNull("nextCursor")) {
             note("more: --cursor " + page.get("nextCursor").asText());
+        }
+    }
+
+    /** A created or changed resource: its id when quiet, the document for JSON/YAML, else {@code message} on stdout. */
+    void printResult(JsonNode resource, String idField, String message) {
+        Printer printer = printer();
+        if (printer.quiet || printer.structured()) {
+            printer.object(resource, idField, List.of());
+        } else {
+            out().println(message);
+        }
+    }
+
+    /** A resource whose state changed: the document for JSON/YAML, else {@code message} as a note. */
+    void printChange(JsonNode resource, String message) {
+        if (printer().structured()) {
+            printer().document(resource);
+        } else {
+            note(message);
         }
     }
 

@@ -40,4 +40,16 @@ final class Durations implements CommandLine.ITypeConverter<Integer> {
         }
         return (int) total;
     }
+
+    /** A duration the API counts in whole minutes: "10m", "2h", "1d" as minutes ("90s" is refused). */
+    static final class Minutes implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int seconds = seconds(value);
+            if (seconds % 60 != 0) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number of minutes (e.g. 10m, 2h)");
+            }
+            return seconds / 60;
+        }
+    }
 }

@@ -247,11 +247,11 @@ final class Printer {
     /** Status words in colour: green done, red failed, yellow running, grey cancelled. */
     static String colourOf(String word, String text) {
         String code = switch (word) {
-            case "COMPLETED", "CANCELLED_OK", "ok", "OK", "SUCCESS" -> "32";
-            case "FAILED", "NOT_FOUND", "ERROR", "DENIED", "paused", "FAILURE" -> "31";
-            case "PROCESSING", "ASSIGNED", "CANCEL_REQUESTED" -> "33";
-            case "PENDING" -> "36";
-            case "CANCELLED", "ALREADY_TERMINAL" -> "90";
+            case "COMPLETED", "CANCELLED_OK", "ok", "OK", "SUCCESS", "SUCCEEDED" -> "32";
+            case "FAILED", "NOT_FOUND", "ERROR", "DENIED", "paused", "FAILURE", "MISSED" -> "31";
+            case "PROCESSING", "ASSIGNED", "CANCEL_REQUESTED", "RUNNING" -> "33";
+            case "PENDING", "SCHEDULED" -> "36";
+            case "CANCELLED", "ALREADY_TERMINAL", "SKIPPED" -> "90";
             default -> null;
         };
         return code == null ? text : "\u001b[" + code + "m" + text + "\u001b[0m";
@@ -267,6 +267,11 @@ final class Printer {
 
     static String text(JsonNode node) {
         return node == null || node.isNull() || node.isMissingNode() ? "" : node.isTextual() ? node.asText() : node.toString();
+    }
+
+    /** A field's text, or null when absent (a null value leaves a "Key: value" line out). */
+    static String opt(JsonNode node, String field) {
+        return node.hasNonNull(field) ? node.get(field).asText() : null;
     }
 
     /** "5s", "3m", "2h", "4d" since an ISO-8601 instant; "" when absent. */

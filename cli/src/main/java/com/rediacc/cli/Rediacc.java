@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
                 TaskCommands.Create.class, TaskCommands.ListCmd.class, TaskCommands.Inspect.class,
                 TaskCommands.Cancel.class, TaskCommands.Retry.class, TaskCommands.Logs.class,
                 TaskCommands.Watch.class, TaskCommands.Stats.class,
-                MachineCommands.class, TeamCommands.class, MemberCommands.class, UserCommands.class,
+                MachineCommands.class, CronCommands.class, TeamCommands.class, MemberCommands.class, UserCommands.class,
                 VaultCommands.class, AuditCommand.class, LoginCommand.class, ConfigCommands.class,
                 CompletionCommand.class},
         footer = {"",
@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
                 "  rediacc create task --machine prod-01 --priority 1 --command \"systemctl restart app\" --wait",
                 "  rediacc list queue --status PENDING --limit 5",
                 "  rediacc logs -f 3f1c2d4e-...",
+                "  rediacc cron create nightly-backup --machine db-01 --cron \"0 3 * * *\" --command ./backup.sh",
                 "  source <(rediacc completion bash)"})
 public final class Rediacc implements Callable<Integer> {
     @Spec

@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -61,6 +60,7 @@ final class TaskCommands {
                     "  rediacc create task --machine prod-01 --priority 1 --command \"systemctl restart app\"",
                     "  rediacc create task --machine db-01 --command ./backup.sh --retries 3 --timeout 30m",
                     "  rediacc create task --machine web-01 --command ./deploy.sh --vault-file s.json --wait",
+                    "  rediacc create task --machine db-01 --command ./backup.sh --on-exit \"./notify.sh\"   # notify.sh reads the task as JSON",
                     "  id=$(rediacc create task --machine web-01 --command uptime -q)"})
     static final class CreateTask extends BaseCommand {
         @Option(names = "--machine", required = true, paramLabel = "NAME", description = "target machine")
@@ -69,22 +69,8 @@ final class TaskCommands {
         @Option(names = "--command", required = true, paramLabel = "CMD", description = "shell command run on the machine")
         String command;
 
-        @Option(names = "--priority", paramLabel = "1-5", description = "1 highest, 5 lowest (default 3)")
-        Integer priority;
-
-        @Option(names = "--retries", paramLabel = "N", description = "retries after a failed attempt (default 0)")
-        Integer retries;
-
-        @Option(names = "--retry-delay", paramLabel = "DURATION", converter = Durations.class,
-                description = "wait before a retry, e.g. 30s, 5m (default 30s)")
-        Integer retryDelay;
-
-        @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
-                description = "kill the command after this long, e.g. 10m")
-        Integer timeout;
-
-        @Option(names = "--tag", paramLabel = "TAG", description = "only bridges started with this tag run it")
-        String tag;
+        @Mixin
+        TaskOptions options;
 
         @Option(names = "--delay", paramLabel = "DURATION", converter = Durations.class,
                 description = "do not start before this long from now, e.g. 10m")
@@ -93,16 +79,9 @@ final class TaskCommands {
         @Option(names = "--not-before", paramLabel = "TIME", description = "do not start before this ISO-8601 time")
         String notBefore;
 
-        @Option(names = "--vault-file", paramLabel = "FILE",
-                description = "JSON object of secrets, given to the command on stdin (encrypted at rest; - = stdin)")
-        String vaultFile;
-
         @Option(names = "--idempotency-key", paramLabel = "KEY",
                 description = "the same key within 24 h returns the existing task instead of a new one")
         String idempotencyKey;
-
-        @Option(names = "--resumable", description = "if its bridge is lost, start it again without using a retry")
-        boolean resumable;
 
         @Option(names = "--alert", description = "publish an alert when it finally fails")
         boolean alert;
@@ -111,29 +90,17 @@ final class TaskCommands {
         boolean await;
 
         @Override
-        int run() throws IOException {
-            if (priority != null && (priority < 1 || priority > 5)) {
-                throw usage("--priority must be between 1 and 5");
-            }
-            if (retries != null && retries < 0) {
-                throw usage("--retries must be 0 or more");
-            }
+        int run() {
             if (delay != null && notBefore != null) {
                 throw usage("use --delay or --not-before, not both");
             }
             ObjectNode body = ApiClient.JSON.createObjectNode();
             body.put("machine", machine).put("command", command);
-            if (priority != null) body.put("priority", priority);
-            if (retries != null) body.put("maxRetries", retries);
-            if (retryDelay != null) body.put("retryDelay", retryDelay);
-            if (timeout != null) body.put("timeoutSeconds", timeout);
-            if (tag != null) body.put("tag", tag);
+            options.into(this, body);
             if (delay != null) body.put("delaySeconds", delay);
             if (notBefore != null) body.put("notBefore", notBefore);
             if (idempotencyKey != null) body.put("idempotencyKey", idempotencyKey);
-            if (resumable) body.put("resumable", true);
             if (alert) body.put("failureAction", "ALERT");
-            if (vaultFile != null) body.set("vaultData", readVaultFile());
             ApiClient.Reply reply = api().post("/tasks", body);
             JsonNode task = reply.body();
             String id = task.path("taskId").asText();
@@ -161,25 +128,6 @@ final class TaskCommands {
                     ? "task " + id + " already exists for this idempotency key (" + task.path("status").asText() + ")"
                     : "task " + id + " created: " + task.path("status").asText() + " on " + task.path("machine").asText()
                     + ", priority " + task.path("priority").asText();
-        }
-
-        private JsonNode readVaultFile() {
-            String text;
-            try {
-                text = vaultFile.equals("-") ? new String(root().terminal.in().readAllBytes())
-                        : Files.readString(Path.of(vaultFile));
-            } catch (IOException e) {
-                throw new CliException("cannot read --vault-file " + vaultFile + ": " + e.getMessage(), null, CliException.USAGE);
-            }
-            try {
-                JsonNode value = ApiClient.JSON.readTree(text);
-                if (value == null || !value.isObject()) {
-                    throw usage("--vault-file " + vaultFile + " must hold a JSON object, e.g. {\"password\": \"...\"}");
-                }
-                return value;
-            } catch (IOException e) {
-                throw usage("--vault-file " + vaultFile + " is not JSON: " + e.getMessage());
-            }
         }
     }
 
@@ -335,20 +283,22 @@ final class TaskCommands {
             fields.add(new String[]{"Retries", task.path("retryCount").asText() + " of " + task.path("maxRetries").asText()
                     + " left, delay " + task.path("retryDelay").asText() + "s"});
             fields.add(new String[]{"Attempts", task.path("attempts").asText()});
-            fields.add(new String[]{"Tag", opt(task, "tag")});
+            fields.add(new String[]{"Tag", Printer.opt(task, "tag")});
             fields.add(new String[]{"Timeout", task.hasNonNull("timeoutSeconds") ? task.get("timeoutSeconds").asText() + "s" : null});
             fields.add(new String[]{"Resumable", task.path("resumable").asBoolean() ? "yes" : null});
             fields.add(new String[]{"Failure action", "ALERT".equals(task.path("failureAction").asText()) ? "ALERT" : null});
-            fields.add(new String[]{"Not before", opt(task, "notBefore")});
-            fields.add(new String[]{"Idempotency key", opt(task, "idempotencyKey")});
-            fields.add(new String[]{"Retry of", opt(task, "retriedFrom")});
+            fields.add(new String[]{"Not before", Printer.opt(task, "notBefore")});
+            fields.add(new String[]{"Idempotency key", Printer.opt(task, "idempotencyKey")});
+            fields.add(new String[]{"Retry of", Printer.opt(task, "retriedFrom")});
+            fields.add(new String[]{"On exit", Printer.opt(task.path("onExit"), "command")});
+            fields.add(new String[]{"On exit of", Printer.opt(task, "onExitOf")});
             fields.add(new String[]{"Vault data", task.hasNonNull("vaultData") ? task.get("vaultData").toString() : null});
-            fields.add(new String[]{"Created", opt(task, "createdAt")});
-            fields.add(new String[]{"Assigned", opt(task, "assignedAt")});
-            fields.add(new String[]{"Started", opt(task, "startedAt")});
-            fields.add(new String[]{"Completed", opt(task, "completedAt")});
-            fields.add(new String[]{"Exit code", opt(task, "exitCode")});
-            fields.add(new String[]{"Error", opt(task, "error")});
+            fields.add(new String[]{"Created", Printer.opt(task, "createdAt")});
+            fields.add(new String[]{"Assigned", Printer.opt(task, "assignedAt")});
+            fields.add(new String[]{"Started", Printer.opt(task, "startedAt")});
+            fields.add(new String[]{"Completed", Printer.opt(task, "completedAt")});
+            fields.add(new String[]{"Exit code", Printer.opt(task, "exitCode")});
+            fields.add(new String[]{"Error", Printer.opt(task, "error")});
             printer.keyValues(fields);
             out().println();
             out().println(printer.bold("History:"));
@@ -376,9 +326,6 @@ final class TaskCommands {
             return 0;
         }
 
-        private static String opt(JsonNode node, String field) {
-            return node.hasNonNull(field) ? node.get(field).asText() : null;
-        }
     }
 
     // ---------------------------------------------------------------- cancel

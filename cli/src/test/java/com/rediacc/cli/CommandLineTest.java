@@ -67,6 +67,18 @@ class CommandLineTest {
     }
 
     @Test
+    void cronUsageErrorsExitWith2() {
+        assertThat(run("cron").exit()).isEqualTo(2);
+        assertThat(run("cron").err()).contains("missing subcommand: one of create");
+        assertThat(run("cron", "get").exit()).isEqualTo(2);
+        assertThat(run("cron", "create", "x", "--command", "c", "--cron", "@daily").err()).contains("missing required option: --machine");
+        assertThat(run("cron", "create", "x", "--machine", "m", "--command", "c", "--cron", "@daily", "--max-runtime", "2x").exit())
+                .isEqualTo(2);
+        assertThat(run("cron", "runs", "x", "--limit", "many").exit()).isEqualTo(2);
+        assertThat(run("cron", "delete").exit()).isEqualTo(2);
+    }
+
+    @Test
     void helpExitsZero() {
         CliRun help = run("cancel", "queue", "--help");
         assertThat(help.exit()).isZero();
@@ -100,6 +112,7 @@ class CommandLineTest {
         CliRun completion = run("completion", "bash");
         assertThat(completion.exit()).isZero();
         assertThat(completion.out()).contains("complete -F").contains("rediacc").contains("watch").contains("--machine");
+        assertThat(completion.out()).contains("cron").contains("--checkin-margin").contains("--on-exit");
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.rediacc.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rediacc.cli.Rediacc;
 import com.rediacc.cli.Terminal;
+import com.rediacc.testsupport.Await;
 import com.rediacc.testsupport.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -367,6 +368,108 @@ class CliEndToEndIT {
         Run invalid = cli("vault", "put", "bad name!", "--team", "default", "--set", "a=b");
         assertThat(invalid.exit()).isEqualTo(1);
         assertThat(invalid.err()).contains("(HTTP 400 Bad Request)").contains("name: letters, digits");
+    }
+
+    // ------------------------------------------------------------------ crons and onExit
+
+    @Test
+    void cronsAreCreatedListedTriggeredPausedResumedAndDeleted() throws Exception {
+        String name = "cli-cron-" + UUID.randomUUID().toString().substring(0, 8);
+        Run create = cli("cron", "create", name, "--machine", "demo-01", "--cron", "0 3 * * *", "--timezone", "Europe/Paris",
+                "--command", "echo cron run", "--max-runtime", "2h", "--checkin-margin", "10m");
+        assertThat(create.exit()).as(create.toString()).isZero();
+        assertThat(create.out()).startsWith("cron " + name + " created on demo-01 (team default): next run ");
+        JsonNode stored = stack.get("/api/v1/crons/" + name);
+        assertThat(stored.path("maxRuntimeInMinutes").asInt()).isEqualTo(120);
+        assertThat(stored.path("checkinMargin").asInt()).isEqualTo(10);
+        assertThat(stored.path("timezone").asText()).isEqualTo("Europe/Paris");
+
+        Run list = cli("cron", "list");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        assertThat(list.out()).containsPattern(name + "\\s+demo-01\\s+0 3 \\* \\* \\*\\s+Europe/Paris\\s+active\\s+\\S+Z\\s+echo cron run");
+        assertThat(cli("cron", "list", "-q").out().lines()).contains(name);
+
+        Run get = cli("cron", "get", name);
+        assertThat(get.exit()).as(get.toString()).isZero();
+        assertThat(get.out()).containsPattern("Last run:\\s+none yet").contains("Next runs:");
+        assertThat(get.out().lines().filter(line -> line.matches("  \\S+Z  \\(\\w{3} [-0-9]{10} 03:00 Europe/Paris\\)")))
+                .hasSize(5);
+
+        Run triggered = cli("cron", "trigger", name, "-q");
+        assertThat(triggered.exit()).as(triggered.toString()).isZero();
+        String first = triggered.out().strip();
+        assertThat(first).matches(UUID_RE);
+        JsonNode task = stack.awaitTerminal(first);
+        assertThat(task.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(task.path("output").asText()).isEqualTo("cron run\n");
+        Run waited = cli("cron", "trigger", name, "--wait");
+        assertThat(waited.exit()).as(waited.toString()).isZero();
+        assertThat(waited.out()).isEqualTo("cron run\n");
+        assertThat(waited.err()).containsPattern("cron " + name + " triggered: task " + UUID_RE)
+                .containsPattern("task " + UUID_RE + " COMPLETED \\(exit 0\\)");
+        String second = waited.err().replaceAll("(?s).*triggered: task (" + UUID_RE + ").*", "$1");
+
+        Run runs = cli("cron", "runs", name);
+        assertThat(runs.exit()).as(runs.toString()).isZero();
+        List<String> lines = runs.out().lines().toList();
+        assertThat(lines.getFirst()).matches("SLOT\\s+STATE\\s+KIND\\s+TASK\\s+LATE\\s+DETAIL");
+        assertThat(lines).anySatisfy(line -> assertThat(line).matches("\\S+Z\\s+SUCCEEDED\\s+MANUAL\\s+" + first));
+        assertThat(cli("cron", "runs", name, "-q").out().lines()).containsSubsequence(second, first);
+        assertThat(cli("cron", "get", name).out()).containsPattern("Last run:\\s+SUCCEEDED: MANUAL run of \\S+, task " + second);
+
+        Run pause = cli("cron", "pause", name);
+        assertThat(pause.exit()).as(pause.toString()).isZero();
+        assertThat(pause.err()).contains("cron " + name + " paused");
+        JsonNode paused = E2eStack.JSON.readTree(cli("cron", "get", name, "-o", "json").out());
+        assertThat(paused.path("enabled").asBoolean()).isFalse();
+        assertThat(paused.path("nextRuns")).isEmpty();
+        assertThat(cli("cron", "get", name).out()).containsPattern("State:\\s+paused").contains("Next runs: none (paused)");
+        Run resume = cli("cron", "resume", name);
+        assertThat(resume.exit()).as(resume.toString()).isZero();
+        assertThat(resume.err()).contains("cron " + name + " resumed; next run ");
+        assertThat(stack.get("/api/v1/crons/" + name).path("nextRuns")).hasSize(5);
+
+        Run dry = cli("cron", "delete", name);
+        assertThat(dry.exit()).as(dry.toString()).isEqualTo(2);
+        assertThat(dry.err()).contains("would delete cron " + name).contains("nothing changed: add --confirm");
+        assertThat(stack.get("/api/v1/crons/" + name).path("name").asText()).isEqualTo(name);
+        Run delete = cli("cron", "delete", name, "--confirm");
+        assertThat(delete.exit()).as(delete.toString()).isZero();
+        Run gone = cli("cron", "get", name);
+        assertThat(gone.exit()).isEqualTo(1);
+        assertThat(gone.err()).contains("no cron named '" + name + "'").contains("(HTTP 404 Not Found)");
+    }
+
+    @Test
+    void aBadScheduleIsRefusedWithTheServersFieldMessage() {
+        Run badCron = cli("cron", "create", "cli-bad-cron", "--machine", "demo-01", "--command", "true", "--cron", "61 * * *");
+        assertThat(badCron.exit()).as(badCron.toString()).isEqualTo(1);
+        assertThat(badCron.err()).contains("(HTTP 400 Bad Request)").contains("cronString: has 4 fields");
+        Run badZone = cli("cron", "create", "cli-bad-cron", "--machine", "demo-01", "--command", "true", "--cron", "@daily",
+                "--timezone", "Mars/Olympus");
+        assertThat(badZone.exit()).as(badZone.toString()).isEqualTo(1);
+        assertThat(badZone.err()).contains("timezone: 'Mars/Olympus' is not an IANA time zone");
+        assertThat(cli("cron", "get", "cli-bad-cron").exit()).isEqualTo(1);
+    }
+
+    @Test
+    void createTaskOnExitRunsAFollowUpThatReadsTheEndedTask() throws Exception {
+        String id = createQuiet("echo main; exit 3", "--on-exit", "cat");
+        assertThat(stack.awaitTerminal(id).path("status").asText()).isEqualTo("FAILED");
+        String followUp = Await.until("the onExit follow-up of " + id, Duration.ofSeconds(60), () -> {
+            JsonNode page = E2eStack.JSON.readTree(cli("list", "queue", "--machine", "demo-01", "-o", "json").out());
+            for (JsonNode task : page.path("items")) {
+                if (id.equals(task.path("onExitOf").asText())) {
+                    return task.path("taskId").asText();
+                }
+            }
+            return null;
+        }, found -> found != null, stack::logs);
+        JsonNode ended = E2eStack.JSON.readTree(stack.awaitTerminal(followUp).path("output").asText());
+        assertThat(ended.path("taskId").asText()).isEqualTo(id);
+        assertThat(ended.path("exitCode").asInt()).isEqualTo(3);
+        assertThat(cli("inspect", "queue", id).out()).containsPattern("On exit:\\s+cat");
+        assertThat(cli("inspect", "queue", followUp).out()).containsPattern("On exit of:\\s+" + id).contains("Command:         cat");
     }
 
     // ------------------------------------------------------------------ connection, errors, login
