@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Publishes outbox rows to Kafka and deletes them: at least once, per topic in outbox order (the
@@ -45,6 +46,7 @@ public class OutboxRelay {
     Vertx vertx;
 
     private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicLong passesStarted = new AtomicLong();
     private final AtomicBoolean wokenWhileRunning = new AtomicBoolean();
     private volatile boolean stopped;
     private volatile boolean lastBatchFailed;
@@ -55,6 +57,7 @@ public class OutboxRelay {
             return;
         }
         if (running.compareAndSet(false, true)) {
+            passesStarted.incrementAndGet();
             wokenWhileRunning.set(false);
             relayOnce().subscribe().with(this::afterBatch, this::afterFailure);
         } else {
@@ -71,6 +74,11 @@ public class OutboxRelay {
     void onStop(@Observes ShutdownEvent event) {
         stopped = true;
         vertx.cancelTimer(timer);
+    }
+
+    /** Relay passes this replica started so far. */
+    long passesStarted() {
+        return passesStarted.get();
     }
 
     private void afterBatch(int relayed) {

@@ -1,6 +1,7 @@
 package com.rediacc.queue.events;
 
 import com.rediacc.queue.TestSupport;
+import com.rediacc.testsupport.Await;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.inject.Inject;
@@ -44,13 +45,7 @@ class TaskEventFeedTest {
         awaitTrue(() -> !feed.live(), Duration.ofSeconds(20), "the consumer stops after the idle time (1 s in tests)");
     }
 
-    private static void awaitTrue(BooleanSupplier condition, Duration limit, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out: " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitTrue(BooleanSupplier condition, Duration limit, String what) {
+        Await.until(what, limit, condition::getAsBoolean);
     }
 }

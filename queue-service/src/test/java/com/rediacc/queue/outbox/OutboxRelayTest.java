@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.contract.events.Topics;
 import com.rediacc.queue.KafkaProbe;
 import com.rediacc.queue.TestSupport;
+import com.rediacc.testsupport.Await;
 import com.rediacc.queue.sql.SqlFiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -18,7 +19,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +106,9 @@ class OutboxRelayTest {
             String machine = TestSupport.registerMachine(1);
             TestSupport.createTask(machine, "echo held", 3);
             assertThat(relay.relayOnce().await().atMost(WAIT)).as("rows relayed while the lock is held").isZero();
-            Thread.sleep(1500); // a timer tick of this replica passes too
+            long passes = relay.passesStarted();
+            Await.until("this replica's relay ran two more passes while the lock is held", WAIT,
+                    () -> relay.passesStarted() >= passes + 2);
             assertThat(outboxRows()).as("rows left for the lock holder").isPositive();
         } finally {
             otherReplica.query("ROLLBACK").execute().chain(otherReplica::close).await().atMost(WAIT);
@@ -193,16 +195,7 @@ class OutboxRelayTest {
         return pool.query("SELECT count(*) FROM outbox").execute().await().atMost(WAIT).iterator().next().getLong(0);
     }
 
-    private void awaitOutboxEmpty() throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(10);
-        long rows;
-        do {
-            rows = outboxRows();
-            if (rows == 0) {
-                return;
-            }
-            Thread.sleep(100);
-        } while (Instant.now().isBefore(deadline));
-        assertThat(rows).as("outbox rows left after relaying").isZero();
+    private void awaitOutboxEmpty() {
+        Await.until("the outbox is empty after relaying", WAIT, () -> outboxRows() == 0);
     }
 }

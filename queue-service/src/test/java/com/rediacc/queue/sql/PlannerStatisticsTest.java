@@ -1,6 +1,7 @@
 package com.rediacc.queue.sql;
 
 import com.rediacc.queue.TestSupport;
+import com.rediacc.testsupport.Await;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -76,10 +77,7 @@ class PlannerStatisticsTest {
                             SELECT gen_random_uuid(), 'ops', $1, 'true', 'PENDING', 3 FROM generate_series(1, $2)""")
                     .execute(Tuple.of(machine, rows)).await().atMost(WAIT);
             run(connection, "SELECT pg_stat_force_next_flush()");
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (!analyzedSince(before) && System.nanoTime() < deadline) {
-                sleep();
-            }
+            Await.until("the sweeper analyzed tasks", Duration.ofSeconds(30), () -> analyzedSince(before));
             assertThat(lastAnalyze("tasks")).as("tasks analyzed by the sweeper after %d new rows", rows).isNotNull();
             assertThat(analyzedSince(before)).as("analyzed after %s", before).isTrue();
         } finally {
@@ -88,14 +86,10 @@ class PlannerStatisticsTest {
         }
     }
 
+    /** Analyzes the grown ones of {@code tables} once PostgreSQL's counters show their growth (up to a second late). */
     private List<String> analyzedWithin(Set<String> tables, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        List<String> analyzed = statistics.analyzeGrown(tables).await().atMost(WAIT);
-        while (analyzed.isEmpty() && System.nanoTime() < deadline) {
-            sleep();
-            analyzed = statistics.analyzeGrown(tables).await().atMost(WAIT);
-        }
-        return analyzed;
+        return Await.until("the grown tables of " + tables + " analyzed", within,
+                () -> statistics.analyzeGrown(tables).await().atMost(WAIT), analyzed -> !analyzed.isEmpty(), () -> "");
     }
 
     private boolean analyzedSince(OffsetDateTime before) {
@@ -118,14 +112,5 @@ class PlannerStatisticsTest {
 
     private static void run(SqlClient client, String sql) {
         client.query(sql).execute().await().atMost(WAIT);
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

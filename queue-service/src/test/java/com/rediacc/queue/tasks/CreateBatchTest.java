@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.contract.events.Topics;
 import com.rediacc.queue.KafkaProbe;
 import com.rediacc.queue.TestSupport;
+import com.rediacc.testsupport.Await;
 import com.rediacc.web.ProblemException;
 import com.rediacc.queue.outbox.OutboxRelay;
 import io.quarkus.test.junit.QuarkusTest;
@@ -77,7 +78,7 @@ class CreateBatchTest {
                 ids.add(id);
                 replies.add(submit(id, task(machine, "echo " + i, null)));
             }
-            Thread.sleep(200);
+            awaitABatchWaitingForTheOutbox();
             assertThat(replies).as("no answer before the commit").noneMatch(CompletableFuture::isDone);
             release(lock);
 
@@ -313,6 +314,13 @@ class CreateBatchTest {
                 .chain(() -> connection.query(statement).execute())
                 .await().atMost(WAIT);
         return connection;
+    }
+
+    /** A create batch has reached PostgreSQL and waits there for the outbox this test locked. */
+    private void awaitABatchWaitingForTheOutbox() {
+        Await.until("a create batch waits for the outbox lock", WAIT, () -> pool.query(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'outbox'::regclass")
+                .execute().await().atMost(WAIT).iterator().next().getLong(0) > 0);
     }
 
     private static void release(SqlConnection connection) {

@@ -1,12 +1,14 @@
 package com.rediacc.queue.tasks;
 
 import com.rediacc.queue.TestSupport;
+import com.rediacc.testsupport.Await;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import static com.rediacc.queue.TestSupport.admin;
 import static com.rediacc.queue.TestSupport.bridge;
@@ -25,6 +27,7 @@ import static org.hamcrest.Matchers.nullValue;
  */
 @QuarkusTest
 class LeaseExpiryTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Test
     void assignedGoesBackToItsOldPlace() {
@@ -137,44 +140,17 @@ class LeaseExpiryTest {
     }
 
     private static Map<String, Object> awaitLostAttempt(String machine, String id) {
-        Instant deadline = Instant.now().plusSeconds(15);
-        while (Instant.now().isBefore(deadline)) {
+        Map<String, Object> attempt = Await.until("task " + id + " is a lost attempt", WAIT, () -> {
             List<Map<String, Object>> attempts = bridge().body(Map.of("machine", machine, "bridgeId", "test-bridge"))
                     .post("/api/v1/bridge/lost-attempts").then().statusCode(200).extract().path("attempts");
-            for (Map<String, Object> attempt : attempts) {
-                if (id.equals(attempt.get("taskId"))) {
-                    assertThat((String) attempt.get("attemptToken")).isNotBlank();
-                    return attempt;
-                }
-            }
-            sleep(100);
-        }
-        throw new AssertionError("task " + id + " never became a lost attempt");
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+            return attempts.stream().filter(a -> id.equals(a.get("taskId"))).findFirst().orElse(null);
+        }, Objects::nonNull, () -> "");
+        assertThat((String) attempt.get("attemptToken")).isNotBlank();
+        return attempt;
     }
 
     static void awaitStatus(String id, String status) {
-        Instant deadline = Instant.now().plusSeconds(15);
-        String seen = null;
-        while (Instant.now().isBefore(deadline)) {
-            seen = admin().get("/api/v1/tasks/" + id).then().extract().path("status");
-            if (status.equals(seen)) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new AssertionError("task " + id + " is " + seen + ", expected " + status);
+        Await.until("task " + id + " is " + status, WAIT,
+                () -> admin().get("/api/v1/tasks/" + id).then().extract().<String>path("status"), status::equals, () -> "");
     }
 }
