@@ -1,8 +1,7 @@
 package com.rediacc.queue.crons;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rediacc.queue.sql.Columns;
 import com.rediacc.queue.sql.SqlFiles;
 import com.rediacc.queue.tasks.TaskStatus;
 import io.smallrye.mutiny.Uni;
@@ -16,7 +15,6 @@ import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -28,8 +26,6 @@ import java.util.UUID;
 /** SQL adapter for crons and their runs. */
 @Singleton
 public class CronRepository {
-    private static final ObjectMapper SHAPES = new ObjectMapper();
-
     @Inject
     Pool pool;
 
@@ -47,7 +43,7 @@ public class CronRepository {
                         c.cronString(), c.timezone(), (short) c.priority(), c.tag(), c.resumable(), c.maxRetries(),
                         c.retryDelay(), c.timeoutSeconds(), c.vaultCiphertext(), shapeText(c.vaultDataShape()),
                         c.checkinMarginMinutes(), c.maxRuntimeMinutes(), c.overlap().name(), c.onExitCommand(), c.enabled(),
-                        timestamp(c.nextSlot()), c.createdBy())))
+                        Columns.timestamp(c.nextSlot()), c.createdBy())))
                 .map(CronRepository::first);
     }
 
@@ -63,7 +59,7 @@ public class CronRepository {
                 .execute(Tuple.from(Arrays.asList(c.name(), c.team(), c.machine(), c.command(), c.cronString(),
                         c.timezone(), (short) c.priority(), c.tag(), c.resumable(), c.maxRetries(), c.retryDelay(),
                         c.timeoutSeconds(), c.vaultCiphertext(), shapeText(c.vaultDataShape()), c.checkinMarginMinutes(),
-                        c.maxRuntimeMinutes(), c.overlap().name(), c.onExitCommand(), c.enabled(), timestamp(c.nextSlot()))))
+                        c.maxRuntimeMinutes(), c.overlap().name(), c.onExitCommand(), c.enabled(), Columns.timestamp(c.nextSlot()))))
                 .map(rows -> map(rows.iterator().next()));
     }
 
@@ -97,7 +93,7 @@ public class CronRepository {
 
     /** The due crons (sql/due-crons.sql), locked. */
     public Uni<List<Cron>> lockDue(SqlClient tx, Instant now, int limit) {
-        return tx.preparedQuery(SqlFiles.load("due-crons")).execute(Tuple.of(timestamp(now), limit))
+        return tx.preparedQuery(SqlFiles.load("due-crons")).execute(Tuple.of(Columns.timestamp(now), limit))
                 .map(CronRepository::all);
     }
 
@@ -114,14 +110,14 @@ public class CronRepository {
     public Uni<Void> record(SqlClient tx, List<NewRun> runs, List<Advance> advances) {
         return tx.preparedQuery(SqlFiles.load("record-cron-runs")).execute(Tuple.from(Arrays.asList(
                         runs.stream().map(NewRun::cron).toArray(String[]::new),
-                        runs.stream().map(r -> timestamp(r.slot())).toArray(OffsetDateTime[]::new),
+                        runs.stream().map(r -> Columns.timestamp(r.slot())).toArray(OffsetDateTime[]::new),
                         runs.stream().map(r -> r.kind().name()).toArray(String[]::new),
                         runs.stream().map(r -> r.outcome() == null ? null : r.outcome().name()).toArray(String[]::new),
                         runs.stream().map(NewRun::taskId).toArray(UUID[]::new),
                         runs.stream().map(NewRun::detail).toArray(String[]::new),
-                        runs.stream().map(r -> timestamp(r.lateCheckAt())).toArray(OffsetDateTime[]::new),
+                        runs.stream().map(r -> Columns.timestamp(r.lateCheckAt())).toArray(OffsetDateTime[]::new),
                         advances.stream().map(Advance::cron).toArray(String[]::new),
-                        advances.stream().map(a -> timestamp(a.nextSlot())).toArray(OffsetDateTime[]::new),
+                        advances.stream().map(a -> Columns.timestamp(a.nextSlot())).toArray(OffsetDateTime[]::new),
                         advances.stream().map(Advance::lastTaskId).toArray(UUID[]::new))))
                 .replaceWithVoid();
     }
@@ -140,7 +136,7 @@ public class CronRepository {
     /** A cron's runs, newest first, before {@code beforeSlot} (null: from the newest). */
     public Uni<List<CronRunView>> runs(Cron cron, Instant beforeSlot, int limit) {
         return pool.preparedQuery(SqlFiles.load("cron-runs"))
-                .execute(Tuple.of(cron.name(), timestamp(beforeSlot), limit))
+                .execute(Tuple.of(cron.name(), Columns.timestamp(beforeSlot), limit))
                 .map(rows -> {
                     List<CronRunView> runs = new ArrayList<>();
                     rows.forEach(row -> runs.add(run(cron, row)));
@@ -153,10 +149,10 @@ public class CronRepository {
     }
 
     public Uni<List<LateCheck>> lockLateChecks(SqlClient tx, Instant now, int limit) {
-        return tx.preparedQuery(SqlFiles.load("cron-late-checks")).execute(Tuple.of(timestamp(now), limit))
+        return tx.preparedQuery(SqlFiles.load("cron-late-checks")).execute(Tuple.of(Columns.timestamp(now), limit))
                 .map(rows -> {
                     List<LateCheck> checks = new ArrayList<>();
-                    rows.forEach(row -> checks.add(new LateCheck(row.getString("cron"), instant(row, "slot"),
+                    rows.forEach(row -> checks.add(new LateCheck(row.getString("cron"), Columns.instant(row, "slot"),
                             row.getUUID("task_id"), row.getString("team"), row.getString("machine"),
                             row.getBoolean("started"))));
                     return checks;
@@ -170,7 +166,7 @@ public class CronRepository {
                         FROM unnest($1::text[], $2::timestamptz[], $3::boolean[]) AS c(cron, slot, started)
                         WHERE r.cron = c.cron AND r.slot = c.slot""")
                 .execute(Tuple.of(checks.stream().map(LateCheck::cron).toArray(String[]::new),
-                        checks.stream().map(c -> timestamp(c.slot())).toArray(OffsetDateTime[]::new),
+                        checks.stream().map(c -> Columns.timestamp(c.slot())).toArray(OffsetDateTime[]::new),
                         checks.stream().map(LateCheck::started).toArray(Boolean[]::new)))
                 .replaceWithVoid();
     }
@@ -189,8 +185,8 @@ public class CronRepository {
         } else if (detail == null && error != null && state == CronRunView.State.FAILED) {
             detail = error;
         }
-        return new CronRunView(cron.name(), instant(row, "slot"), CronRunView.Kind.valueOf(row.getString("kind")), state,
-                row.getUUID("task_id"), detail, row.getBoolean("late"), instant(row, "recorded_at"));
+        return new CronRunView(cron.name(), Columns.instant(row, "slot"), CronRunView.Kind.valueOf(row.getString("kind")), state,
+                row.getUUID("task_id"), detail, row.getBoolean("late"), Columns.instant(row, "recorded_at"));
     }
 
     private static Optional<Cron> first(RowSet<Row> rows) {
@@ -209,34 +205,14 @@ public class CronRepository {
                 row.getString("command"), row.getString("cron_string"), row.getString("timezone"), row.getShort("priority"),
                 row.getString("tag"), row.getBoolean("resumable"), row.getInteger("max_retries"),
                 row.getInteger("retry_delay"), row.getInteger("timeout_seconds"), row.getString("vault_data"),
-                shape(row), row.getInteger("checkin_margin"), row.getInteger("max_runtime"),
+                Columns.json(row, "vault_data_shape"), row.getInteger("checkin_margin"), row.getInteger("max_runtime"),
                 Cron.Overlap.valueOf(row.getString("overlap")), row.getString("on_exit_command"), row.getBoolean("enabled"),
-                instant(row, "next_slot"), row.getUUID("last_task_id"), instant(row, "created_at"),
-                row.getString("created_by"), instant(row, "updated_at"));
-    }
-
-    private static JsonNode shape(Row row) {
-        Object shape = row.getValue("vault_data_shape");
-        if (shape == null) {
-            return null;
-        }
-        try {
-            return SHAPES.readTree(shape.toString());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable vault_data_shape", e);
-        }
+                Columns.instant(row, "next_slot"), row.getUUID("last_task_id"), Columns.instant(row, "created_at"),
+                row.getString("created_by"), Columns.instant(row, "updated_at"));
     }
 
     private static String shapeText(JsonNode shape) {
         return shape == null ? null : shape.toString();
     }
 
-    static OffsetDateTime timestamp(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
-    }
 }

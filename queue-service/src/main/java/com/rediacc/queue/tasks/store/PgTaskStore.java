@@ -1,13 +1,11 @@
 package com.rediacc.queue.tasks.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.contract.bridge.LostAttempt;
 import com.rediacc.queue.audit.AuditRepository;
 import com.rediacc.queue.audit.AuditWriter;
 import com.rediacc.queue.outbox.OutboxRepository;
 import com.rediacc.queue.outbox.OutboxRepository.OutboxRow;
+import com.rediacc.queue.sql.Columns;
 import com.rediacc.queue.sql.SqlFiles;
 import com.rediacc.queue.tasks.HistoryEntry;
 import com.rediacc.queue.tasks.NewTask;
@@ -29,7 +27,6 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -46,8 +43,6 @@ import java.util.UUID;
 /** {@link TaskStore} on PostgreSQL. Statements that matter live in resources/sql. */
 @Singleton
 public class PgTaskStore implements TaskStore {
-    private static final ObjectMapper SHAPES = new ObjectMapper();
-
     @Inject
     Pool pool;
 
@@ -94,7 +89,7 @@ public class PgTaskStore implements TaskStore {
             tags[i] = task.tag();
             resumable[i] = task.resumable();
             timeouts[i] = task.timeoutSeconds();
-            notBefore[i] = timestamp(task.notBefore());
+            notBefore[i] = Columns.timestamp(task.notBefore());
             keys[i] = task.idempotencyKey();
             retriedFrom[i] = task.retriedFrom();
             vaultData[i] = row.vaultCiphertext();
@@ -146,9 +141,9 @@ public class PgTaskStore implements TaskStore {
         NewTask task = row.task();
         return new Task(row.taskId(), row.team(), task.machine(), task.command(), TaskStateMachine.INITIAL, task.priority(),
                 task.maxRetries(), task.maxRetries(), task.retryDelay(), task.retryBackoff(), task.failureAction(),
-                task.tag(), task.resumable(), task.timeoutSeconds(), instant(written, "not_before"),
-                task.idempotencyKey(), task.retriedFrom(), false, shape(written), "", false, null, null, 0,
-                instant(written, "created_at"), null, null, null, written.getLong("seq"), null, row.vaultCiphertext(),
+                task.tag(), task.resumable(), task.timeoutSeconds(), Columns.instant(written, "not_before"),
+                task.idempotencyKey(), task.retriedFrom(), false, Columns.json(written, "vault_data_shape"), "", false, null, null, 0,
+                Columns.instant(written, "created_at"), null, null, null, written.getLong("seq"), null, row.vaultCiphertext(),
                 null, null, task.onExitCommand(), task.onExitOf(), task.stdinData(), row.vaultDataContext());
     }
 
@@ -229,7 +224,7 @@ public class PgTaskStore implements TaskStore {
                 .execute(Tuple.of(machine, max, tags.toArray(String[]::new)))
                 .map(rows -> {
                     List<Task> tasks = all(rows);
-                    Instant now = rows.size() == 0 ? null : instant(rows.iterator().next(), "now");
+                    Instant now = rows.size() == 0 ? null : Columns.instant(rows.iterator().next(), "now");
                     return new Candidates(tasks.stream().sorted((a, b) -> a.priority() != b.priority()
                             ? Integer.compare(a.priority(), b.priority()) : Long.compare(a.seq(), b.seq())).toList(), now);
                 });
@@ -252,7 +247,7 @@ public class PgTaskStore implements TaskStore {
             TaskProgress p = move.progress();
             ids[i] = move.before().taskId();
             statuses[i] = p.status().name();
-            notBefore[i] = timestamp(p.notBefore());
+            notBefore[i] = Columns.timestamp(p.notBefore());
             retryCounts[i] = p.retryCount();
             exitCodes[i] = p.exitCode();
             outputs[i] = p.output();
@@ -282,7 +277,7 @@ public class PgTaskStore implements TaskStore {
                 .map(rows -> {
                     List<WrittenLease> written = new ArrayList<>(rows.size());
                     rows.forEach(r -> written.add(new WrittenLease(r.getUUID("task_id"), r.getLong("lease_token"),
-                            instant(r, "lease_expires_at"), r.getString("attempt_token"))));
+                            Columns.instant(r, "lease_expires_at"), r.getString("attempt_token"))));
                     return written;
                 });
     }
@@ -366,7 +361,7 @@ public class PgTaskStore implements TaskStore {
                     for (Row row : rows) {
                         String from = row.getString("from_status");
                         entries.add(new HistoryEntry(from == null ? null : TaskStatus.valueOf(from),
-                                TaskStatus.valueOf(row.getString("to_status")), instant(row, "at"),
+                                TaskStatus.valueOf(row.getString("to_status")), Columns.instant(row, "at"),
                                 row.getString("actor"), row.getString("detail")));
                     }
                     return entries;
@@ -400,50 +395,29 @@ public class PgTaskStore implements TaskStore {
                 row.getString("tag"),
                 row.getBoolean("resumable"),
                 row.getInteger("timeout_seconds"),
-                instant(row, "not_before"),
+                Columns.instant(row, "not_before"),
                 row.getString("idempotency_key"),
                 row.getUUID("retried_from"),
                 row.getBoolean("cancel_requested"),
-                shape(row),
+                Columns.json(row, "vault_data_shape"),
                 row.getString("output"),
                 row.getBoolean("output_truncated"),
                 row.getInteger("exit_code"),
                 row.getString("error"),
                 row.getInteger("attempts"),
-                instant(row, "created_at"),
-                instant(row, "assigned_at"),
-                instant(row, "started_at"),
-                instant(row, "completed_at"),
+                Columns.instant(row, "created_at"),
+                Columns.instant(row, "assigned_at"),
+                Columns.instant(row, "started_at"),
+                Columns.instant(row, "completed_at"),
                 row.getLong("seq"),
                 row.getLong("lease_token"),
                 row.getString("vault_data"),
                 row.getString("attempt_token"),
-                instant(row, "lost_since"),
+                Columns.instant(row, "lost_since"),
                 row.getString("on_exit_command"),
                 row.getUUID("on_exit_of"),
                 row.getString("stdin_data"),
                 row.getString("vault_data_context"));
-    }
-
-    private static JsonNode shape(Row row) {
-        Object shape = row.getValue("vault_data_shape");
-        if (shape == null) {
-            return null;
-        }
-        try {
-            return SHAPES.readTree(shape.toString());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable vault_data_shape", e);
-        }
-    }
-
-    private static OffsetDateTime timestamp(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
     }
 
     private static String[] array(List<String> teams) {
