@@ -139,7 +139,7 @@ rediacc_service_start() {
     while IFS= read -r line; do envs+=("$line"); done < <(rediacc_service_env "$name")
     rediacc_log "starting $name on 127.0.0.1:$port"
     # cwd .dev (so a stray .env/config/ in the repo root is not picked up);
-    # -Drediacc.dev.dir marks the process as ours for PID checks; REDIACC_JAVA_OPTS adds JVM flags
+    # -Dstack.dir marks the process as ours for PID checks; REDIACC_JAVA_OPTS adds JVM flags
     local -a jvm=(-Xmx256m) flags=()
     # the module's own flags, if any: <module>/jvm.options (docs/operations.md, "JVM options")
     if [ -f "$REDIACC_ROOT/$name/jvm.options" ]; then
@@ -149,7 +149,7 @@ rediacc_service_start() {
     read -r -a extra <<<"${REDIACC_JAVA_OPTS:-}"
     jvm+=("${extra[@]}")
     pid=$(cd "$REDIACC_DEV_DIR" && rediacc_spawn "$name" env "${envs[@]}" \
-      "$JAVA_HOME/bin/java" "${jvm[@]}" -Drediacc.dev.dir="$REDIACC_DEV_DIR" -jar "$jar")
+      "$JAVA_HOME/bin/java" "${jvm[@]}" -Dstack.dir="$REDIACC_DEV_DIR" -jar "$jar")
   fi
   rediacc_wait_ready "$name" "$port" 60
 }
