@@ -7,6 +7,7 @@
 -- Decision.Lease) and which time is stamped ($12, Decision.Stamp). A granted lease belongs to $13
 -- (the claiming bridge) and every lease given or renewed runs $14 seconds.
 -- History $15..$19 (task, from, to, actor, detail); outbox messages $20..$22 as one row of many.
+-- $23: whether each moved task stays held by its group.
 WITH moved AS (
     UPDATE tasks t
     SET status           = m.status,
@@ -18,6 +19,7 @@ WITH moved AS (
         error            = m.error,
         attempts         = m.attempts,
         cancel_requested = m.cancel_requested,
+        held             = m.held,
         lease_owner      = CASE m.lease WHEN 'GRANT' THEN $13 WHEN 'RENEW' THEN t.lease_owner
                                         WHEN 'KEEP' THEN t.lease_owner END,
         lease_token      = CASE m.lease WHEN 'GRANT' THEN nextval('lease_tokens') WHEN 'RENEW' THEN t.lease_token
@@ -32,9 +34,9 @@ WITH moved AS (
         started_at       = CASE m.stamp WHEN 'STARTED_AT' THEN now() ELSE t.started_at END,
         completed_at     = CASE m.stamp WHEN 'COMPLETED_AT' THEN now() ELSE t.completed_at END
     FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::integer[], $5::integer[], $6::text[], $7::boolean[],
-                $8::text[], $9::integer[], $10::boolean[], $11::text[], $12::text[])
+                $8::text[], $9::integer[], $10::boolean[], $11::text[], $12::text[], $23::boolean[])
          AS m(task_id, status, not_before, retry_count, exit_code, output, output_truncated, error, attempts,
-              cancel_requested, lease, stamp)
+              cancel_requested, lease, stamp, held)
     WHERE t.task_id = m.task_id
     RETURNING t.task_id, t.lease_token, t.lease_expires_at, t.attempt_token
 ), history AS (

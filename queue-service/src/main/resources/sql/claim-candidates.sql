@@ -1,4 +1,5 @@
--- The tasks of machine $1 that a claim may take, locked: ready (PENDING, not_before passed, tag
+-- The tasks of machine $1 that a claim may take, locked: ready (PENDING, not held by their group,
+-- not_before passed, tag
 -- untagged or one of the bridge's $3), by priority then creation order, no more than $2 nor than
 -- the machine's free slots (max_concurrency minus its ASSIGNED and PROCESSING tasks). SKIP LOCKED:
 -- a task another transaction holds (a cancel, say) is passed over, not waited for.
@@ -15,6 +16,7 @@ SELECT t.*, now() AS now
 FROM tasks t
 WHERE t.machine = $1
   AND t.status = 'PENDING'
+  AND NOT t.held
   AND (t.not_before IS NULL OR t.not_before <= now())
   AND (t.tag IS NULL OR t.tag = ANY ($3::text[]))
 ORDER BY t.priority, t.seq

@@ -11,6 +11,7 @@ CROSS JOIN LATERAL (SELECT 1
                     FROM tasks t
                     WHERE t.machine = m.name
                       AND t.status = 'PENDING'
+                      AND NOT t.held
                       AND COALESCE(t.not_before, t.created_at) <= now() - make_interval(secs => $1)
                     ORDER BY t.priority, t.seq
                     LIMIT 1) ready

@@ -71,10 +71,14 @@ public final class TestSupport {
     }
 
     public static String registerMachine(String team, int maxConcurrency) {
+        return registerMachine(team, maxConcurrency, java.util.List.of());
+    }
+
+    public static String registerMachine(String team, int maxConcurrency, java.util.List<String> tags) {
         ensureTeam(team);
         String name = "m-" + UUID.randomUUID().toString().substring(0, 8);
         admin().body(Map.of("name", name, "team", team, "host", "127.0.0.1", "port", 22, "user", "root",
-                        "hostKey", hostKey(), "credential", "key-" + name, "maxConcurrency", maxConcurrency))
+                        "hostKey", hostKey(), "credential", "key-" + name, "maxConcurrency", maxConcurrency, "tags", tags))
                 .post("/api/v1/machines").then().statusCode(201);
         return name;
     }

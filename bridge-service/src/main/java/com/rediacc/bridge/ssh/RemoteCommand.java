@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
+import java.util.regex.Pattern;
 
 /**
  * One command on its own exec channel of a pooled session. The command is prefixed with a line
@@ -26,6 +28,7 @@ import java.util.function.LongConsumer;
  */
 public final class RemoteCommand implements RunningCommand {
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(5);
 
     private final ClientSession session;
@@ -52,11 +55,19 @@ public final class RemoteCommand implements RunningCommand {
      */
     public static RemoteCommand start(ClientSession session, String command, int maxOutputBytes, byte[] stdin,
                                       String attemptToken, LongConsumer onPid) throws SshFailure {
+        return start(session, command, Map.of(), maxOutputBytes, stdin, attemptToken, onPid);
+    }
+
+    /** As above, and {@code environment} set for the command, each value passed literally (never read as shell). */
+    public static RemoteCommand start(ClientSession session, String command, Map<String, String> environment,
+                                      int maxOutputBytes, byte[] stdin, String attemptToken, LongConsumer onPid)
+            throws SshFailure {
+        String wrapped = wrap(command, attemptToken, environment);
         OutputCollector output = new OutputCollector(maxOutputBytes);
         PidCapture stderr = new PidCapture(output, onPid);
         ChannelExec channel = null;
         try {
-            channel = session.createExecChannel(wrap(command, attemptToken));
+            channel = session.createExecChannel(wrapped);
             channel.setOut(output);
             channel.setErr(stderr);
             InputStream in = new ByteArrayInputStream(stdin == null ? new byte[0] : stdin);
@@ -73,8 +84,23 @@ public final class RemoteCommand implements RunningCommand {
         }
     }
 
-    static String wrap(String command, String attemptToken) {
-        String export = attemptToken == null ? "" : "export " + LostAttempt.ENV + "=" + AttemptProcesses.checked(attemptToken) + "\n";
+    static String wrap(String command, String attemptToken) throws SshFailure {
+        return wrap(command, attemptToken, Map.of());
+    }
+
+    static String wrap(String command, String attemptToken, Map<String, String> environment) throws SshFailure {
+        StringBuilder export = new StringBuilder();
+        if (attemptToken != null) {
+            export.append("export ").append(LostAttempt.ENV).append('=').append(AttemptProcesses.checked(attemptToken)).append('\n');
+        }
+        for (Map.Entry<String, String> variable : environment.entrySet()) {
+            if (!ENV_NAME.matcher(variable.getKey()).matches() || variable.getValue().indexOf('\0') >= 0) {
+                throw new SshFailure(SshFailure.Kind.CHANNEL, "not a usable environment variable: '" + variable.getKey() + "'", null);
+            }
+            // single-quoted: the value is data, whatever it holds ($(...), quotes, newlines)
+            export.append("export ").append(variable.getKey()).append('=').append(AttemptProcesses.quoted(variable.getValue()))
+                    .append('\n');
+        }
         // SHLVL one up: the login shell running this wrapper has read its rc files already. Without it,
         // bash (built with SSH_SOURCE_BASHRC, as on Debian) reads ~/.bashrc a second time for every
         // command, because exec lowers SHLVL and the ssh variables are still set.

@@ -186,9 +186,9 @@ public final class SshSessionPool implements SshSessions, AutoCloseable {
         }
 
         @Override
-        public RemoteCommand start(String command, int maxOutputBytes, byte[] stdin, String attemptToken,
-                                   LongConsumer onPid) throws SshFailure {
-            return RemoteCommand.start(pooled.session, command, maxOutputBytes, stdin, attemptToken, onPid);
+        public RemoteCommand start(String command, Map<String, String> environment, int maxOutputBytes, byte[] stdin,
+                                   String attemptToken, LongConsumer onPid) throws SshFailure {
+            return RemoteCommand.start(pooled.session, command, environment, maxOutputBytes, stdin, attemptToken, onPid);
         }
 
         @Override

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -125,7 +126,8 @@ final class TaskAttempt {
         }
         AttemptResult result;
         try {
-            running = share.start(task.command(), maxOutputBytes, stdin, task.attemptToken(), this::remotePidKnown);
+            running = share.start(task.command(), task.environment() == null ? Map.of() : task.environment(), maxOutputBytes,
+                    stdin, task.attemptToken(), this::remotePidKnown);
             result = await(running);
         } catch (SshFailure e) {
             if (e.kind() == SshFailure.Kind.CONNECTION_LOST) {

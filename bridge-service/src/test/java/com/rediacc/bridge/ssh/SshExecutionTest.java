@@ -80,6 +80,35 @@ class SshExecutionTest {
     }
 
     @Test
+    void environmentValuesReachTheCommandLiterallyAndAreNeverRunAsShell() throws Exception {
+        ClientSession session = session(machine(sshd.hostKey), identity);
+        Path marker = Path.of("/tmp", "pwned-" + UUID.randomUUID());
+        Path control = Path.of("/tmp", "control-" + UUID.randomUUID());
+        String substitution = "$(touch " + marker + ")";
+        String breakout = "'; touch " + marker + " #";
+        String backticks = "`touch " + marker + "`";
+        String lines = "one\ntwo \"three\" \\ $HOME";
+        java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
+        environment.put("A", substitution);
+        environment.put("B", breakout);
+        environment.put("C", backticks);
+        environment.put("D", lines);
+        try (RemoteCommand command = RemoteCommand.start(session, "printf '%s|' \"$A\" \"$B\" \"$C\" \"$D\"", environment,
+                1 << 20, null, null, pid -> { })) {
+            ExecResult result = command.await(Duration.ofSeconds(30));
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.output()).isEqualTo(substitution + "|" + breakout + "|" + backticks + "|" + lines + "|");
+        }
+        assertThat(marker).doesNotExist();
+        // the same user can write there: the marker is missing because nothing ran, not for want of rights
+        assertThat(RemoteCommand.run(session, "touch " + control, 1024).exitCode()).isZero();
+        assertThat(control).exists();
+        Files.deleteIfExists(control);
+        assertThatThrownBy(() -> RemoteCommand.start(session, "true", java.util.Map.of("BAD NAME", "x"), 1024, null, null,
+                pid -> { })).isInstanceOf(SshFailure.class).hasMessageContaining("BAD NAME");
+    }
+
+    @Test
     void sharesASessionUpToTheChannelLimitThenOpensAnother() throws Exception {
         try (SshSessionPool.Lease a = pool.acquire(machine(sshd.hostKey), identity);
              SshSessionPool.Lease b = pool.acquire(machine(sshd.hostKey), identity);

@@ -93,8 +93,8 @@ final class FakeSsh implements SshSessions {
         volatile boolean closed;
 
         @Override
-        public RunningCommand start(String command, int maxOutputBytes, byte[] stdin, String attemptToken,
-                                    LongConsumer onPid) {
+        public RunningCommand start(String command, Map<String, String> environment, int maxOutputBytes, byte[] stdin,
+                                    String attemptToken, LongConsumer onPid) {
             return new FakeCommand(stdin, attemptToken, onPid, running(command));
         }
 

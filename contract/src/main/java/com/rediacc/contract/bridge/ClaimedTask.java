@@ -1,6 +1,7 @@
 package com.rediacc.contract.bridge;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -11,6 +12,7 @@ import java.util.UUID;
  * {@code attemptToken} goes into the remote command's environment ({@link LostAttempt#ENV}), so
  * that its processes can be recognised if this bridge is lost. {@code stdin}: what the command reads
  * on its standard input when it has no vaultData (an onExit command: the task that ended, as JSON).
+ * {@code environment}: variables the command gets, values passed literally (a function's params).
  */
 public record ClaimedTask(
         UUID taskId,
@@ -23,5 +25,6 @@ public record ClaimedTask(
         String vaultData,
         String vaultDataContext,
         String attemptToken,
-        String stdin) {
+        String stdin,
+        Map<String, String> environment) {
 }

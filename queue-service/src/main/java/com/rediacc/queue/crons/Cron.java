@@ -1,6 +1,7 @@
 package com.rediacc.queue.crons;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rediacc.queue.tasks.FunctionCall;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,8 @@ import java.util.UUID;
  * A cron as stored. {@code vaultCiphertext} is its vaultData as vault-service encrypted it, bound to
  * {@link #vaultContext()}; {@code vaultDataShape} what the API shows of it. {@code nextSlot}: the
  * next due slot, computed from the previous one. {@code lastTaskId}: the task of the latest run.
+ * {@code function}: the function version it runs (its script is {@code command}) and its non-secret
+ * params; its secret params are in its vaultData.
  */
 public record Cron(
         String name,
@@ -36,7 +39,8 @@ public record Cron(
         UUID lastTaskId,
         Instant createdAt,
         String createdBy,
-        Instant updatedAt) {
+        Instant updatedAt,
+        FunctionCall function) {
 
     /** What a slot does while the previous run is still active. */
     public enum Overlap {

@@ -93,7 +93,7 @@ public class CronFiring {
                 taskOf.put(cron.name() + "@" + intent.run(), row);
             }
             return replace(work, replaced)
-                    .chain(() -> newTasks.isEmpty() ? Uni.createFrom().item(Map.<UUID, Task>of()) : tasks.create(work.tx(), newTasks))
+                    .chain(() -> work.create(newTasks))
                     .flatMap(stored -> {
                         List<CronRepository.Advance> advances = new ArrayList<>();
                         for (Intent intent : intents) {
@@ -136,7 +136,7 @@ public class CronFiring {
         UUID taskId = TaskIds.next();
         NewTask task = new NewTask(cron.machine(), cron.command(), cron.priority(), cron.maxRetries(), cron.retryDelay(),
                 Task.RetryBackoff.FIXED, Task.FailureAction.NONE, cron.tag(), cron.resumable(), cron.runTimeoutSeconds(),
-                null, null, null, null, cron.vaultDataShape(), cron.onExitCommand(), null, null);
+                null, null, null, null, cron.vaultDataShape(), cron.onExitCommand(), null, null, cron.function(), null, false);
         return new NewTaskRow(taskId, cron.team(), task, cron.vaultCiphertext(),
                 cron.vaultCiphertext() == null ? null : cron.vaultContext(), "cron:" + cron.name(),
                 events.created(taskId, cron.team(), task), null);

@@ -1,8 +1,10 @@
 package com.rediacc.queue.crons;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rediacc.queue.sql.Columns;
 import com.rediacc.queue.sql.SqlFiles;
+import com.rediacc.queue.tasks.FunctionCall;
 import com.rediacc.queue.tasks.TaskStatus;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -34,16 +36,17 @@ public class CronRepository {
         return client.preparedQuery("""
                         INSERT INTO crons (name, cron_id, team, machine, command, cron_string, timezone, priority, tag,
                                            resumable, max_retries, retry_delay, timeout_seconds, vault_data, vault_data_shape,
-                                           checkin_margin, max_runtime, overlap, on_exit_command, enabled, next_slot, created_by)
+                                           checkin_margin, max_runtime, overlap, on_exit_command, enabled, next_slot, created_by,
+                                           function_name, function_version, params)
                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, $18, $19,
-                                $20, $21, $22)
+                                $20, $21, $22, $23, $24, $25::jsonb)
                         ON CONFLICT (name) DO NOTHING
                         RETURNING *""")
                 .execute(Tuple.from(Arrays.asList(c.name(), c.cronId(), c.team(), c.machine(), c.command(),
                         c.cronString(), c.timezone(), (short) c.priority(), c.tag(), c.resumable(), c.maxRetries(),
                         c.retryDelay(), c.timeoutSeconds(), c.vaultCiphertext(), shapeText(c.vaultDataShape()),
                         c.checkinMarginMinutes(), c.maxRuntimeMinutes(), c.overlap().name(), c.onExitCommand(), c.enabled(),
-                        Columns.timestamp(c.nextSlot()), c.createdBy())))
+                        Columns.timestamp(c.nextSlot()), c.createdBy(), functionName(c), functionVersion(c), params(c))))
                 .map(CronRepository::first);
     }
 
@@ -53,13 +56,15 @@ public class CronRepository {
                         UPDATE crons SET team = $2, machine = $3, command = $4, cron_string = $5, timezone = $6, priority = $7,
                                tag = $8, resumable = $9, max_retries = $10, retry_delay = $11, timeout_seconds = $12,
                                vault_data = $13, vault_data_shape = $14::jsonb, checkin_margin = $15, max_runtime = $16,
-                               overlap = $17, on_exit_command = $18, enabled = $19, next_slot = $20, updated_at = now()
+                               overlap = $17, on_exit_command = $18, enabled = $19, next_slot = $20, function_name = $21,
+                               function_version = $22, params = $23::jsonb, updated_at = now()
                         WHERE name = $1
                         RETURNING *""")
                 .execute(Tuple.from(Arrays.asList(c.name(), c.team(), c.machine(), c.command(), c.cronString(),
                         c.timezone(), (short) c.priority(), c.tag(), c.resumable(), c.maxRetries(), c.retryDelay(),
                         c.timeoutSeconds(), c.vaultCiphertext(), shapeText(c.vaultDataShape()), c.checkinMarginMinutes(),
-                        c.maxRuntimeMinutes(), c.overlap().name(), c.onExitCommand(), c.enabled(), Columns.timestamp(c.nextSlot()))))
+                        c.maxRuntimeMinutes(), c.overlap().name(), c.onExitCommand(), c.enabled(), Columns.timestamp(c.nextSlot()),
+                        functionName(c), functionVersion(c), params(c))))
                 .map(rows -> map(rows.iterator().next()));
     }
 
@@ -208,7 +213,21 @@ public class CronRepository {
                 Columns.json(row, "vault_data_shape"), row.getInteger("checkin_margin"), row.getInteger("max_runtime"),
                 Cron.Overlap.valueOf(row.getString("overlap")), row.getString("on_exit_command"), row.getBoolean("enabled"),
                 Columns.instant(row, "next_slot"), row.getUUID("last_task_id"), Columns.instant(row, "created_at"),
-                row.getString("created_by"), Columns.instant(row, "updated_at"));
+                row.getString("created_by"), Columns.instant(row, "updated_at"),
+                row.getString("function_name") == null ? null : new FunctionCall(row.getString("function_name"),
+                        row.getInteger("function_version"), (ObjectNode) Columns.json(row, "params")));
+    }
+
+    private static String functionName(Cron c) {
+        return c.function() == null ? null : c.function().name();
+    }
+
+    private static Integer functionVersion(Cron c) {
+        return c.function() == null ? null : c.function().version();
+    }
+
+    private static String params(Cron c) {
+        return c.function() == null ? null : c.function().params().toString();
     }
 
     private static String shapeText(JsonNode shape) {

@@ -2,7 +2,14 @@ package com.rediacc.queue.crons;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.contract.vault.CiphertextResponse;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.rediacc.queue.QueueConfig;
+import com.rediacc.queue.functions.FunctionRepository;
+import com.rediacc.queue.functions.FunctionResource;
+import com.rediacc.queue.functions.ParamValues;
+import com.rediacc.queue.tasks.FunctionCall;
+import com.rediacc.queue.tasks.TaskValidation;
+import com.rediacc.queue.vault.Redaction;
 import com.rediacc.queue.machines.MachineTeams;
 import com.rediacc.queue.tasks.TaskProblems;
 import com.rediacc.queue.tasks.TaskTransitions;
@@ -17,6 +24,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -46,6 +54,8 @@ public class CronService {
     Clock clock;
     @Inject
     Pool pool;
+    @Inject
+    FunctionRepository functions;
 
     /** Checks the caller's right in {@code team}: throws {@code invisible} (404) or 403 to refuse. */
     @FunctionalInterface
@@ -53,44 +63,125 @@ public class CronService {
         void check(String team, Supplier<ProblemException> invisible);
     }
 
-    public Uni<Cron> create(CronRequest request, String actor, Authorization authorizeMachine) {
-        CronValidation.Checked checked = CronValidation.forCreate(request, config.tasks().maxCommandBytes(), json);
+    public Uni<Cron> create(CronRequest request, String actor, Authorization authorize) {
+        precheck(request, null);
         UUID cronId = UUID.randomUUID();
-        return teamOf(checked, authorizeMachine)
-                .flatMap(team -> encrypt(team, cronId, checked.vaultData()).map(ciphertext -> new Cron(checked.name(),
-                        cronId, team, checked.machine(), checked.command(), checked.schedule().expression(),
-                        checked.schedule().zone().getId(), checked.priority(), checked.tag(), checked.resumable(),
-                        checked.maxRetries(), checked.retryDelay(), checked.timeoutSeconds(), ciphertext,
-                        checked.vaultDataShape(), checked.checkinMargin(), checked.maxRuntimeMinutes(), checked.overlap(),
-                        checked.onExitCommand(), checked.enabled(), firstSlot(checked.schedule()), null, null, actor, null)))
-                .flatMap(cron -> crons.insert(pool, cron))
-                .map(stored -> stored.orElseThrow(() -> ProblemException.conflict("cron '" + checked.name()
-                        + "' already exists; change it with PATCH /api/v1/crons/" + checked.name())));
+        return resolve(request, null, authorize).flatMap(resolved -> {
+            CronValidation.Checked checked = resolved.checked();
+            return encrypt(resolved.team(), cronId, resolved.secrets()).map(ciphertext -> new Cron(checked.name(), cronId,
+                    resolved.team(), checked.machine(), checked.command(), checked.schedule().expression(),
+                    checked.schedule().zone().getId(), checked.priority(), checked.tag(), checked.resumable(),
+                    checked.maxRetries(), checked.retryDelay(), checked.timeoutSeconds(), ciphertext, resolved.secretsShape(),
+                    checked.checkinMargin(), checked.maxRuntimeMinutes(), checked.overlap(), checked.onExitCommand(),
+                    checked.enabled(), firstSlot(checked.schedule()), null, null, actor, null, resolved.function()));
+        }).flatMap(cron -> crons.insert(pool, cron)).map(stored -> stored.orElseThrow(() -> ProblemException.conflict(
+                "cron '" + request.name() + "' already exists; change it with PATCH /api/v1/crons/" + request.name())));
     }
 
     /** Changes the given fields. A new schedule or time zone starts from now; the next run uses the rest. */
     public Uni<Cron> update(String name, CronRequest patch, Authorization authorize) {
         return crons.find(name).map(found -> found.orElseThrow(() -> unknown(name))).flatMap(existing -> {
             authorize.check(existing.team(), () -> unknown(name));
-            CronValidation.Checked checked = CronValidation.forUpdate(existing, patch, config.tasks().maxCommandBytes(), json);
-            return teamOf(checked, authorize).flatMap(team -> (checked.vaultData() == null
-                    ? Uni.createFrom().item(existing.vaultCiphertext())
-                    : encrypt(team, existing.cronId(), checked.vaultData()))
+            precheck(patch, existing);
+            return resolve(patch, existing, authorize).flatMap(resolved -> (resolved.secrets() == null
+                    ? Uni.createFrom().item(resolved.secretsChanged() ? null : existing.vaultCiphertext())
+                    : encrypt(resolved.team(), existing.cronId(), resolved.secrets()))
                     .flatMap(ciphertext -> transitions.inTransaction(work -> crons.lock(work.tx(), name).flatMap(locked -> {
                         Cron current = locked.orElseThrow(() -> unknown(name));
+                        CronValidation.Checked checked = resolved.checked();
                         boolean rescheduled = !current.cronString().equals(checked.schedule().expression())
                                 || !current.timezone().equals(checked.schedule().zone().getId());
-                        Cron changed = new Cron(current.name(), current.cronId(), team, checked.machine(), checked.command(),
-                                checked.schedule().expression(), checked.schedule().zone().getId(), checked.priority(),
-                                checked.tag(), checked.resumable(), checked.maxRetries(), checked.retryDelay(),
-                                checked.timeoutSeconds(), ciphertext,
-                                checked.vaultData() == null ? current.vaultDataShape() : checked.vaultDataShape(),
+                        Cron changed = new Cron(current.name(), current.cronId(), resolved.team(), checked.machine(),
+                                checked.command(), checked.schedule().expression(), checked.schedule().zone().getId(),
+                                checked.priority(), checked.tag(), checked.resumable(), checked.maxRetries(),
+                                checked.retryDelay(), checked.timeoutSeconds(), ciphertext,
+                                resolved.secretsChanged() ? resolved.secretsShape() : current.vaultDataShape(),
                                 checked.checkinMargin(), checked.maxRuntimeMinutes(), checked.overlap(), checked.onExitCommand(),
                                 checked.enabled(), rescheduled ? firstSlot(checked.schedule()) : current.nextSlot(),
-                                current.lastTaskId(), current.createdAt(), current.createdBy(), current.updatedAt());
+                                current.lastTaskId(), current.createdAt(), current.createdBy(), current.updatedAt(),
+                                resolved.function());
                         return crons.update(work.tx(), changed);
                     }))));
         });
+    }
+
+    /**
+     * A cron's fields checked, with its team and, for a function, the version it runs (the one given,
+     * else the newest now), its script, its params checked and its secret params (to encrypt).
+     * {@code secretsChanged}: the cron's vaultData is replaced (by {@code secrets}, or dropped).
+     */
+    private record Resolved(String team, CronValidation.Checked checked, FunctionCall function, byte[] secrets,
+                            JsonNode secretsShape, boolean secretsChanged) {
+    }
+
+    private Uni<Resolved> resolve(CronRequest request, Cron existing, Authorization authorize) {
+        String machine = request.machine() != null ? request.machine() : existing.machine();
+        String functionName = functionOf(request, existing);
+        boolean functionChanges = functionName != null
+                && (existing == null || request.function() != null || request.version() != null || request.params() != null);
+        return teamOf(machine, request.team() != null ? request.team() : existing == null ? null : existing.team(), authorize)
+                .flatMap(team -> {
+                    if (!functionChanges) {
+                        byte[] vaultData = TaskValidation.vaultData(new ArrayList<>(), request.vaultData(), json);
+                        CronValidation.Checked checked = validate(request, existing);
+                        FunctionCall kept = functionName == null ? null : existing.function();
+                        return Uni.createFrom().item(new Resolved(team, checked, kept, vaultData, checked.vaultDataShape(),
+                                vaultData != null || existing != null && request.command() != null && existing.function() != null));
+                    }
+                    return functions.find(team, functionName, request.version())
+                            .map(found -> found.orElseThrow(() -> FunctionResource.unknown(team, functionName)))
+                            .map(function -> {
+                                CronRequest merged = (existing == null ? request.withDefaults(function.defaults()) : request)
+                                        .withCommand(function.script());
+                                CronValidation.Checked checked = validate(merged, existing);
+                                List<FieldError> errors = new ArrayList<>();
+                                ParamValues.Resolved params = ParamValues.resolve(function, request.params(), errors);
+                                if (!errors.isEmpty()) {
+                                    throw ProblemException.invalid(errors);
+                                }
+                                byte[] secrets = TaskValidation.vaultData(errors, params.secrets(), json);
+                                return new Resolved(team, checked, new FunctionCall(function.name(), function.version(),
+                                        params.shown()), secrets, params.secrets() == null ? null
+                                        : Redaction.shape(params.secrets()), true);
+                            });
+                });
+    }
+
+    /** The function the cron runs after {@code request}: named there, or kept, or none (a command given). */
+    private static String functionOf(CronRequest request, Cron existing) {
+        if (request.function() != null) {
+            return request.function();
+        }
+        if (existing == null || request.command() != null || existing.function() == null) {
+            return null;
+        }
+        return existing.function().name();
+    }
+
+    private CronValidation.Checked validate(CronRequest request, Cron existing) {
+        int max = config.tasks().maxCommandBytes();
+        return existing == null ? CronValidation.forCreate(request, max, json) : CronValidation.forUpdate(existing, request, max, json);
+    }
+
+    /** What cannot be said together: a command and a function, a function and vaultData, version or params without function. */
+    private static void precheck(CronRequest request, Cron existing) {
+        if (request == null) {
+            return; // the validation says what is missing
+        }
+        List<FieldError> errors = new ArrayList<>();
+        if (request.command() != null && request.function() != null) {
+            errors.add(new FieldError("command", "give command or function, not both"));
+        }
+        boolean function = request.function() != null || request.command() == null && existing != null && existing.function() != null;
+        if (function && request.vaultData() != null && !request.vaultData().isNull()) {
+            errors.add(new FieldError("vaultData", "a function takes its secrets as secret params"));
+        }
+        if (!function && (request.version() != null || request.params() != null)) {
+            errors.add(new FieldError(request.version() != null ? "version" : "params", "only with function"));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
     }
 
     /**
@@ -99,7 +190,7 @@ public class CronService {
      */
     public Uni<Cron> setEnabled(String name, boolean enabled, Authorization authorize) {
         return update(name, new CronRequest(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, enabled), authorize);
+                null, null, null, null, enabled, null, null, null), authorize);
     }
 
     public Uni<Boolean> delete(String name, Authorization authorize) {
@@ -141,13 +232,16 @@ public class CronService {
     }
 
     /** The team of the cron's machine; a team given must be it. */
-    private Uni<String> teamOf(CronValidation.Checked checked, Authorization authorize) {
-        return machineTeams.load(checked.machine()).map(found -> {
-            String team = found.orElseThrow(() -> TaskProblems.unknownMachine(checked.machine()));
-            authorize.check(team, () -> TaskProblems.unknownMachine(checked.machine()));
-            if (checked.team() != null && !checked.team().equals(team)) {
+    private Uni<String> teamOf(String machine, String givenTeam, Authorization authorize) {
+        if (machine == null) {
+            return Uni.createFrom().item(givenTeam); // the validation says machine is required
+        }
+        return machineTeams.load(machine).map(found -> {
+            String team = found.orElseThrow(() -> TaskProblems.unknownMachine(machine));
+            authorize.check(team, () -> TaskProblems.unknownMachine(machine));
+            if (givenTeam != null && !givenTeam.equals(team)) {
                 throw ProblemException.invalid(List.of(new FieldError("team",
-                        "machine '" + checked.machine() + "' is of team '" + team + "', not '" + checked.team() + "'")));
+                        "machine '" + machine + "' is of team '" + team + "', not '" + givenTeam + "'")));
             }
             return team;
         });

@@ -3,6 +3,7 @@ package com.rediacc.queue.crons;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rediacc.queue.tasks.TaskRequest;
+import com.rediacc.queue.tasks.TaskView;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +37,9 @@ public record CronView(
         CronRunView lastRun,
         Instant createdAt,
         String createdBy,
-        Instant updatedAt) {
+        Instant updatedAt,
+        TaskView.FunctionRef function,
+        JsonNode params) {
 
     public static final int NEXT_RUNS = 5;
 
@@ -51,6 +54,8 @@ public record CronView(
                 cron.priority(), cron.tag(), cron.resumable(), cron.maxRetries(), cron.retryDelay(), cron.timeoutSeconds(),
                 cron.vaultDataShape(), cron.checkinMarginMinutes(), cron.maxRuntimeMinutes(), cron.overlap(),
                 cron.onExitCommand() == null ? null : new TaskRequest.OnExit(cron.onExitCommand()), cron.enabled(),
-                List.copyOf(next), lastRun, cron.createdAt(), cron.createdBy(), cron.updatedAt());
+                List.copyOf(next), lastRun, cron.createdAt(), cron.createdBy(), cron.updatedAt(),
+                cron.function() == null ? null : new TaskView.FunctionRef(cron.function().name(), cron.function().version()),
+                cron.function() == null ? null : cron.function().params());
     }
 }

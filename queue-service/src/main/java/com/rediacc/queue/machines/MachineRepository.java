@@ -70,6 +70,34 @@ public class MachineRepository {
         return tx.preparedQuery(SqlFiles.load("lock-claimable-machine")).execute(Tuple.of(name)).map(MachineRepository::first);
     }
 
+    /** The machine of {@code team} with every tag of {@code tags} and the least work, not paused (sql/pick-machine.sql). */
+    public Uni<Optional<String>> pickLeastLoaded(String team, List<String> tags) {
+        return pool.preparedQuery(SqlFiles.load("pick-machine")).execute(Tuple.of(team, tags.toArray(String[]::new)))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("name")));
+    }
+
+    /** The named machines that exist, by name. */
+    public Uni<Map<String, Machine>> findAll(Collection<String> names) {
+        return pool.preparedQuery("SELECT * FROM machines WHERE name = ANY($1)")
+                .execute(Tuple.of(names.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, Machine> found = new HashMap<>();
+                    rows.forEach(row -> found.put(row.getString("name"), map(row)));
+                    return found;
+                });
+    }
+
+    /** The machines of {@code team} with every tag of {@code tags}, not paused, by name. */
+    public Uni<List<Machine>> selected(String team, List<String> tags) {
+        return pool.preparedQuery("SELECT * FROM machines WHERE team = $1 AND tags @> $2::text[] AND NOT paused ORDER BY name")
+                .execute(Tuple.of(team, tags.toArray(String[]::new)))
+                .map(rows -> {
+                    List<Machine> found = new ArrayList<>();
+                    rows.forEach(row -> found.add(map(row)));
+                    return found;
+                });
+    }
+
     public Uni<Optional<Machine>> find(String name) {
         return find(pool, name);
     }

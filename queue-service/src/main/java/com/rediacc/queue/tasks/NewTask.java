@@ -27,7 +27,10 @@ public record NewTask(
         JsonNode vaultDataShape,
         String onExitCommand,
         UUID onExitOf,
-        String stdinData) {
+        String stdinData,
+        FunctionCall function,
+        UUID groupId,
+        boolean held) {
 
     public static final int DEFAULT_PRIORITY = 3;
     public static final int DEFAULT_RETRY_DELAY = 30;
@@ -37,7 +40,7 @@ public record NewTask(
         return new NewTask(original.machine(), original.command(), original.priority(), original.maxRetries(),
                 original.retryDelay(), original.retryBackoff(), original.failureAction(), original.tag(),
                 original.resumable(), original.timeoutSeconds(), null, null, original.taskId(), null, null,
-                original.onExitCommand(), original.onExitOf(), original.stdinData());
+                original.onExitCommand(), original.onExitOf(), original.stdinData(), original.function(), null, false);
     }
 
     /**
@@ -47,7 +50,35 @@ public record NewTask(
     public static NewTask onExitOf(Task ended, String endedJson) {
         return new NewTask(ended.machine(), ended.onExitCommand(), ended.priority(), 0, DEFAULT_RETRY_DELAY,
                 Task.RetryBackoff.FIXED, Task.FailureAction.NONE, ended.tag(), false, ended.timeoutSeconds(), null, null,
-                null, null, null, null, ended.taskId(), endedJson);
+                null, null, null, null, ended.taskId(), endedJson, null, null, false);
+    }
+
+    /** This task showing {@code original}'s vaultData shape: it carries the same ciphertext (a group's retry). */
+    public NewTask keepingSecretsOf(Task original) {
+        return new NewTask(machine, command, priority, maxRetries, retryDelay, retryBackoff, failureAction, tag, resumable,
+                timeoutSeconds, notBefore, idempotencyKey, retriedFrom, null, original.vaultDataShape(), onExitCommand,
+                onExitOf, stdinData, function, groupId, held);
+    }
+
+    /** This task on {@code target} instead. */
+    public NewTask on(String target) {
+        return new NewTask(target, command, priority, maxRetries, retryDelay, retryBackoff, failureAction, tag, resumable,
+                timeoutSeconds, notBefore, idempotencyKey, retriedFrom, vaultData, vaultDataShape, onExitCommand, onExitOf,
+                stdinData, function, groupId, held);
+    }
+
+    /** This task running {@code call} (its command being the function's script). */
+    public NewTask running(FunctionCall call) {
+        return new NewTask(machine, command, priority, maxRetries, retryDelay, retryBackoff, failureAction, tag, resumable,
+                timeoutSeconds, notBefore, idempotencyKey, retriedFrom, vaultData, vaultDataShape, onExitCommand, onExitOf,
+                stdinData, call, groupId, held);
+    }
+
+    /** This task as one of group {@code group}'s, held until the group releases it when {@code held}. */
+    public NewTask inGroup(UUID group, boolean isHeld) {
+        return new NewTask(machine, command, priority, maxRetries, retryDelay, retryBackoff, failureAction, tag, resumable,
+                timeoutSeconds, notBefore, idempotencyKey, retriedFrom, vaultData, vaultDataShape, onExitCommand, onExitOf,
+                stdinData, function, group, isHeld);
     }
 
     @Override

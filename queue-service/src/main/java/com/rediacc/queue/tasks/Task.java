@@ -51,7 +51,10 @@ public record Task(
         String onExitCommand,
         UUID onExitOf,
         String stdinData,
-        String vaultDataContext) {
+        String vaultDataContext,
+        FunctionCall function,
+        UUID groupId,
+        boolean held) {
 
     /** This task with {@code progress} applied (its output kept when {@code progress} leaves it). */
     public Task with(com.rediacc.queue.tasks.lifecycle.TaskProgress progress) {
@@ -60,7 +63,13 @@ public record Task(
                 idempotencyKey, retriedFrom, progress.cancelRequested(), vaultDataShape,
                 progress.output() == null ? output : progress.output(), progress.outputTruncated(), progress.exitCode(),
                 progress.error(), progress.attempts(), createdAt, assignedAt, startedAt, completedAt, seq, leaseToken,
-                vaultCiphertext, attemptToken, lostSince, onExitCommand, onExitOf, stdinData, vaultDataContext);
+                vaultCiphertext, attemptToken, lostSince, onExitCommand, onExitOf, stdinData, vaultDataContext, function, groupId,
+                progress.held());
+    }
+
+    /** How the audit log names a task: "task/ID", and the function and version it runs. */
+    public static String auditTarget(UUID taskId, FunctionCall function) {
+        return "task/" + taskId + (function == null ? "" : " (function " + function.name() + " v" + function.version() + ")");
     }
 
     public enum RetryBackoff { FIXED, EXPONENTIAL }

@@ -75,7 +75,7 @@ public class TaskCreateBatcher {
             // written one at a time, and the thread that writes them should only join rows.
             PendingCreate pending = new PendingCreate(new NewTaskRow(taskId, team, request, vaultCiphertext, actor,
                     events.created(taskId, team, request),
-                    call == null ? null : call.record(team, "task/" + taskId, 201)), call, reply, Vertx.currentContext());
+                    call == null ? null : call.record(team, Task.auditTarget(taskId, request.function()), 201)), call, reply, Vertx.currentContext());
             synchronized (this) {
                 waiting.add(pending);
             }

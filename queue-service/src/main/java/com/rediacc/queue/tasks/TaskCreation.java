@@ -1,6 +1,15 @@
 package com.rediacc.queue.tasks;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.contract.vault.CiphertextResponse;
+import com.rediacc.queue.QueueConfig;
+import com.rediacc.queue.functions.FunctionDefaults;
+import com.rediacc.queue.functions.FunctionDefinition;
+import com.rediacc.queue.functions.FunctionRepository;
+import com.rediacc.queue.functions.FunctionResource;
+import com.rediacc.queue.functions.ParamValues;
+import com.rediacc.queue.machines.MachineRepository;
+import com.rediacc.web.FieldError;
 import com.rediacc.web.ProblemException;
 import com.rediacc.queue.audit.AuditedCall;
 import com.rediacc.queue.machines.MachineTeams;
@@ -9,6 +18,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -27,6 +39,16 @@ public class TaskCreation {
     TaskQueries queries;
     @Inject
     Vault vault;
+    @Inject
+    FunctionRepository functions;
+    @Inject
+    MachineRepository machines;
+    @Inject
+    QueueConfig config;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    Clock clock;
 
     /** Who may create tasks on a machine: throws (404, 403) unless the caller may. */
     @FunctionalInterface
@@ -43,9 +65,74 @@ public class TaskCreation {
         return create(TaskIds.next(), request, actor, authorize, null, true);
     }
 
-    /** As {@link #create(NewTask, String, MachineAuthorization)}, and the call's audit record goes in the same transaction. */
-    public Uni<Created> create(NewTask request, AuditedCall call, MachineAuthorization authorize) {
-        return create(TaskIds.next(), request, call.actor(), authorize, call, true);
+    /**
+     * A task as asked for: checked (400 naming the bad fields), its machine picked when it names a
+     * pool, its function resolved and its params checked; then created as above, the call's audit
+     * record in the same transaction.
+     */
+    public Uni<Created> create(TaskRequest request, AuditedCall call, MachineAuthorization authorize) {
+        return create(request, call.actor(), call, authorize);
+    }
+
+    /** As above, for one task of a batch: the batch call has one audit record of its own. */
+    public Uni<Created> create(TaskRequest request, String actor, MachineAuthorization authorize) {
+        return create(request, actor, null, authorize);
+    }
+
+    private Uni<Created> create(TaskRequest request, String actor, AuditedCall call, MachineAuthorization authorize) {
+        NewTask checked = TaskValidation.validate(request, config.tasks().maxCommandBytes(), clock.instant(), json);
+        return machineOf(request, authorize).flatMap(machine -> {
+            if (request.function() == null) {
+                return create(TaskIds.next(), checked.on(machine), actor, authorize, call, true);
+            }
+            return authorizedTeam(machine, authorize)
+                    .flatMap(team -> functions.find(team, request.function(), request.version()).map(found -> found
+                            .orElseThrow(() -> FunctionResource.unknown(team, request.function()))))
+                    .flatMap(function -> create(TaskIds.next(), task(request.machine(machine), function), actor,
+                            authorize, call, true));
+        });
+    }
+
+    /** The machine the task runs on: the one named, or the pool's least loaded (chosen now). */
+    private Uni<String> machineOf(TaskRequest request, MachineAuthorization authorize) {
+        if (request.selector() == null) {
+            return Uni.createFrom().item(request.machine());
+        }
+        TaskRequest.Selector selector = request.selector();
+        List<String> tags = selector.tags() == null ? List.of() : selector.tags();
+        String pool = "team '" + selector.team() + "'" + (tags.isEmpty() ? "" : " with tags " + tags);
+        authorize.check(pool, selector.team());
+        return machines.pickLeastLoaded(selector.team(), tags).map(found -> found.orElseThrow(() ->
+                ProblemException.notFound("no machine of " + pool + " can take the task (none, or all paused)")));
+    }
+
+    /**
+     * The task {@code request} asks for with {@code function} (null: its own command): the function's
+     * defaults under what the request gives, its script, its params checked (400 naming them).
+     */
+    public NewTask task(TaskRequest request, FunctionDefinition function) {
+        if (function == null) {
+            return TaskValidation.validate(request, config.tasks().maxCommandBytes(), clock.instant(), json);
+        }
+        List<FieldError> errors = new ArrayList<>();
+        ParamValues.Resolved params = ParamValues.resolve(function, request.params(), errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        FunctionDefaults defaults = function.defaults();
+        TaskRequest merged = new TaskRequest(request.machine(), function.script(), or(request.priority(), defaults.priority()),
+                or(request.maxRetries(), defaults.maxRetries()), or(request.retryDelay(), defaults.retryDelay()),
+                request.retryBackoff(), or(request.failureAction(), defaults.failureAction()),
+                or(request.tag(), defaults.tag()), or(request.resumable(), defaults.resumable()),
+                or(request.timeoutSeconds(), defaults.timeoutSeconds()), request.notBefore(), request.delaySeconds(),
+                request.idempotencyKey(), params.secrets(), or(request.onExit(), defaults.onExit()), null, null, null,
+                null, null);
+        NewTask task = TaskValidation.validate(merged, config.tasks().maxCommandBytes(), clock.instant(), json);
+        return task.running(new FunctionCall(function.name(), function.version(), params.shown()));
+    }
+
+    private static <T> T or(T given, T fallback) {
+        return given != null ? given : fallback;
     }
 
     /** A FAILED or CANCELLED task's work again, as a new task linked to it. {@code authorize} sees the original first. */

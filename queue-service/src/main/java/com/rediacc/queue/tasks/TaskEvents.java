@@ -45,8 +45,9 @@ public class TaskEvents {
                 case END_LOST_ATTEMPT -> rows.add(outbox.lostAttemptsFoundRow(after.machine()));
                 case ALERT -> rows.add(outbox.row(Topics.ALERTS, after.taskId().toString(),
                         event(after, move.from(), TASK_FAILED_ALERT)));
-                case ON_EXIT -> {
-                    // a task of its own, created with the move (TaskTransitions), which brings its own event
+                case ON_EXIT, GROUP_PROGRESS -> {
+                    // done in the move's transaction (TaskTransitions): a task of its own, with its own
+                    // event; the group's next tasks, or its end
                 }
             }
         }

@@ -1,14 +1,14 @@
 package com.rediacc.queue.tasks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rediacc.queue.QueueConfig;
-import com.rediacc.web.FieldError;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.rediacc.queue.api.Page;
-import com.rediacc.web.ProblemException;
 import com.rediacc.queue.audit.Audited;
 import com.rediacc.queue.audit.AuditedCall;
 import com.rediacc.queue.auth.Requester;
 import com.rediacc.queue.auth.Role;
+import com.rediacc.web.FieldError;
+import com.rediacc.web.Problem;
+import com.rediacc.web.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -24,7 +24,6 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.net.URI;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,6 +35,7 @@ import java.util.UUID;
 @Consumes(MediaType.APPLICATION_JSON)
 public class TaskResource {
     static final int MAX_BULK_CANCEL = 1000;
+    static final int MAX_BATCH = 1000;
     static final String CREATE = "task.create";
 
     @Inject
@@ -47,8 +47,6 @@ public class TaskResource {
     @Inject
     TaskCancellation cancellation;
 
-    @Inject
-    ObjectMapper json;
 
     @Inject
     TaskAccess access;
@@ -56,19 +54,46 @@ public class TaskResource {
     @Inject
     Requester requester;
 
-    @Inject
-    QueueConfig config;
 
     /** 201 with the new task; 200 with the existing one when the idempotency key was already used. */
     @POST
     @Audited(CREATE)
     public Uni<RestResponse<TaskView>> create(TaskRequest request, @Context UriInfo uri) {
-        NewTask task = TaskValidation.validate(request, config.tasks().maxCommandBytes(), Instant.now(), json);
-        requester.target("machine/" + task.machine());
+        requester.target(request == null || request.machine() == null ? "machine/?" : "machine/" + request.machine());
         // a refused call is recorded by AuditFilter; a stored one with its task
-        return creation.create(task, new AuditedCall(requester.name(), CREATE, requester.requestId()), access::mayCreateOn)
-                .invoke(created -> requester.auditRecorded(created.task().team(), "task/" + created.task().taskId()))
+        return creation.create(request, new AuditedCall(requester.name(), CREATE, requester.requestId()), access::mayCreateOn)
+                .invoke(created -> requester.auditRecorded(created.task().team(), Task.auditTarget(created.task().taskId(),
+                        created.task().function())))
                 .map(created -> located(uri, created));
+    }
+
+    /**
+     * Up to {@value #MAX_BATCH} independent tasks in one call: one result per item, in order (201
+     * with the task, 200 for an idempotent repeat, or the item's own problem); a bad item fails only
+     * itself. The call has one audit record.
+     */
+    @POST
+    @Path("/batch")
+    @Audited("task.create-batch")
+    public Uni<BatchResult> createBatch(BatchRequest request) {
+        if (request == null || request.tasks() == null || request.tasks().isEmpty()) {
+            throw ProblemException.invalid(List.of(new FieldError("tasks", "is required: a list of tasks")));
+        }
+        if (request.tasks().size() > MAX_BATCH) {
+            throw ProblemException.invalid(List.of(new FieldError("tasks", "at most " + MAX_BATCH + " tasks at once")));
+        }
+        requester.target(request.tasks().size() + " tasks");
+        String actor = requester.name();
+        List<Uni<BatchItem>> items = new ArrayList<>(request.tasks().size());
+        for (TaskRequest item : request.tasks()) {
+            items.add(Uni.createFrom().deferred(() -> creation.create(item, actor, access::mayCreateOn))
+                    .map(created -> new BatchItem(created.isNew() ? 201 : 200, TaskView.of(created.task()), null))
+                    .onFailure(ProblemException.class).recoverWithItem(refused -> {
+                        ProblemException problem = (ProblemException) refused;
+                        return new BatchItem(problem.status(), null, problem.toProblem());
+                    }));
+        }
+        return Uni.join().all(items).andFailFast().map(BatchResult::new);
     }
 
     @GET
@@ -202,6 +227,17 @@ public class TaskResource {
     }
 
     public record BulkCancelRequest(List<String> taskIds) {
+    }
+
+    public record BatchRequest(List<TaskRequest> tasks) {
+    }
+
+    /** One item of a batch: its status, and its task or its problem. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record BatchItem(int status, TaskView task, Problem problem) {
+    }
+
+    public record BatchResult(List<BatchItem> results) {
     }
 
     public record BulkCancelResult(List<CancelResult> results) {

@@ -14,6 +14,7 @@ import com.rediacc.queue.tasks.store.TaskStore.WrittenLease;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -21,6 +22,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -48,6 +52,8 @@ public class TaskTransitions {
     QueueConfig config;
     @Inject
     ObjectMapper json;
+    @Inject
+    Instance<GroupProgress> groupProgress;
 
     /** What one event did to one task: the task as it was (null: no such task), the decision, the lease a move wrote. */
     public record Outcome(Task before, Decision decision, WrittenLease lease) {
@@ -145,15 +151,36 @@ public class TaskTransitions {
          * and their messages; a granted lease goes to {@code leaseOwner}.
          */
         public Uni<List<WrittenLease>> write(List<Decision.Move> moves, String actor, String leaseOwner) {
+            return write(moves, actor, leaseOwner, true);
+        }
+
+        /** As {@link #write}, for the moves a group makes of its own tasks: their ends are the group's business already. */
+        public Uni<List<WrittenLease>> writeForGroup(List<Decision.Move> moves, String actor) {
+            return write(moves, actor, null, false);
+        }
+
+        private Uni<List<WrittenLease>> write(List<Decision.Move> moves, String actor, String leaseOwner,
+                                              boolean groupsFollow) {
             if (moves.isEmpty()) {
                 return Uni.createFrom().item(List.of());
             }
             List<OutboxRow> messages = new ArrayList<>();
             moves.forEach(move -> messages.addAll(events.of(move)));
             List<NewTaskRow> onExits = onExits(moves, actor);
+            Set<UUID> groups = new TreeSet<>();
+            moves.stream().filter(move -> move.followUps().contains(Decision.FollowUp.GROUP_PROGRESS))
+                    .forEach(move -> groups.add(move.before().groupId()));
             wroteMessages |= !messages.isEmpty() || !onExits.isEmpty();
             return store.apply(tx, moves, actor, leaseOwner, config.lease().duration(), messages)
-                    .call(() -> onExits.isEmpty() ? Uni.createFrom().voidItem() : store.create(tx, onExits).replaceWithVoid());
+                    .call(() -> onExits.isEmpty() ? Uni.createFrom().voidItem() : store.create(tx, onExits).replaceWithVoid())
+                    .call(() -> !groupsFollow || groups.isEmpty() ? Uni.createFrom().voidItem()
+                            : groupProgress.get().tasksEnded(this, groups));
+        }
+
+        /** Creates tasks in this transaction (with their events and wake-ups). */
+        public Uni<Map<UUID, Task>> create(List<NewTaskRow> rows) {
+            wroteMessages |= !rows.isEmpty();
+            return rows.isEmpty() ? Uni.createFrom().item(Map.of()) : store.create(tx, rows);
         }
 
         /** The onExit follow-ups the moves set off, created with them. */

@@ -36,10 +36,17 @@ public final class TaskValidation {
             throw ProblemException.badRequest("a JSON body with the task is required: {\"machine\": ..., \"command\": ...}");
         }
         List<FieldError> errors = new ArrayList<>();
-        if (request.machine() == null || request.machine().isBlank()) {
-            errors.add(new FieldError("machine", "is required"));
+        target(errors, request);
+        if (request.function() == null) {
+            command(errors, "command", request.command(), maxCommandBytes);
+        } else if (request.command() != null) {
+            errors.add(new FieldError("command", "give command or function, not both"));
+        } else if (request.vaultData() != null && !request.vaultData().isNull()) {
+            errors.add(new FieldError("vaultData", "a function takes its secrets as secret params"));
         }
-        command(errors, "command", request.command(), maxCommandBytes);
+        if (request.function() == null && (request.version() != null || request.params() != null)) {
+            errors.add(new FieldError(request.version() != null ? "version" : "params", "only with function"));
+        }
         String onExit = null;
         if (request.onExit() != null) {
             onExit = request.onExit().command();
@@ -70,22 +77,53 @@ public final class TaskValidation {
                 request.retryBackoff() == null ? Task.RetryBackoff.FIXED : request.retryBackoff(),
                 request.failureAction() == null ? Task.FailureAction.NONE : request.failureAction(),
                 request.tag(), Boolean.TRUE.equals(request.resumable()), request.timeoutSeconds(), notBefore, key, null,
-                vaultData, vaultData == null ? null : Redaction.shape(request.vaultData()), onExit, null, null);
+                vaultData, vaultData == null ? null : Redaction.shape(request.vaultData()), onExit, null, null, null, null, false);
+    }
+
+    /** Where the task runs: one machine, or one picked from a selector's machines. */
+    private static void target(List<FieldError> errors, TaskRequest request) {
+        if (request.selector() == null) {
+            if (request.machine() == null || request.machine().isBlank()) {
+                errors.add(new FieldError("machine", "is required (or a selector with pick ANY)"));
+            }
+            if (request.pick() != null) {
+                errors.add(new FieldError("pick", "only with selector"));
+            }
+            return;
+        }
+        if (request.machine() != null) {
+            errors.add(new FieldError("machine", "give machine or selector, not both"));
+        }
+        if (request.pick() == null) {
+            errors.add(new FieldError("pick", "is required with selector: ANY"));
+        }
+        if (request.selector().team() == null || request.selector().team().isBlank()) {
+            errors.add(new FieldError("selector.team", "is required"));
+        }
+        if (request.selector().tags() != null && request.selector().tags().stream().anyMatch(t -> t == null || t.isBlank())) {
+            errors.add(new FieldError("selector.tags", "must not be empty"));
+        }
     }
 
     /** How a task runs: its priority, retries and their delay, time limit and bridge tag. */
     public static void options(List<FieldError> errors, int priority, int maxRetries, int retryDelay, Integer timeoutSeconds,
                                String tag) {
+        options(errors, "", priority, maxRetries, retryDelay, timeoutSeconds, tag);
+    }
+
+    /** As above, the fields named with {@code prefix} (e.g. "defaults."). */
+    public static void options(List<FieldError> errors, String prefix, int priority, int maxRetries, int retryDelay,
+                               Integer timeoutSeconds, String tag) {
         if (priority < 1 || priority > 5) {
-            errors.add(new FieldError("priority", "must be between 1 (highest) and 5 (lowest)"));
+            errors.add(new FieldError(prefix + "priority", "must be between 1 (highest) and 5 (lowest)"));
         }
-        range(errors, "maxRetries", maxRetries, 0, MAX_RETRIES);
-        range(errors, "retryDelay", retryDelay, 0, MAX_RETRY_DELAY);
+        range(errors, prefix + "maxRetries", maxRetries, 0, MAX_RETRIES);
+        range(errors, prefix + "retryDelay", retryDelay, 0, MAX_RETRY_DELAY);
         if (timeoutSeconds != null) {
-            range(errors, "timeoutSeconds", timeoutSeconds, 1, MAX_TIMEOUT);
+            range(errors, prefix + "timeoutSeconds", timeoutSeconds, 1, MAX_TIMEOUT);
         }
         if (tag != null && !TAG.matcher(tag).matches()) {
-            errors.add(new FieldError("tag", "must be letters, digits, '_' and '-', 1-63 characters"));
+            errors.add(new FieldError(prefix + "tag", "must be letters, digits, '_' and '-', 1-63 characters"));
         }
     }
 

@@ -13,6 +13,9 @@ import java.util.UUID;
  * every value "[encrypted]". {@code lostSince}: a PROCESSING task whose bridge was lost, waiting
  * until its remote command is ended (docs/state-machine.md). {@code onExit}: the command that runs
  * after this one ends; {@code onExitOf}: the task this one is the onExit follow-up of.
+ * {@code function}, {@code params}: the function it runs and its non-secret params (its secret ones
+ * show only in {@code vaultData}'s shape). {@code groupId}: its task group; {@code held}: it waits
+ * for the group to release it.
  */
 public record TaskView(
         UUID taskId,
@@ -45,7 +48,15 @@ public record TaskView(
         Instant completedAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) Instant lostSince,
         @JsonInclude(JsonInclude.Include.NON_NULL) TaskRequest.OnExit onExit,
-        @JsonInclude(JsonInclude.Include.NON_NULL) UUID onExitOf) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) UUID onExitOf,
+        @JsonInclude(JsonInclude.Include.NON_NULL) FunctionRef function,
+        @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode params,
+        @JsonInclude(JsonInclude.Include.NON_NULL) UUID groupId,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean held) {
+
+    /** The function a task runs, by name and version. */
+    public record FunctionRef(String name, int version) {
+    }
 
     public static TaskView of(Task task) {
         return new TaskView(task.taskId(), task.team(), task.machine(), task.command(), task.status(), task.priority(),
@@ -54,6 +65,8 @@ public record TaskView(
                 task.retriedFrom(), task.cancelRequested(), task.vaultDataShape(), task.output(), task.outputTruncated(),
                 task.exitCode(), task.error(), task.attempts(), task.createdAt(), task.assignedAt(), task.startedAt(),
                 task.completedAt(), task.lostSince(),
-                task.onExitCommand() == null ? null : new TaskRequest.OnExit(task.onExitCommand()), task.onExitOf());
+                task.onExitCommand() == null ? null : new TaskRequest.OnExit(task.onExitCommand()), task.onExitOf(),
+                task.function() == null ? null : new FunctionRef(task.function().name(), task.function().version()),
+                task.function() == null ? null : task.function().params(), task.groupId(), task.held());
     }
 }

@@ -221,7 +221,7 @@ class CreateBatchTest {
         CompletableFuture<TaskCreation.Created> unknown = submit(UUID.randomUUID(), task("no-such-machine", "true", null));
         // Fails the whole insert statement (foreign key): the batch is written again one by one.
         NewTask retryOfNothing = new NewTask(machine, "true", 3, 0, 30, Task.RetryBackoff.FIXED, Task.FailureAction.NONE,
-                null, false, null, null, null, UUID.randomUUID(), null, null, null, null, null);
+                null, false, null, null, null, UUID.randomUUID(), null, null, null, null, null, null, null, false);
         CompletableFuture<TaskCreation.Created> broken = submit(UUID.randomUUID(), retryOfNothing);
         CompletableFuture<TaskCreation.Created> after = submit(UUID.randomUUID(), task(machine, "echo after", null));
         release(lock);
@@ -295,7 +295,7 @@ class CreateBatchTest {
 
     private static NewTask task(String machine, String command, String idempotencyKey, Instant notBefore) {
         return new NewTask(machine, command, 3, 0, 30, Task.RetryBackoff.FIXED, Task.FailureAction.NONE, null, false,
-                null, notBefore, idempotencyKey, null, null, null, null, null, null);
+                null, notBefore, idempotencyKey, null, null, null, null, null, null, null, null, false);
     }
 
     /** Blocks every write to the outbox until released. */

@@ -41,19 +41,19 @@ class TaskValidationTest {
 
     @Test
     void delaySecondsBecomesNotBefore() {
-        TaskRequest delayed = new TaskRequest("m", "true", null, null, null, null, null, null, null, null, null, 90, null, null, null);
+        TaskRequest delayed = new TaskRequest("m", "true", null, null, null, null, null, null, null, null, null, 90, null, null, null, null, null, null, null, null);
         assertThat(TaskValidation.validate(delayed, 100, NOW).notBefore()).isEqualTo(NOW.plusSeconds(90));
     }
 
     @Test
     void notBeforeAndDelaySecondsAreExclusive() {
-        TaskRequest both = new TaskRequest("m", "true", null, null, null, null, null, null, null, null, NOW, 5, null, null, null);
+        TaskRequest both = new TaskRequest("m", "true", null, null, null, null, null, null, null, null, NOW, 5, null, null, null, null, null, null, null, null);
         assertThatThrownBy(() -> TaskValidation.validate(both, 100, NOW)).hasMessageContaining("not both");
     }
 
     @Test
     void checksRetryAndTimeoutRanges() {
-        TaskRequest bad = new TaskRequest("m", "true", null, -1, 86_401, null, null, "no spaces", null, 0, null, null, "", null, null);
+        TaskRequest bad = new TaskRequest("m", "true", null, -1, 86_401, null, null, "no spaces", null, 0, null, null, "", null, null, null, null, null, null, null);
         assertThatThrownBy(() -> TaskValidation.validate(bad, 100, NOW))
                 .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.toProblem().errors())
                         .extracting("field")
@@ -64,10 +64,10 @@ class TaskValidationTest {
     void vaultDataMustBeAnObjectAndIsKeptOnlyAsShape() throws Exception {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         TaskRequest array = new TaskRequest("m", "true", null, null, null, null, null, null, null, null, null, null, null,
-                json.readTree("[1]"), null);
+                json.readTree("[1]"), null, null, null, null, null, null);
         assertThatThrownBy(() -> TaskValidation.validate(array, 100, NOW)).hasMessageContaining("vaultData");
         TaskRequest secret = new TaskRequest("m", "true", null, null, null, null, null, null, null, null, null, null, null,
-                json.readTree("{\"db\": {\"password\": \"hunter2\"}, \"tokens\": [\"a\", 3]}"), null);
+                json.readTree("{\"db\": {\"password\": \"hunter2\"}, \"tokens\": [\"a\", 3]}"), null, null, null, null, null, null);
         NewTask task = TaskValidation.validate(secret, 100, NOW);
         assertThat(task.vaultDataShape().toString())
                 .isEqualTo("{\"db\":{\"password\":\"[encrypted]\"},\"tokens\":[\"[encrypted]\",\"[encrypted]\"]}");

@@ -16,7 +16,7 @@ final class TestTaskRows {
     static NewTaskRow row(String machine, String command) {
         UUID taskId = TaskIds.next();
         NewTask task = new NewTask(machine, command, 3, 0, 30, Task.RetryBackoff.FIXED, Task.FailureAction.NONE,
-                null, false, null, null, null, null, null, null, null, null, null);
+                null, false, null, null, null, null, null, null, null, null, null, null, null, false);
         return new NewTaskRow(taskId, "ops", task, null, "test",
                 new OutboxRepository.OutboxRow(Topics.TASK_EVENTS, taskId.toString(), "{}"), null);
     }

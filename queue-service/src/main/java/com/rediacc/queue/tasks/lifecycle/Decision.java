@@ -89,7 +89,9 @@ public sealed interface Decision {
         /** The task failed for good and asked for an alert. */
         ALERT,
         /** The task ended and has an onExit command: it runs next, as a task of its own. */
-        ON_EXIT
+        ON_EXIT,
+        /** A task of a group ended: the group may release its next tasks, or stop. */
+        GROUP_PROGRESS
     }
 
     enum Refusal {

@@ -29,8 +29,15 @@ public sealed interface TaskEvent {
     record Release(long leaseToken) implements TaskEvent {
     }
 
-    /** Someone cancels the task. */
-    record Cancel() implements TaskEvent {
+    /** Someone cancels the task; {@code reason} (null: "cancelled") is what its error says. */
+    record Cancel(String reason) implements TaskEvent {
+        public Cancel() {
+            this(null);
+        }
+    }
+
+    /** The task's group releases it: its turn has come in the rollout. */
+    record GroupRelease() implements TaskEvent {
     }
 
     /** The lease ran out: the bridge holding it stopped heartbeating. */

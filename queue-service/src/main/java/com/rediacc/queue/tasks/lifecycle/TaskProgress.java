@@ -7,7 +7,8 @@ import java.time.Instant;
 
 /**
  * The part of a task that its transitions change. {@code output} null means "as stored": most
- * transitions leave a task's output alone, and it may be a megabyte.
+ * transitions leave a task's output alone, and it may be a megabyte. {@code held}: a task of a group
+ * that waits for the group to release it.
  */
 public record TaskProgress(
         TaskStatus status,
@@ -18,41 +19,47 @@ public record TaskProgress(
         boolean outputTruncated,
         String error,
         int attempts,
-        boolean cancelRequested) {
+        boolean cancelRequested,
+        boolean held) {
 
     static TaskProgress of(Task task) {
         return new TaskProgress(task.status(), task.notBefore(), task.retryCount(), task.exitCode(), null,
-                task.outputTruncated(), task.error(), task.attempts(), task.cancelRequested());
+                task.outputTruncated(), task.error(), task.attempts(), task.cancelRequested(), task.held());
     }
 
     TaskProgress status(TaskStatus newStatus) {
         return new TaskProgress(newStatus, notBefore, retryCount, exitCode, output, outputTruncated, error, attempts,
-                cancelRequested);
+                cancelRequested, held);
     }
 
     TaskProgress attempts(int newAttempts) {
         return new TaskProgress(status, notBefore, retryCount, exitCode, output, outputTruncated, error, newAttempts,
-                cancelRequested);
+                cancelRequested, held);
     }
 
     TaskProgress cancelRequested(boolean requested) {
         return new TaskProgress(status, notBefore, retryCount, exitCode, output, outputTruncated, error, attempts,
-                requested);
+                requested, held);
     }
 
     TaskProgress error(String newError) {
         return new TaskProgress(status, notBefore, retryCount, exitCode, output, outputTruncated, newError, attempts,
-                cancelRequested);
+                cancelRequested, held);
     }
 
     /** The attempt's result: what it printed, how it exited, why it failed. */
     TaskProgress result(Integer newExitCode, String newOutput, boolean truncated, String newError) {
         return new TaskProgress(status, notBefore, retryCount, newExitCode, newOutput, truncated, newError, attempts,
-                cancelRequested);
+                cancelRequested, held);
+    }
+
+    TaskProgress released() {
+        return new TaskProgress(status, notBefore, retryCount, exitCode, output, outputTruncated, error, attempts,
+                cancelRequested, false);
     }
 
     TaskProgress retryAt(Instant at) {
         return new TaskProgress(status, at, retryCount - 1, exitCode, output, outputTruncated, error, attempts,
-                cancelRequested);
+                cancelRequested, held);
     }
 }

@@ -12,6 +12,7 @@ import com.rediacc.queue.tasks.lifecycle.Decision.Stay;
 import com.rediacc.queue.tasks.lifecycle.TaskEvent.AttemptEnded;
 import com.rediacc.queue.tasks.lifecycle.TaskEvent.Cancel;
 import com.rediacc.queue.tasks.lifecycle.TaskEvent.Claim;
+import com.rediacc.queue.tasks.lifecycle.TaskEvent.GroupRelease;
 import com.rediacc.queue.tasks.lifecycle.TaskEvent.Heartbeat;
 import com.rediacc.queue.tasks.lifecycle.TaskEvent.LeaseExpired;
 import com.rediacc.queue.tasks.lifecycle.TaskEvent.LostAttemptEnded;
@@ -45,7 +46,8 @@ public final class TaskStateMachine {
             case Heartbeat heartbeat -> heartbeat(task, heartbeat);
             case AttemptEnded ended -> attemptEnded(task, ended, now);
             case Release release -> release(task, release);
-            case Cancel ignored -> cancel(task);
+            case Cancel cancel -> cancel(task, cancel.reason());
+            case GroupRelease ignored -> groupRelease(task);
             case LeaseExpired ignored -> leaseExpired(task, now);
             case LostAttemptEnded ended -> lostAttemptEnded(task, ended, now);
             case LostAttemptUnconfirmed unconfirmed -> lostAttemptUnconfirmed(task, unconfirmed.waited(), now);
@@ -54,7 +56,7 @@ public final class TaskStateMachine {
 
     /** Whether the task may be claimed now by a bridge with {@code tags}: ready, and untagged or of one of them. */
     public static boolean claimable(Task task, java.util.List<String> tags, Instant now) {
-        return task.status() == TaskStatus.PENDING
+        return task.status() == TaskStatus.PENDING && !task.held()
                 && (task.notBefore() == null || !task.notBefore().isAfter(now))
                 && (task.tag() == null || tags.contains(task.tag()));
     }
@@ -119,17 +121,26 @@ public final class TaskStateMachine {
         return backInQueue(task, "released by the bridge before start");
     }
 
-    private Decision cancel(Task task) {
+    private Decision cancel(Task task, String reason) {
+        String why = reason == null ? "cancelled" : reason;
         return switch (task.status()) {
             case COMPLETED, FAILED, CANCELLED -> new Refuse(Refusal.ALREADY_ENDED,
                     "task " + task.taskId() + " already ended " + task.status());
-            case PENDING, ASSIGNED -> settled(task, TaskProgress.of(task).status(TaskStatus.CANCELLED).error("cancelled"),
-                    "cancelled");
+            case PENDING, ASSIGNED -> settled(task, TaskProgress.of(task).status(TaskStatus.CANCELLED).error(why), why);
             case PROCESSING -> task.cancelRequested()
                     ? new Stay("cancel already requested")
                     : new Move(task, TaskProgress.of(task).cancelRequested(true), Lease.KEEP, Recording.HISTORY,
                     "cancel requested: the bridge kills the remote process", Set.of());
         };
+    }
+
+    /** A held task of a group becomes claimable: PENDING as it was, at its place, and its machine woken. */
+    private Decision groupRelease(Task task) {
+        if (task.status() != TaskStatus.PENDING || !task.held()) {
+            return notApplicable(task, "is not held by its group");
+        }
+        return new Move(task, TaskProgress.of(task).released(), Lease.KEEP, Recording.HISTORY, "released by its group",
+                task.notBefore() == null ? Set.of(FollowUp.WAKE_MACHINE) : Set.of());
     }
 
     /**
@@ -228,6 +239,9 @@ public final class TaskStateMachine {
         }
         if (progress.status().terminal() && task.onExitCommand() != null) {
             followUps.add(FollowUp.ON_EXIT);
+        }
+        if (progress.status().terminal() && task.groupId() != null) {
+            followUps.add(FollowUp.GROUP_PROGRESS);
         }
         return new Move(task, progress, Lease.CLEAR, Recording.HISTORY_AND_EVENT, detail, followUps);
     }

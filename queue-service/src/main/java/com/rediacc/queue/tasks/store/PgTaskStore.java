@@ -7,6 +7,7 @@ import com.rediacc.queue.outbox.OutboxRepository;
 import com.rediacc.queue.outbox.OutboxRepository.OutboxRow;
 import com.rediacc.queue.sql.Columns;
 import com.rediacc.queue.sql.SqlFiles;
+import com.rediacc.queue.tasks.FunctionCall;
 import com.rediacc.queue.tasks.HistoryEntry;
 import com.rediacc.queue.tasks.NewTask;
 import com.rediacc.queue.tasks.Task;
@@ -15,6 +16,7 @@ import com.rediacc.queue.tasks.TaskStatus;
 import com.rediacc.queue.tasks.lifecycle.Decision;
 import com.rediacc.queue.tasks.lifecycle.TaskProgress;
 import com.rediacc.queue.tasks.lifecycle.TaskStateMachine;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -62,8 +64,11 @@ public class PgTaskStore implements TaskStore {
         String[] teams = new String[n], machines = new String[n], commands = new String[n], backoffs = new String[n],
                 failureActions = new String[n], tags = new String[n], keys = new String[n], vaultData = new String[n],
                 shapes = new String[n], actors = new String[n],
-                onExits = new String[n], stdins = new String[n], contexts = new String[n];
-        UUID[] onExitOf = new UUID[n];
+                onExits = new String[n], stdins = new String[n], contexts = new String[n], functionNames = new String[n],
+                functionParams = new String[n];
+        UUID[] onExitOf = new UUID[n], groups = new UUID[n];
+        Integer[] functionVersions = new Integer[n];
+        Boolean[] held = new Boolean[n];
         Short[] priorities = new Short[n];
         Integer[] maxRetries = new Integer[n], retryDelays = new Integer[n], timeouts = new Integer[n];
         Boolean[] resumable = new Boolean[n];
@@ -99,6 +104,12 @@ public class PgTaskStore implements TaskStore {
             onExitOf[i] = task.onExitOf();
             stdins[i] = task.stdinData();
             contexts[i] = row.vaultDataContext();
+            FunctionCall function = task.function();
+            functionNames[i] = function == null ? null : function.name();
+            functionVersions[i] = function == null ? null : function.version();
+            functionParams[i] = function == null ? null : function.params().toString();
+            groups[i] = task.groupId();
+            held[i] = task.held();
             events.add(row.event());
             eventTasks.add(row.taskId());
             if (row.audit() != null) {
@@ -121,7 +132,8 @@ public class PgTaskStore implements TaskStore {
                 eventTasks.toArray(UUID[]::new),
                 auditTasks.toArray(UUID[]::new)));
         params.addAll(Arrays.asList(AuditRepository.columns(audit)));
-        params.addAll(List.of(onExits, onExitOf, stdins, contexts));
+        params.addAll(List.of(onExits, onExitOf, stdins, contexts, functionNames, functionVersions, functionParams, groups,
+                held));
         return client.preparedQuery(SqlFiles.load("create-tasks"))
                 .execute(Tuple.from(params))
                 .map(inserted -> {
@@ -144,7 +156,8 @@ public class PgTaskStore implements TaskStore {
                 task.tag(), task.resumable(), task.timeoutSeconds(), Columns.instant(written, "not_before"),
                 task.idempotencyKey(), task.retriedFrom(), false, Columns.json(written, "vault_data_shape"), "", false, null, null, 0,
                 Columns.instant(written, "created_at"), null, null, null, written.getLong("seq"), null, row.vaultCiphertext(),
-                null, null, task.onExitCommand(), task.onExitOf(), task.stdinData(), row.vaultDataContext());
+                null, null, task.onExitCommand(), task.onExitOf(), task.stdinData(), row.vaultDataContext(),
+                task.function(), task.groupId(), task.held());
     }
 
     /**
@@ -239,7 +252,7 @@ public class PgTaskStore implements TaskStore {
                 stamps = new String[n];
         OffsetDateTime[] notBefore = new OffsetDateTime[n];
         Integer[] retryCounts = new Integer[n], exitCodes = new Integer[n], attempts = new Integer[n];
-        Boolean[] truncated = new Boolean[n], cancelRequested = new Boolean[n];
+        Boolean[] truncated = new Boolean[n], cancelRequested = new Boolean[n], held = new Boolean[n];
         List<UUID> historyTasks = new ArrayList<>(n);
         List<String> historyFrom = new ArrayList<>(n), historyTo = new ArrayList<>(n), historyDetail = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -255,6 +268,7 @@ public class PgTaskStore implements TaskStore {
             errors[i] = p.error();
             attempts[i] = p.attempts();
             cancelRequested[i] = p.cancelRequested();
+            held[i] = p.held();
             leases[i] = move.lease().name();
             stamps[i] = move.stamp().name();
             if (move.recording() != Decision.Recording.NONE) {
@@ -273,7 +287,7 @@ public class PgTaskStore implements TaskStore {
                         historyTo.toArray(String[]::new), actors, historyDetail.toArray(String[]::new),
                         messages.stream().map(OutboxRow::topic).toArray(String[]::new),
                         messages.stream().map(OutboxRow::key).toArray(String[]::new),
-                        messages.stream().map(OutboxRow::payload).toArray(String[]::new))))
+                        messages.stream().map(OutboxRow::payload).toArray(String[]::new), held)))
                 .map(rows -> {
                     List<WrittenLease> written = new ArrayList<>(rows.size());
                     rows.forEach(r -> written.add(new WrittenLease(r.getUUID("task_id"), r.getLong("lease_token"),
@@ -417,7 +431,18 @@ public class PgTaskStore implements TaskStore {
                 row.getString("on_exit_command"),
                 row.getUUID("on_exit_of"),
                 row.getString("stdin_data"),
-                row.getString("vault_data_context"));
+                row.getString("vault_data_context"),
+                function(row),
+                row.getUUID("group_id"),
+                row.getBoolean("held"));
+    }
+
+    private static FunctionCall function(Row row) {
+        String name = row.getString("function_name");
+        if (name == null) {
+            return null;
+        }
+        return new FunctionCall(name, row.getInteger("function_version"), (ObjectNode) Columns.json(row, "params"));
     }
 
     private static String[] array(List<String> teams) {

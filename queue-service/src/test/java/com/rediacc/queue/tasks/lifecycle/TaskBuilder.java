@@ -24,6 +24,8 @@ public final class TaskBuilder {
     private Instant lostSince;
     private int retriesLeft = -1;
     private String onExitCommand;
+    private UUID groupId;
+    private boolean held;
 
     public static TaskBuilder task(TaskStatus status) {
         TaskBuilder builder = new TaskBuilder();
@@ -93,10 +95,17 @@ public final class TaskBuilder {
         return this;
     }
 
+    /** A task of a group, held until the group releases it when {@code isHeld}. */
+    public TaskBuilder inGroup(UUID group, boolean isHeld) {
+        this.groupId = group;
+        this.held = isHeld;
+        return this;
+    }
+
     public Task build() {
         return new Task(UUID.randomUUID(), "team", "m-01", "true", status, 3, retriesLeft < 0 ? retries : retriesLeft,
                 retries, retryDelay, backoff, failureAction, tag, resumable, null, notBefore, null, null,
                 cancelRequested, null, "partial", false, null, null, 1, CREATED, null, null, null, 1L, leaseToken, null,
-                attemptToken, lostSince, onExitCommand, null, null, null);
+                attemptToken, lostSince, onExitCommand, null, null, null, null, groupId, held);
     }
 }

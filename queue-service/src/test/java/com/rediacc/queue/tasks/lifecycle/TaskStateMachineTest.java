@@ -35,7 +35,7 @@ class TaskStateMachineTest {
     enum Event {
         CLAIM, START, START_STALE, HEARTBEAT, HEARTBEAT_STALE, ENDED_SUCCEEDED, ENDED_FAILED, ENDED_NOT_RUN,
         ENDED_STALE, RELEASE, RELEASE_STALE, CANCEL, LEASE_EXPIRED, LOST_ENDED, LOST_ENDED_OTHER_ATTEMPT,
-        LOST_UNCONFIRMED
+        LOST_UNCONFIRMED, GROUP_RELEASE
     }
 
     /**
@@ -59,6 +59,7 @@ class TaskStateMachineTest {
             PENDING                     LOST_ENDED                NOT_APPLICABLE
             PENDING                     LOST_ENDED_OTHER_ATTEMPT  NOT_APPLICABLE
             PENDING                     LOST_UNCONFIRMED          NOT_APPLICABLE
+            PENDING                     GROUP_RELEASE             NOT_APPLICABLE
             PENDING_NOT_DUE             CLAIM                     NOT_APPLICABLE
             PENDING_NOT_DUE             START                     LEASE_NOT_HELD
             PENDING_NOT_DUE             START_STALE               LEASE_NOT_HELD
@@ -75,6 +76,24 @@ class TaskStateMachineTest {
             PENDING_NOT_DUE             LOST_ENDED                NOT_APPLICABLE
             PENDING_NOT_DUE             LOST_ENDED_OTHER_ATTEMPT  NOT_APPLICABLE
             PENDING_NOT_DUE             LOST_UNCONFIRMED          NOT_APPLICABLE
+            PENDING_NOT_DUE             GROUP_RELEASE             NOT_APPLICABLE
+            PENDING_HELD                CLAIM                     NOT_APPLICABLE
+            PENDING_HELD                START                     LEASE_NOT_HELD
+            PENDING_HELD                START_STALE               LEASE_NOT_HELD
+            PENDING_HELD                HEARTBEAT                 LEASE_NOT_HELD
+            PENDING_HELD                HEARTBEAT_STALE           LEASE_NOT_HELD
+            PENDING_HELD                ENDED_SUCCEEDED           LEASE_NOT_HELD
+            PENDING_HELD                ENDED_FAILED              LEASE_NOT_HELD
+            PENDING_HELD                ENDED_NOT_RUN             LEASE_NOT_HELD
+            PENDING_HELD                ENDED_STALE               LEASE_NOT_HELD
+            PENDING_HELD                RELEASE                   LEASE_NOT_HELD
+            PENDING_HELD                RELEASE_STALE             LEASE_NOT_HELD
+            PENDING_HELD                CANCEL                    CANCELLED
+            PENDING_HELD                LEASE_EXPIRED             NOT_APPLICABLE
+            PENDING_HELD                LOST_ENDED                NOT_APPLICABLE
+            PENDING_HELD                LOST_ENDED_OTHER_ATTEMPT  NOT_APPLICABLE
+            PENDING_HELD                LOST_UNCONFIRMED          NOT_APPLICABLE
+            PENDING_HELD                GROUP_RELEASE             PENDING released
             ASSIGNED                    CLAIM                     NOT_APPLICABLE
             ASSIGNED                    START                     PROCESSING
             ASSIGNED                    START_STALE               LEASE_NOT_HELD
@@ -91,6 +110,7 @@ class TaskStateMachineTest {
             ASSIGNED                    LOST_ENDED                NOT_APPLICABLE
             ASSIGNED                    LOST_ENDED_OTHER_ATTEMPT  NOT_APPLICABLE
             ASSIGNED                    LOST_UNCONFIRMED          NOT_APPLICABLE
+            ASSIGNED                    GROUP_RELEASE             NOT_APPLICABLE
             PROCESSING                  CLAIM                     NOT_APPLICABLE
             PROCESSING                  START                     LEASE_NOT_HELD
             PROCESSING                  START_STALE               LEASE_NOT_HELD
@@ -107,6 +127,7 @@ class TaskStateMachineTest {
             PROCESSING                  LOST_ENDED                NOT_APPLICABLE
             PROCESSING                  LOST_ENDED_OTHER_ATTEMPT  NOT_APPLICABLE
             PROCESSING                  LOST_UNCONFIRMED          NOT_APPLICABLE
+            PROCESSING                  GROUP_RELEASE             NOT_APPLICABLE
             PROCESSING_CANCEL_REQUESTED CLAIM                     NOT_APPLICABLE
             PROCESSING_CANCEL_REQUESTED START                     LEASE_NOT_HELD
             PROCESSING_CANCEL_REQUESTED START_STALE               LEASE_NOT_HELD
@@ -123,6 +144,7 @@ class TaskStateMachineTest {
             PROCESSING_CANCEL_REQUESTED LOST_ENDED                NOT_APPLICABLE
             PROCESSING_CANCEL_REQUESTED LOST_ENDED_OTHER_ATTEMPT  NOT_APPLICABLE
             PROCESSING_CANCEL_REQUESTED LOST_UNCONFIRMED          NOT_APPLICABLE
+            PROCESSING_CANCEL_REQUESTED GROUP_RELEASE             NOT_APPLICABLE
             PROCESSING_LOST             CLAIM                     NOT_APPLICABLE
             PROCESSING_LOST             START                     LEASE_NOT_HELD
             PROCESSING_LOST             START_STALE               LEASE_NOT_HELD
@@ -139,6 +161,7 @@ class TaskStateMachineTest {
             PROCESSING_LOST             LOST_ENDED                FAILED
             PROCESSING_LOST             LOST_ENDED_OTHER_ATTEMPT  NOT_APPLICABLE
             PROCESSING_LOST             LOST_UNCONFIRMED          FAILED
+            PROCESSING_LOST             GROUP_RELEASE             NOT_APPLICABLE
             COMPLETED                   CLAIM                     ALREADY_ENDED
             COMPLETED                   START                     LEASE_NOT_HELD
             COMPLETED                   START_STALE               LEASE_NOT_HELD
@@ -155,6 +178,7 @@ class TaskStateMachineTest {
             COMPLETED                   LOST_ENDED                ALREADY_ENDED
             COMPLETED                   LOST_ENDED_OTHER_ATTEMPT  ALREADY_ENDED
             COMPLETED                   LOST_UNCONFIRMED          ALREADY_ENDED
+            COMPLETED                   GROUP_RELEASE             ALREADY_ENDED
             FAILED                      CLAIM                     ALREADY_ENDED
             FAILED                      START                     LEASE_NOT_HELD
             FAILED                      START_STALE               LEASE_NOT_HELD
@@ -171,6 +195,7 @@ class TaskStateMachineTest {
             FAILED                      LOST_ENDED                ALREADY_ENDED
             FAILED                      LOST_ENDED_OTHER_ATTEMPT  ALREADY_ENDED
             FAILED                      LOST_UNCONFIRMED          ALREADY_ENDED
+            FAILED                      GROUP_RELEASE             ALREADY_ENDED
             CANCELLED                   CLAIM                     ALREADY_ENDED
             CANCELLED                   START                     LEASE_NOT_HELD
             CANCELLED                   START_STALE               LEASE_NOT_HELD
@@ -187,6 +212,7 @@ class TaskStateMachineTest {
             CANCELLED                   LOST_ENDED                ALREADY_ENDED
             CANCELLED                   LOST_ENDED_OTHER_ATTEMPT  ALREADY_ENDED
             CANCELLED                   LOST_UNCONFIRMED          ALREADY_ENDED
+            CANCELLED                   GROUP_RELEASE             ALREADY_ENDED
             """;
 
     private final TaskStateMachine machine = new TaskStateMachine(new RetryPolicy(Duration.ofHours(1), 0, RandomGenerator.getDefault()));
@@ -312,6 +338,33 @@ class TaskStateMachineTest {
     }
 
     @Test
+    void aReleasedTaskOfAGroupWakesItsMachineAndAnEndedOneMovesItsGroupOn() {
+        Move released = (Move) machine.decide(TaskStates.task(TaskStates.State.PENDING_HELD), event(Event.GROUP_RELEASE), NOW);
+        assertThat(released.recording()).isEqualTo(Recording.HISTORY);
+        assertThat(released.detail()).isEqualTo("released by its group");
+        assertThat(released.followUps()).containsExactly(FollowUp.WAKE_MACHINE);
+        assertThat(machine.decide(TaskStates.task(TaskStates.State.PENDING_HELD), event(Event.CLAIM), NOW))
+                .as("held: not claimable").isInstanceOf(Refuse.class);
+        Task running = TaskStates.builder(TaskStates.State.PROCESSING).inGroup(TaskStates.GROUP, false).build();
+        Move ended = (Move) machine.decide(running, ended(AttemptReport.Outcome.FAILED, 1, "exit 1"), NOW);
+        assertThat(ended.followUps()).containsExactly(FollowUp.GROUP_PROGRESS);
+        Move stopped = (Move) machine.decide(TaskStates.task(TaskStates.State.PENDING_HELD),
+                new TaskEvent.Cancel("group stopped: 2 of its 6 tasks failed, more than maxFailures 1"), NOW);
+        assertThat(stopped.progress().error()).isEqualTo("group stopped: 2 of its 6 tasks failed, more than maxFailures 1");
+    }
+
+    @Test
+    void anEndedTaskWithOnExitSetsOffItsFollowUp() {
+        Task withOnExit = TaskStates.builder(TaskStates.State.PROCESSING).onExit("report").build();
+        assertThat(((Move) machine.decide(withOnExit, ended(AttemptReport.Outcome.SUCCEEDED, 0, null), NOW)).followUps())
+                .containsExactly(FollowUp.ON_EXIT);
+        assertThat(((Move) machine.decide(withOnExit, event(Event.HEARTBEAT), NOW)).followUps()).isEmpty();
+        Task retrying = TaskStates.builder(TaskStates.State.PROCESSING).onExit("report").retries(1).build();
+        assertThat(((Move) machine.decide(retrying, ended(AttemptReport.Outcome.FAILED, 1, "exit 1"), NOW)).followUps())
+                .as("not while a retry is left").isEmpty();
+    }
+
+    @Test
     void cancelOfARunningTaskIsRecordedButPublishesNoEvent() {
         Move move = (Move) machine.decide(TaskStates.task(TaskStates.State.PROCESSING), event(Event.CANCEL), NOW);
         assertThat(move.recording()).isEqualTo(Recording.HISTORY);
@@ -326,7 +379,8 @@ class TaskStateMachineTest {
         return switch (decision) {
             case Move move -> move.to() + (move.lease() == Lease.LOSE ? " lost" : "")
                     + (move.progress().cancelRequested() && !move.before().cancelRequested() ? " cancel-requested" : "")
-                    + (move.lease() == Lease.RENEW && move.from() == move.to() ? " renewed" : "");
+                    + (move.lease() == Lease.RENEW && move.from() == move.to() ? " renewed" : "")
+                    + (move.before().held() && !move.progress().held() ? " released" : "");
             case Stay ignored -> "STAY";
             case Refuse refuse -> refuse.refusal().name();
         };
@@ -351,6 +405,7 @@ class TaskStateMachineTest {
             case LOST_ENDED -> new TaskEvent.LostAttemptEnded(ATTEMPT, "killed by bridge:b2");
             case LOST_ENDED_OTHER_ATTEMPT -> new TaskEvent.LostAttemptEnded("attempt-0", "killed by bridge:b2");
             case LOST_UNCONFIRMED -> new TaskEvent.LostAttemptUnconfirmed(Duration.ofMinutes(2));
+            case GROUP_RELEASE -> new TaskEvent.GroupRelease();
         };
     }
 

@@ -242,10 +242,12 @@ class TaskStoreConformanceTest {
                        lease_expires_at = CASE WHEN $3::bigint IS NULL THEN NULL ELSE now() + interval '1 minute' END,
                        attempt_token = $4, cancel_requested = $5,
                        lost_since = CASE WHEN $6 THEN now() - interval '10 seconds' END,
-                       not_before = CASE WHEN $7 THEN now() + interval '1 hour' END
+                       not_before = CASE WHEN $7 THEN now() + interval '1 hour' END,
+                       group_id = $8, held = $9
                 WHERE task_id = $1""",
                 Tuple.from(Arrays.asList(id, want.status().name(), want.leaseToken(), want.attemptToken(),
-                        want.cancelRequested(), want.lostSince() != null, want.notBefore() != null)));
+                        want.cancelRequested(), want.lostSince() != null, want.notBefore() != null, want.groupId(),
+                        want.held())));
         return id;
     }
 
