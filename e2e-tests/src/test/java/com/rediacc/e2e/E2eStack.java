@@ -180,10 +180,7 @@ final class E2eStack implements AutoCloseable {
 
     /** Stores a new version of a team vault entry (e.g. an SSH private key). */
     void storeSecret(String team, String name, Map<String, Object> value) throws Exception {
-        HttpResponse<String> response = HTTP.send(request("/api/v1/teams/" + team + "/vault/" + name)
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("value", value)))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = put("/api/v1/teams/" + team + "/vault/" + name, Map.of("value", value));
         if (response.statusCode() != 201) {
             throw new IllegalStateException("storing " + team + "/" + name + ": " + response.statusCode() + " " + response.body());
         }
@@ -243,6 +240,11 @@ final class E2eStack implements AutoCloseable {
         return HTTP.send(request(path).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> put(String path, Object body) throws Exception {
+        return HTTP.send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpRequest.Builder request(String path) {

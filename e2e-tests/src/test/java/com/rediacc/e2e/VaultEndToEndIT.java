@@ -37,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class VaultEndToEndIT {
     private static final String TASK_MARKER = "task-secret-" + UUID.randomUUID();
     private static final String TEAM_MARKER = "team-secret-" + UUID.randomUUID();
+    private static final String PARAM_MARKER = "param-secret-" + UUID.randomUUID();
     private static E2eStack stack;
     private static Path remote;
     private static final List<String> apiAnswers = new ArrayList<>();
@@ -58,7 +59,7 @@ class VaultEndToEndIT {
 
     @Test
     void secretsReachTheCommandOnStdinAndNowhereElse() throws Exception {
-        HttpResponse<String> put = put("/api/v1/teams/default/vault/api-token", Map.of("value", Map.of("token", TEAM_MARKER)));
+        HttpResponse<String> put = stack.put("/api/v1/teams/default/vault/api-token", Map.of("value", Map.of("token", TEAM_MARKER)));
         apiAnswers.add(put.body());
         assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
         apiAnswers.add(stack.get("/api/v1/teams/default/vault").toString());
@@ -79,7 +80,41 @@ class VaultEndToEndIT {
         apiAnswers.add(stack.get("/api/v1/tasks?limit=1000").toString());
         apiAnswers.add(stack.get("/api/v1/tasks/" + id + "/history").toString());
 
-        for (String marker : List.of(TASK_MARKER, TEAM_MARKER)) {
+        assertNowhere(TASK_MARKER, TEAM_MARKER);
+    }
+
+    @Test
+    void aFunctionsSecretParamReachesTheScriptOnlyOnStdin() throws Exception {
+        Path received = remote.resolve("param-stdin.json");
+        Path environment = remote.resolve("param-env.txt");
+        HttpResponse<String> function = stack.put("/api/v1/teams/default/functions/rotate-password", Map.of(
+                "script", "cat > " + received + "; env > " + environment + "; echo \"rotating for $ACCOUNT with $*\"",
+                "params", List.of(Map.of("name", "ACCOUNT", "type", "string", "required", true),
+                        Map.of("name", "PASSWORD", "type", "string", "required", true, "secret", true))));
+        assertThat(function.statusCode()).as(function.body()).isEqualTo(201);
+        apiAnswers.add(function.body());
+        JsonNode created = stack.createTask(Map.of("machine", "secret-01", "function", "rotate-password",
+                "params", Map.of("ACCOUNT", "backup", "PASSWORD", PARAM_MARKER)));
+        apiAnswers.add(created.toString());
+        assertThat(created.path("params").path("ACCOUNT").asText()).isEqualTo("backup");
+        assertThat(created.path("params").has("PASSWORD")).as("a secret param is not shown").isFalse();
+        String id = created.path("taskId").asText();
+        JsonNode done = stack.awaitTerminal(id);
+        apiAnswers.add(done.toString());
+        apiAnswers.add(stack.get("/api/v1/tasks/" + id + "/history").toString());
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("COMPLETED");
+        assertThat(done.path("output").asText()).isEqualTo("rotating for backup with \n");
+        assertThat(E2eStack.JSON.readTree(Files.readString(received)).path("PASSWORD").asText()).isEqualTo(PARAM_MARKER);
+        String seenEnvironment = Files.readString(environment);
+        assertThat(seenEnvironment).contains("ACCOUNT=backup").doesNotContain("PASSWORD=").doesNotContain(PARAM_MARKER);
+        Files.delete(environment);
+        Files.delete(received);
+        assertNowhere(PARAM_MARKER);
+    }
+
+    /** None of {@code markers} (nor their base64) in API answers, database dumps, service logs or Kafka. */
+    private static void assertNowhere(String... markers) throws Exception {
+        for (String marker : markers) {
             String base64 = Base64.getEncoder().encodeToString(marker.getBytes(StandardCharsets.UTF_8));
             assertThat(String.join("\n", apiAnswers)).as("API answers").doesNotContain(marker);
             for (String database : List.of(stack.queueDatabase(), "rediacc_e2e_vault_vault")) {
@@ -199,12 +234,6 @@ class VaultEndToEndIT {
             update.setString(2, taskId);
             assertThat(update.executeUpdate()).isEqualTo(1);
         }
-    }
-
-    private static HttpResponse<String> put(String path, Object body) throws Exception {
-        return HttpClient.newHttpClient().send(stack.request(path).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(E2eStack.JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String pgDump(String database) throws Exception {
