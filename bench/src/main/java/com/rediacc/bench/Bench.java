@@ -98,7 +98,7 @@ public final class Bench {
         System.exit(code);
     }
 
-    private static Map<String, String> parse(String[] args) {
+    static Map<String, String> parse(String[] args) {
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -113,7 +113,7 @@ public final class Bench {
         return Integer.parseInt(opts.getOrDefault(name, Integer.toString(fallback)));
     }
 
-    private static String env(String name) {
+    static String env(String name) {
         String v = System.getenv(name);
         if (v == null || v.isBlank()) {
             throw new IllegalStateException("environment variable " + name + " is not set (source .dev/stack.env)");
@@ -136,11 +136,7 @@ public final class Bench {
         }
 
         api = new QueueApi(env("REDIACC_URL"), env("REDIACC_TOKEN"));
-        Path runDir = Path.of(env("REDIACC_DEV_DIR"), "run");
-        for (String name : STACK) {
-            String file = name.equals("sshd") ? "sshd-demo-01" : name;
-            readPid(runDir.resolve(file + ".pid")).ifPresent(pid -> pids.put(name, pid));
-        }
+        pids.putAll(stackPids());
         pids.put("bench-client", ProcessHandle.current().pid());
         cpu = new Cpu(pids);
         if (opts.containsKey("profile-dir")) {
@@ -909,45 +905,45 @@ public final class Bench {
             for (Object o : runs) {
                 Map<String, Object> r = (Map<String, Object>) o;
                 if (!r.containsKey("clients")) {
-                    rows.add(row("enqueue: " + r.get("error"), null, "", null, null));
+                    rows.add(Table.row("enqueue: " + r.get("error"), null, "", null, null));
                     continue;
                 }
                 int c = (Integer) r.get("clients");
                 double rate = (Double) r.get("tasksPerSecond");
                 Map<String, Object> lat = (Map<String, Object>) r.get("latencyMs");
                 int rounds = (Integer) r.getOrDefault("rounds", 1);
-                rows.add(row("enqueue c=" + c + ": POST /api/v1/tasks 201/s (" + (rounds > 1 ? "median pair, " : "")
+                rows.add(Table.row("enqueue c=" + c + ": POST /api/v1/tasks 201/s (" + (rounds > 1 ? "median pair, " : "")
                         + "p50 " + lat.get("p50") + " ms)", rate, "/s", null, null));
                 if (r.get("pgbenchTps") instanceof Double tps) {
-                    rows.add(row("pgbench c=" + c + ": 1-row INSERT TPS (the same round, avg " + r.get("pgbenchLatencyAvgMs")
+                    rows.add(Table.row("pgbench c=" + c + ": 1-row INSERT TPS (the same round, avg " + r.get("pgbenchLatencyAvgMs")
                             + " ms)", tps, "/s", null, null));
                     double ratio = (Double) r.get("ratioToPgbench");
-                    rows.add(row("enqueue / pgbench, c=" + c + (rounds > 1 ? " (median of " + rounds + " pairs)" : ""),
+                    rows.add(Table.row("enqueue / pgbench, c=" + c + (rounds > 1 ? " (median of " + rounds + " pairs)" : ""),
                             100 * ratio, "%", ">= 50%", ratio >= 0.5));
                 } else {
-                    rows.add(row("pgbench c=" + c + ": not measured", null, "", ">= 50%", null));
+                    rows.add(Table.row("pgbench c=" + c + ": not measured", null, "", ">= 50%", null));
                 }
             }
         }
         Double raw = null;
         if (results.get("rawSsh") instanceof Map<?, ?> m && m.get("plain") instanceof Map<?, ?> plain) {
             raw = (Double) plain.get("commandsPerSecond");
-            rows.add(row("raw SSH: `true`, 1 session, " + plain.get("channels") + " channels, cmd/s", raw, "/s", null, null));
+            rows.add(Table.row("raw SSH: `true`, 1 session, " + plain.get("channels") + " channels, cmd/s", raw, "/s", null, null));
             if (m.get("bridgeWrapped") instanceof Map<?, ?> w) {
-                rows.add(row("raw SSH: `true` wrapped like the bridge (PID line), cmd/s", (Double) w.get("commandsPerSecond"),
+                rows.add(Table.row("raw SSH: `true` wrapped like the bridge (PID line), cmd/s", (Double) w.get("commandsPerSecond"),
                         "/s", null, null));
             }
         }
         if (results.get("endToEnd") instanceof Map<?, ?> e && e.containsKey("tasksPerSecond")) {
             double rate = (Double) e.get("tasksPerSecond");
-            rows.add(row("end to end: " + e.get("tasks") + " x `true`, 1 machine (max 8), tasks/s", rate, "/s", null, null));
+            rows.add(Table.row("end to end: " + e.get("tasks") + " x `true`, 1 machine (max 8), tasks/s", rate, "/s", null, null));
             if (raw != null) {
                 double ratio = rate / raw;
-                rows.add(row("end to end / raw SSH", 100 * ratio, "%", ">= 70%", ratio >= 0.7));
+                rows.add(Table.row("end to end / raw SSH", 100 * ratio, "%", ">= 70%", ratio >= 0.7));
                 ((Map<String, Object>) e).put("ratioToRawSsh", Stats.round(ratio));
             }
         } else {
-            rows.add(row("end to end: not measured", null, "", ">= 70%", null));
+            rows.add(Table.row("end to end: not measured", null, "", ">= 70%", null));
         }
         if (results.get("latency") instanceof Map<?, ?> l && l.containsKey("serverCreatedToStartedMs")) {
             Map<String, Object> s = (Map<String, Object>) l.get("serverCreatedToStartedMs");
@@ -955,51 +951,30 @@ public final class Bench {
             Map<String, Object> x = (Map<String, Object>) l.get("client201ToCommandRunningMs");
             double p50 = (Double) s.get("p50");
             double p99 = (Double) s.get("p99");
-            rows.add(row("latency p50, server: startedAt - createdAt", p50, " ms", "< 50 ms", p50 < 50));
-            rows.add(row("latency p99, server: startedAt - createdAt", p99, " ms", "< 250 ms", p99 < 250));
+            rows.add(Table.row("latency p50, server: startedAt - createdAt", p50, " ms", "< 50 ms", p50 < 50));
+            rows.add(Table.row("latency p99, server: startedAt - createdAt", p99, " ms", "< 250 ms", p99 < 250));
             double c50 = (Double) c.get("p50");
             double c99 = (Double) c.get("p99");
-            rows.add(row("latency p50, client: 201 received -> startedAt", c50, " ms", "< 50 ms", c50 < 50));
-            rows.add(row("latency p99, client: 201 received -> startedAt", c99, " ms", "< 250 ms", c99 < 250));
+            rows.add(Table.row("latency p50, client: 201 received -> startedAt", c50, " ms", "< 50 ms", c50 < 50));
+            rows.add(Table.row("latency p99, client: 201 received -> startedAt", c99, " ms", "< 250 ms", c99 < 250));
             if (x.get("p50") instanceof Double x50) {
-                rows.add(row("latency p50 / p99, 201 -> command running (info; p99 " + x.get("p99") + " ms)", x50, " ms", null, null));
+                rows.add(Table.row("latency p50 / p99, 201 -> command running (info; p99 " + x.get("p99") + " ms)", x50, " ms", null, null));
             }
         } else {
-            rows.add(row("latency: not measured", null, "", "< 50 / < 250 ms", null));
+            rows.add(Table.row("latency: not measured", null, "", "< 50 / < 250 ms", null));
         }
         if (results.get("rss") instanceof Map<?, ?> rss) {
             for (Map.Entry<?, ?> en : rss.entrySet()) {
                 if (en.getValue() instanceof Map<?, ?> v && v.get("rssMiB") instanceof Double mib) {
-                    rows.add(row("RSS " + en.getKey() + " (VmRSS; peak " + v.get("peakRssMiB") + " MiB)", mib, " MiB", null, null));
+                    rows.add(Table.row("RSS " + en.getKey() + " (VmRSS; peak " + v.get("peakRssMiB") + " MiB)", mib, " MiB", null, null));
                 }
             }
         }
         return rows;
     }
 
-    private static Map<String, Object> row(String figure, Double value, String unit, String goal, Boolean pass) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("figure", figure);
-        r.put("value", value == null ? null : Stats.round(value));
-        r.put("unit", unit.trim());
-        r.put("display", value == null ? "-" : String.format(Locale.ROOT, unit.equals("/s") ? "%.1f%s" : "%.1f%s", value, unit));
-        r.put("goal", goal == null ? "" : goal);
-        r.put("result", pass == null ? (goal == null ? "" : "n/a") : pass ? "PASS" : "FAIL");
-        return r;
-    }
-
     private void printTable(List<Map<String, Object>> rows) {
-        int w = 20;
-        for (Map<String, Object> r : rows) {
-            w = Math.max(w, r.get("figure").toString().length());
-        }
-        String fmt = "%-" + w + "s  %12s  %-10s  %s%n";
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, fmt, "figure", "value", "goal", "result"));
-        sb.append("-".repeat(w + 36)).append('\n');
-        for (Map<String, Object> r : rows) {
-            sb.append(String.format(Locale.ROOT, fmt, r.get("figure"), r.get("display"), r.get("goal"), r.get("result")));
-        }
+        StringBuilder sb = new StringBuilder(Table.format(rows));
         sb.append("\nPostgreSQL (pgbench and the services alike): ").append(opts.getOrDefault("pg-durability", "unknown")).append('\n');
         List<String> busy = busyPhases();
         if (!busy.isEmpty()) {
@@ -1121,6 +1096,17 @@ public final class Bench {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** The live processes of {@link #STACK}, from the PID files of the dev stack (.dev/run). */
+    static Map<String, Long> stackPids() {
+        Path runDir = Path.of(env("REDIACC_DEV_DIR"), "run");
+        Map<String, Long> pids = new LinkedHashMap<>();
+        for (String name : STACK) {
+            String file = name.equals("sshd") ? "sshd-demo-01" : name;
+            readPid(runDir.resolve(file + ".pid")).ifPresent(pid -> pids.put(name, pid));
+        }
+        return pids;
     }
 
     private static java.util.Optional<Long> readPid(Path file) {

@@ -65,6 +65,10 @@ final class QueueApi {
                 .build());
     }
 
+    Reply delete(String path) throws IOException, InterruptedException {
+        return send(request(path).DELETE().build());
+    }
+
     /** GET of an absolute URL on loopback without the API token (health checks). */
     int probe(String url) {
         try {
@@ -113,6 +117,24 @@ final class QueueApi {
         Reply reply = post("/api/v1/machines/" + machine + "/pause", "");
         if (reply.status() != 200 || !reply.json(json).path("paused").asBoolean(false)) {
             throw new IllegalStateException("pausing " + machine + " failed: HTTP " + reply.status() + ": "
+                    + abbreviate(reply.body()));
+        }
+    }
+
+    /** Creates a cron (201), or fails. */
+    void createCron(Map<String, Object> body) throws IOException, InterruptedException {
+        Reply reply = post("/api/v1/crons", body);
+        if (reply.status() != 201) {
+            throw new IllegalStateException("creating cron " + body.get("name") + " failed: HTTP " + reply.status() + ": "
+                    + abbreviate(reply.body()));
+        }
+    }
+
+    /** Deletes a cron (204); one that does not exist (404) is gone already. */
+    void deleteCron(String name) throws IOException, InterruptedException {
+        Reply reply = delete("/api/v1/crons/" + name);
+        if (reply.status() != 204 && reply.status() != 404) {
+            throw new IllegalStateException("deleting cron " + name + " failed: HTTP " + reply.status() + ": "
                     + abbreviate(reply.body()));
         }
     }
