@@ -3,6 +3,7 @@ package com.rediacc.queue.crons;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.audit.Audited;
 import com.rediacc.queue.auth.Requester;
+import com.rediacc.queue.auth.TeamAuthorization;
 import com.rediacc.queue.auth.Role;
 import com.rediacc.web.FieldError;
 import com.rediacc.web.ProblemException;
@@ -146,7 +147,7 @@ public class CronResource {
     }
 
     /** The caller needs {@code needed} in the team; a cron or machine of another team is 404. */
-    private CronService.Authorization role(Role needed) {
+    private TeamAuthorization role(Role needed) {
         return (team, invisible) -> requester.require(team, needed, invisible);
     }
 }

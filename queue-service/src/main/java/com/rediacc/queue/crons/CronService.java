@@ -1,5 +1,6 @@
 package com.rediacc.queue.crons;
 
+import com.rediacc.queue.auth.TeamAuthorization;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.contract.vault.CiphertextResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +28,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * Creating, changing, pausing and triggering crons. Who may is checked by the caller
@@ -57,13 +57,7 @@ public class CronService {
     @Inject
     FunctionRepository functions;
 
-    /** Checks the caller's right in {@code team}: throws {@code invisible} (404) or 403 to refuse. */
-    @FunctionalInterface
-    public interface Authorization {
-        void check(String team, Supplier<ProblemException> invisible);
-    }
-
-    public Uni<Cron> create(CronRequest request, String actor, Authorization authorize) {
+    public Uni<Cron> create(CronRequest request, String actor, TeamAuthorization authorize) {
         precheck(request, null);
         UUID cronId = UUID.randomUUID();
         return resolve(request, null, authorize).flatMap(resolved -> {
@@ -79,7 +73,7 @@ public class CronService {
     }
 
     /** Changes the given fields. A new schedule or time zone starts from now; the next run uses the rest. */
-    public Uni<Cron> update(String name, CronRequest patch, Authorization authorize) {
+    public Uni<Cron> update(String name, CronRequest patch, TeamAuthorization authorize) {
         return crons.find(name).map(found -> found.orElseThrow(() -> unknown(name))).flatMap(existing -> {
             authorize.check(existing.team(), () -> unknown(name));
             precheck(patch, existing);
@@ -114,7 +108,7 @@ public class CronService {
                             JsonNode secretsShape, boolean secretsChanged) {
     }
 
-    private Uni<Resolved> resolve(CronRequest request, Cron existing, Authorization authorize) {
+    private Uni<Resolved> resolve(CronRequest request, Cron existing, TeamAuthorization authorize) {
         String machine = request.machine() != null ? request.machine() : existing.machine();
         String functionName = functionOf(request, existing);
         boolean functionChanges = functionName != null
@@ -188,17 +182,17 @@ public class CronService {
      * Pauses or resumes. A resumed cron goes on from its stored slot: the slots it passed while
      * paused are missed (and alerted), the latest runs if it is within the checkin margin.
      */
-    public Uni<Cron> setEnabled(String name, boolean enabled, Authorization authorize) {
+    public Uni<Cron> setEnabled(String name, boolean enabled, TeamAuthorization authorize) {
         return update(name, new CronRequest(null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, enabled, null, null, null), authorize);
     }
 
-    public Uni<Boolean> delete(String name, Authorization authorize) {
+    public Uni<Boolean> delete(String name, TeamAuthorization authorize) {
         return get(name, authorize).flatMap(cron -> transitions.inTransaction(work -> crons.lock(work.tx(), name)
                 .flatMap(locked -> crons.delete(work.tx(), name))));
     }
 
-    public Uni<Cron> get(String name, Authorization authorize) {
+    public Uni<Cron> get(String name, TeamAuthorization authorize) {
         return crons.find(name).map(found -> {
             Cron cron = found.orElseThrow(() -> unknown(name));
             authorize.check(cron.team(), () -> unknown(name));
@@ -207,7 +201,7 @@ public class CronService {
     }
 
     /** One run now, as a slot of its own (kind MANUAL); the overlap rule applies. */
-    public Uni<CronRunView> trigger(String name, Authorization authorize) {
+    public Uni<CronRunView> trigger(String name, TeamAuthorization authorize) {
         Instant slot = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return get(name, authorize)
                 .flatMap(visible -> transitions.inTransaction(work -> crons.lock(work.tx(), name).flatMap(locked -> {
@@ -232,7 +226,7 @@ public class CronService {
     }
 
     /** The team of the cron's machine; a team given must be it. */
-    private Uni<String> teamOf(String machine, String givenTeam, Authorization authorize) {
+    private Uni<String> teamOf(String machine, String givenTeam, TeamAuthorization authorize) {
         if (machine == null) {
             return Uni.createFrom().item(givenTeam); // the validation says machine is required
         }

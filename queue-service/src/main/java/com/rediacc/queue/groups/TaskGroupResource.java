@@ -3,6 +3,7 @@ package com.rediacc.queue.groups;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.audit.Audited;
 import com.rediacc.queue.auth.Requester;
+import com.rediacc.queue.auth.TeamAuthorization;
 import com.rediacc.queue.auth.Role;
 import com.rediacc.queue.tasks.TaskProblems;
 import com.rediacc.web.FieldError;
@@ -93,7 +94,7 @@ public class TaskGroupResource {
                         URI.create("/api/v1/task-groups/" + group.groupId())).entity(group).build());
     }
 
-    private TaskGroupService.Authorization role(Role needed) {
+    private TeamAuthorization role(Role needed) {
         return (team, invisible) -> requester.require(team, needed, invisible);
     }
 

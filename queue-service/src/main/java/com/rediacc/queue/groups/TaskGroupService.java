@@ -2,6 +2,7 @@ package com.rediacc.queue.groups;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rediacc.contract.vault.CiphertextResponse;
+import com.rediacc.queue.auth.TeamAuthorization;
 import com.rediacc.queue.functions.FunctionDefinition;
 import com.rediacc.queue.functions.FunctionRepository;
 import com.rediacc.queue.functions.FunctionResource;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -63,13 +63,7 @@ public class TaskGroupService {
     @Inject
     Pool pool;
 
-    /** Checks the caller's right in {@code team}: throws {@code invisible} (404) or 403 to refuse. */
-    @FunctionalInterface
-    public interface Authorization {
-        void check(String team, Supplier<ProblemException> invisible);
-    }
-
-    public Uni<TaskGroupView> create(TaskGroupRequest request, String actor, Authorization authorize) {
+    public Uni<TaskGroupView> create(TaskGroupRequest request, String actor, TeamAuthorization authorize) {
         Limits limits = limits(request);
         return machinesOf(request, authorize).flatMap(targets -> {
             String team = targets.getFirst().team();
@@ -94,7 +88,7 @@ public class TaskGroupService {
     }
 
     /** The failed and cancelled machines of {@code groupId} again, as a new group linked to it. */
-    public Uni<TaskGroupView> retry(UUID groupId, String actor, Authorization authorize) {
+    public Uni<TaskGroupView> retry(UUID groupId, String actor, TeamAuthorization authorize) {
         return visible(groupId, authorize).flatMap(old -> groups.tasks(pool, groupId).flatMap(tasks -> {
             List<Task> again = tasks.stream()
                     .filter(t -> t.status() == TaskStatus.FAILED || t.status() == TaskStatus.CANCELLED).toList();
@@ -120,7 +114,7 @@ public class TaskGroupService {
     }
 
     /** Cancels what has not ended: held and waiting tasks at once, running ones have their remote command killed. */
-    public Uni<TaskGroupView> cancel(UUID groupId, String actor, Authorization authorize) {
+    public Uni<TaskGroupView> cancel(UUID groupId, String actor, TeamAuthorization authorize) {
         return visible(groupId, authorize)
                 .call(group -> transitions.inTransaction(work -> groups.lock(work.tx(), groupId)
                         .flatMap(locked -> locked.filter(g -> g.status() == TaskGroup.Status.RUNNING).isEmpty()
@@ -141,7 +135,7 @@ public class TaskGroupService {
                 .flatMap(group -> view(groupId));
     }
 
-    public Uni<TaskGroupView> get(UUID groupId, Authorization authorize) {
+    public Uni<TaskGroupView> get(UUID groupId, TeamAuthorization authorize) {
         return visible(groupId, authorize).flatMap(group -> view(groupId));
     }
 
@@ -154,7 +148,7 @@ public class TaskGroupService {
                 .map(tasks -> TaskGroupView.of(found.orElseThrow(() -> unknown(groupId)), tasks)));
     }
 
-    private Uni<TaskGroup> visible(UUID groupId, Authorization authorize) {
+    private Uni<TaskGroup> visible(UUID groupId, TeamAuthorization authorize) {
         return groups.find(groupId).map(found -> {
             TaskGroup group = found.orElseThrow(() -> unknown(groupId));
             authorize.check(group.team(), () -> unknown(groupId));
@@ -182,7 +176,7 @@ public class TaskGroupService {
     }
 
     /** The group's machines: those named (all of one team the caller may create tasks in) or those the selector finds. */
-    private Uni<List<Machine>> machinesOf(TaskGroupRequest request, Authorization authorize) {
+    private Uni<List<Machine>> machinesOf(TaskGroupRequest request, TeamAuthorization authorize) {
         if (request.selector() != null) {
             List<String> tags = request.selector().tags() == null ? List.of() : request.selector().tags();
             String team = request.selector().team();
