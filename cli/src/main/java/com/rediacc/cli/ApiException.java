@@ -61,6 +61,20 @@ final class ApiException extends RuntimeException {
         return message.toString();
     }
 
+    /**
+     * A problem+json object that came inside an answer (a batch item's {@code problem}) on one
+     * line: "invalid request (HTTP 400 Bad Request): machine: is required; priority: ...".
+     */
+    static String oneLine(JsonNode problem, String request) {
+        ApiException e = of(problem.path("status").asInt(0), "application/problem+json", problem.toString(), request);
+        StringBuilder line = new StringBuilder(e.render().lines().findFirst().orElse(""));
+        for (int i = 0; i < e.fieldErrors.size(); i++) {
+            String[] field = e.fieldErrors.get(i);
+            line.append(i == 0 ? ": " : "; ").append(field[0].isEmpty() ? "" : field[0] + ": ").append(field[1]);
+        }
+        return line.toString();
+    }
+
     String hint() {
         return switch (status) {
             case 401 -> "the token was refused: check --token, REDIACC_TOKEN or run: rediacc login";

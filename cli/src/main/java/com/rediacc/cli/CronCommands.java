@@ -384,7 +384,7 @@ final class CronCommands extends BaseCommand.Group {
 
         @Override
         int run() {
-            if (noOnExit && task.onExit != null) {
+            if (noOnExit && task.run.onExit != null) {
                 throw usage("use --on-exit or --no-on-exit, not both");
             }
             ObjectNode body = ApiClient.JSON.createObjectNode();

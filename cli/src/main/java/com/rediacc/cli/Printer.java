@@ -248,9 +248,9 @@ final class Printer {
     static String colourOf(String word, String text) {
         String code = switch (word) {
             case "COMPLETED", "CANCELLED_OK", "ok", "OK", "SUCCESS", "SUCCEEDED" -> "32";
-            case "FAILED", "NOT_FOUND", "ERROR", "DENIED", "paused", "FAILURE", "MISSED" -> "31";
+            case "FAILED", "NOT_FOUND", "ERROR", "DENIED", "paused", "FAILURE", "MISSED", "STOPPED" -> "31";
             case "PROCESSING", "ASSIGNED", "CANCEL_REQUESTED", "RUNNING" -> "33";
-            case "PENDING", "SCHEDULED" -> "36";
+            case "PENDING", "SCHEDULED", "HELD" -> "36";
             case "CANCELLED", "ALREADY_TERMINAL", "SKIPPED" -> "90";
             default -> null;
         };

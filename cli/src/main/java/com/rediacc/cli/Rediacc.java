@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
                 TaskCommands.Create.class, TaskCommands.ListCmd.class, TaskCommands.Inspect.class,
                 TaskCommands.Cancel.class, TaskCommands.Retry.class, TaskCommands.Logs.class,
                 TaskCommands.Watch.class, TaskCommands.Stats.class,
-                MachineCommands.class, CronCommands.class, TeamCommands.class, MemberCommands.class, UserCommands.class,
+                MachineCommands.class, CronCommands.class, FunctionCommands.class, GroupCommands.class, TeamCommands.class, MemberCommands.class, UserCommands.class,
                 VaultCommands.class, AuditCommand.class, LoginCommand.class, ConfigCommands.class,
                 CompletionCommand.class},
         footer = {"",
@@ -34,6 +34,8 @@ import java.util.concurrent.Callable;
                 "  rediacc list queue --status PENDING --limit 5",
                 "  rediacc logs -f 3f1c2d4e-...",
                 "  rediacc cron create nightly-backup --machine db-01 --cron \"0 3 * * *\" --command ./backup.sh",
+                "  rediacc function put deploy --team Production --script-file deploy.sh --param env:enum:required --enum-values env=staging,prod",
+                "  rediacc group create --pool Production:web --function deploy --param env=prod --max-parallel 3 --wait",
                 "  source <(rediacc completion bash)"})
 public final class Rediacc implements Callable<Integer> {
     @Spec
@@ -82,6 +84,11 @@ public final class Rediacc implements Callable<Integer> {
     static CommandLine commandLine(Terminal terminal) {
         Rediacc root = new Rediacc(terminal);
         CommandLine cl = new CommandLine(root);
+        // groups in the verb-first form too: create|inspect|cancel|retry group, as tasks are
+        cl.getSubcommands().get("create").addSubcommand("group", new GroupCommands.Create());
+        cl.getSubcommands().get("inspect").addSubcommand("group", new GroupCommands.Show());
+        cl.getSubcommands().get("cancel").addSubcommand("group", new GroupCommands.Cancel());
+        cl.getSubcommands().get("retry").addSubcommand("group", new GroupCommands.Retry());
         addHelp(cl);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(new PrintWriter(terminal.out(), true, StandardCharsets.UTF_8));
@@ -119,10 +126,24 @@ public final class Rediacc implements Callable<Integer> {
         return cl;
     }
 
-    /** -h/--help on every command (and -V on all, harmless). */
+    /**
+     * -h/--help on every command (and -V on all, harmless), but only -h/--help on those with a
+     * {@code --version} of their own (a function's version).
+     */
     private static void addHelp(CommandLine cl) {
-        cl.getCommandSpec().mixinStandardHelpOptions(true);
+        CommandSpec spec = cl.getCommandSpec();
+        if (spec.findOption("--version") == null) {
+            spec.mixinStandardHelpOptions(true);
+        } else if (spec.findOption("--help") == null) {
+            spec.addMixin("help", CommandSpec.forAnnotatedObject(new HelpOption()));
+        }
         cl.getSubcommands().values().stream().distinct().forEach(Rediacc::addHelp);
+    }
+
+    /** -h/--help alone. */
+    static final class HelpOption {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
     }
 
     /** Without a command: the usage, and exit 2. */

@@ -35,7 +35,15 @@ final class TaskCommands {
                 Printer.Column.field("PRI", "priority"),
                 Printer.Column.field("MACHINE", "machine"),
                 Printer.Column.of("AGE", t -> Printer.age(t.get("createdAt"), now)),
-                Printer.Column.flex("COMMAND", t -> Printer.text(t.get("command"))));
+                Printer.Column.flex("COMMAND", t -> t.hasNonNull("function") ? "function " + function(t) + params(t)
+                        : Printer.text(t.get("command"))));
+    }
+
+    /** " env=prod replicas=3": a function task's (non-secret) params as the list shows them. */
+    private static String params(JsonNode task) {
+        StringBuilder params = new StringBuilder();
+        task.path("params").properties().forEach(p -> params.append(' ').append(p.getKey()).append('=').append(p.getValue().asText()));
+        return params.toString();
     }
 
     static List<Printer.Column> wideColumns() {
@@ -49,25 +57,38 @@ final class TaskCommands {
 
     // ---------------------------------------------------------------- create
 
-    @Command(name = "create", description = "Create a resource (a task).",
-            subcommands = CreateTask.class,
-            footer = {"", "Examples:", "  rediacc create task --machine prod-01 --command \"systemctl restart app\""})
+    @Command(name = "create", description = "Create a resource (a task, or many tasks at once).",
+            subcommands = {CreateTask.class, CreateBatch.class},
+            footer = {"", "Examples:", "  rediacc create task --machine prod-01 --command \"systemctl restart app\"",
+                    "  rediacc create batch --file tasks.json"})
     static final class Create extends BaseCommand.Group {
     }
 
-    @Command(name = "task", description = "Queue a shell command for a machine.",
+    @Command(name = "task",
+            description = {"Queue a shell command, or a function of the machine's team, for a machine.",
+                    "--pool TEAM[:TAG,...] instead of --machine: the server picks the least busy machine of the team "
+                            + "(not paused) that carries every tag given, when the task is created."},
             footer = {"", "Examples:",
                     "  rediacc create task --machine prod-01 --priority 1 --command \"systemctl restart app\"",
                     "  rediacc create task --machine db-01 --command ./backup.sh --retries 3 --timeout 30m",
                     "  rediacc create task --machine web-01 --command ./deploy.sh --vault-file s.json --wait",
                     "  rediacc create task --machine db-01 --command ./backup.sh --on-exit \"./notify.sh\"   # notify.sh reads the task as JSON",
+                    "  rediacc create task --machine web-01 --function deploy --param env=prod --param replicas=3",
+                    "  rediacc create task --pool Production:eu,ssd --function deploy --version 2 --param env=prod --wait",
                     "  id=$(rediacc create task --machine web-01 --command uptime -q)"})
     static final class CreateTask extends BaseCommand {
-        @Option(names = "--machine", required = true, paramLabel = "NAME", description = "target machine")
+        @Option(names = "--machine", paramLabel = "NAME", description = "target machine")
         String machine;
 
-        @Option(names = "--command", required = true, paramLabel = "CMD", description = "shell command run on the machine")
+        @Option(names = "--pool", paramLabel = "TEAM[:TAG,...]",
+                description = "instead of --machine: the least busy machine of the team (not paused) with every tag given")
+        String pool;
+
+        @Option(names = "--command", paramLabel = "CMD", description = "shell command run on the machine")
         String command;
+
+        @Mixin
+        FunctionOptions function;
 
         @Mixin
         TaskOptions options;
@@ -91,11 +112,24 @@ final class TaskCommands {
 
         @Override
         int run() {
+            if (machine == null && pool == null) {
+                // the wording picocli uses for a missing required option (scripts and tests look for it)
+                throw usage("Missing required option: '--machine=NAME' (or --pool TEAM[:TAG,...])");
+            }
+            if (machine != null && pool != null) {
+                throw usage("use --machine or --pool, not both");
+            }
             if (delay != null && notBefore != null) {
                 throw usage("use --delay or --not-before, not both");
             }
             ObjectNode body = ApiClient.JSON.createObjectNode();
-            body.put("machine", machine).put("command", command);
+            if (machine != null) {
+                body.put("machine", machine);
+            } else {
+                body.set("selector", Inputs.selector(this, "--pool", pool));
+                body.put("pick", "ANY");
+            }
+            function.into(this, body, command, options);
             options.into(this, body);
             if (delay != null) body.put("delaySeconds", delay);
             if (notBefore != null) body.put("notBefore", notBefore);
@@ -122,12 +156,105 @@ final class TaskCommands {
             return 0;
         }
 
-        private static String describe(JsonNode task, int status) {
+        private String describe(JsonNode task, int status) {
             String id = task.path("taskId").asText();
             return status == 200
                     ? "task " + id + " already exists for this idempotency key (" + task.path("status").asText() + ")"
                     : "task " + id + " created: " + task.path("status").asText() + " on " + task.path("machine").asText()
+                    + (pool != null ? " (picked from " + Inputs.describePool(Inputs.selector(this, "--pool", pool)) + ")" : "")
+                    + (task.hasNonNull("function") ? ", function " + function(task) : "")
                     + ", priority " + task.path("priority").asText();
+        }
+    }
+
+    /** "deploy v3": the function a task runs. */
+    static String function(JsonNode task) {
+        JsonNode function = task.path("function");
+        return function.path("name").asText() + " v" + function.path("version").asText();
+    }
+
+    @Command(name = "batch",
+            description = {"Create many tasks in one call (up to 1000), each as `create task` would.",
+                    "The file holds a JSON array of task requests (the bodies of POST /api/v1/tasks: machine or "
+                            + "selector+pick, command or function+params, and the task options) or {\"tasks\": [...]}; "
+                            + "YAML when named .yaml or .yml.",
+                    "Each item is created or refused on its own: one line per item, in order; "
+                            + "exit 1 when any item was refused. -q prints the tasks' ids."},
+            footer = {"", "Examples:",
+                    "  rediacc create batch --file tasks.json",
+                    "  rediacc create batch --file tasks.yaml -o json | jq '.results[].status'",
+                    "  jq -n '[range(3) | {machine: \"web-0\\(.)\", function: \"deploy\", params: {env: \"prod\"}}]' \\",
+                    "      | rediacc create batch --file - -q"})
+    static final class CreateBatch extends BaseCommand {
+        static final int MAX = 1000;
+
+        @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "the tasks (- = stdin)")
+        String file;
+
+        @Override
+        int run() {
+            JsonNode document = Inputs.document(this, "--file", file);
+            JsonNode tasks = document.isArray() ? document : document.get("tasks");
+            if (tasks == null || !tasks.isArray() || (document.isObject() && document.size() != 1)) {
+                throw usage("--file " + file + " must hold a JSON array of tasks or {\"tasks\": [...]}");
+            }
+            if (tasks.isEmpty()) {
+                throw usage("--file " + file + " holds no tasks");
+            }
+            if (tasks.size() > MAX) {
+                throw usage("--file " + file + " holds " + tasks.size() + " tasks; a batch takes at most " + MAX
+                        + " (split the file)");
+            }
+            for (int i = 0; i < tasks.size(); i++) {
+                if (!tasks.get(i).isObject()) {
+                    throw usage("--file " + file + ": task " + (i + 1) + " is not a JSON object");
+                }
+            }
+            ObjectNode body = ApiClient.JSON.createObjectNode();
+            body.set("tasks", tasks);
+            JsonNode answer = api().post("/tasks/batch", body).body();
+            ArrayNode rows = ApiClient.JSON.createArrayNode();
+            int created = 0;
+            int existing = 0;
+            int refused = 0;
+            int i = 0;
+            for (JsonNode result : answer.path("results")) {
+                i++;
+                int status = result.path("status").asInt();
+                JsonNode task = result.path("task");
+                ObjectNode row = rows.addObject().put("item", i);
+                if (result.hasNonNull("task")) {
+                    boolean isNew = status == 201;
+                    created += isNew ? 1 : 0;
+                    existing += isNew ? 0 : 1;
+                    row.put("result", status + (isNew ? " created" : " existing"))
+                            .put("taskId", task.path("taskId").asText())
+                            .put("machine", task.path("machine").asText())
+                            .put("detail", task.path("status").asText() + ", priority " + task.path("priority").asText()
+                                    + (task.hasNonNull("function") ? ", function " + function(task) : ""));
+                } else {
+                    refused++;
+                    row.put("result", status + " refused")
+                            .put("detail", result.hasNonNull("problem")
+                                    ? ApiException.oneLine(result.get("problem"), "task " + i) : "refused");
+                }
+            }
+            Printer printer = printer();
+            if (printer.quiet) {
+                rows.forEach(row -> {
+                    if (row.hasNonNull("taskId")) {
+                        out().println(row.get("taskId").asText());
+                    }
+                });
+            } else if (printer.structured()) {
+                printer.document(answer);
+            } else {
+                printer.table(List.of(Printer.Column.id("#", "item"), Printer.Column.of("STATUS", n -> n.path("result").asText()),
+                        Printer.Column.id("TASK", "taskId"), Printer.Column.field("MACHINE", "machine"),
+                        Printer.Column.flex("DETAIL", n -> Printer.text(n.get("detail")))), rows);
+            }
+            note(created + " created, " + existing + " already existed (idempotency key), " + refused + " refused");
+            return refused > 0 ? CliException.FAILED : 0;
         }
     }
 
@@ -278,7 +405,11 @@ final class TaskCommands {
             fields.add(new String[]{"Status", printer.status(task.path("status").asText())
                     + (task.path("cancelRequested").asBoolean() && !TERMINAL.contains(task.path("status").asText()) ? " (cancel requested)" : "")});
             fields.add(new String[]{"Machine", task.path("machine").asText() + " (team " + task.path("team").asText() + ")"});
-            fields.add(new String[]{"Command", task.path("command").asText()});
+            fields.add(new String[]{"Function", task.hasNonNull("function") ? function(task) : null});
+            fields.add(new String[]{"Params", task.hasNonNull("params") && !task.get("params").isEmpty() ? params(task).strip() : null});
+            fields.add(new String[]{"Group", task.hasNonNull("groupId") ? task.get("groupId").asText()
+                    + (task.path("held").asBoolean() ? " (held: waits for the group to release it)" : "") : null});
+            fields.add(new String[]{"Command", task.hasNonNull("function") ? null : task.path("command").asText()});
             fields.add(new String[]{"Priority", task.path("priority").asText()});
             fields.add(new String[]{"Retries", task.path("retryCount").asText() + " of " + task.path("maxRetries").asText()
                     + " left, delay " + task.path("retryDelay").asText() + "s"});
@@ -316,6 +447,11 @@ final class TaskCommands {
                 return (List<String>) copy;
             }).toList();
             Printer.render(historyColumns, indented, printer.width, printer.colour).forEach(out()::println);
+            if (task.hasNonNull("function")) {
+                out().println();
+                out().println(printer.bold("Script:") + " (function " + function(task) + ")");
+                task.path("command").asText().lines().forEach(line -> out().println("  " + line));
+            }
             String output = task.path("output").asText("");
             out().println();
             out().println(printer.bold("Output:") + (output.isEmpty() ? " (none)" : "")

@@ -86,6 +86,23 @@ class CommandLineTest {
     }
 
     @Test
+    void aFunctionsVersionIsAnOptionOfItsOwnWhereItIsTaken() {
+        CliRun help = run("create", "task", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("--version=N").contains("--function=NAME").contains("--pool=TEAM[:TAG,...]")
+                .contains("--param=KEY=VALUE").contains("-h, --help").doesNotContain("-V, --version");
+        assertThat(run("function", "show", "--help").out()).contains("--version=N").doesNotContain("-V, --version");
+        CliRun group = run("group", "create", "--help");
+        assertThat(group.out()).contains("--max-failures=N|N%").contains("(or N% of its)").contains("--max-failures 10% --timeout")
+                .contains("--wait");
+        assertThat(group.err()).doesNotContain("picocli WARN");
+        assertThat(run("function", "list", "--help").out()).contains("-V, --version");
+        assertThat(run("--version").out()).startsWith("rediacc ");
+        assertThat(run("completion", "bash").out()).contains("function").contains("group").contains("--max-parallel")
+                .contains("--enum-values");
+    }
+
+    @Test
     void anUnreachableServerIsAClearFailure() {
         CliRun unreachable = run("list", "queue");
         assertThat(unreachable.exit()).isEqualTo(1);

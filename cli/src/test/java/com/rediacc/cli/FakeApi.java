@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +28,8 @@ final class FakeApi implements AutoCloseable {
 
     final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    /** Answers given one per request, in order, before {@link #answers} (the last one stays). */
+    private final Map<String, Deque<Answer>> sequences = new ConcurrentHashMap<>();
     private final HttpServer server;
 
     FakeApi() throws IOException {
@@ -35,7 +39,10 @@ final class FakeApi implements AutoCloseable {
                     + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
             byte[] sent = exchange.getRequestBody().readAllBytes();
             requests.add(new Request(exchange.getRequestMethod(), path, sent.length == 0 ? null : ApiClient.JSON.readTree(sent)));
-            Answer answer = answers.getOrDefault(exchange.getRequestMethod() + " " + path,
+            String key = exchange.getRequestMethod() + " " + path;
+            Deque<Answer> sequence = sequences.get(key);
+            Answer next = sequence == null ? null : sequence.size() > 1 ? sequence.pollFirst() : sequence.peekFirst();
+            Answer answer = next != null ? next : answers.getOrDefault(key,
                     new Answer(404, "{\"title\":\"Not Found\",\"status\":404,\"detail\":\"no fake answer for " + path + "\"}"));
             byte[] body = answer.json().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", answer.status() >= 400 ? "application/problem+json" : "application/json");
@@ -53,6 +60,21 @@ final class FakeApi implements AutoCloseable {
         return this;
     }
 
+    /** Answers {@code methodAndPath} with each of {@code jsons} in turn (200), the last one from then on. */
+    FakeApi answers(String methodAndPath, String... jsons) {
+        Deque<Answer> sequence = new ArrayDeque<>();
+        for (String json : jsons) {
+            sequence.add(new Answer(200, json));
+        }
+        sequences.put(methodAndPath, sequence);
+        return this;
+    }
+
+    /** The requests sent with {@code method} and {@code path}. */
+    List<Request> all(String method, String path) {
+        return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
+    }
+
     /** The one request sent with {@code method}; fails when there was none or more than one. */
     Request only(String method) {
         List<Request> matching = requests.stream().filter(r -> r.method().equals(method)).toList();
@@ -64,8 +86,13 @@ final class FakeApi implements AutoCloseable {
 
     /** The CLI run against this server (table output, not a terminal). */
     CliRun run(Path config, String... args) {
-        return CliRun.run(Map.of("REDIACC_URL", "http://127.0.0.1:" + server.getAddress().getPort(), "REDIACC_TOKEN", "t"),
-                config, false, args);
+        return run(config, false, args);
+    }
+
+    /** As {@link #run(Path, String...)}, on a terminal when {@code tty} (without colours: NO_COLOR). */
+    CliRun run(Path config, boolean tty, String... args) {
+        return CliRun.run(Map.of("REDIACC_URL", "http://127.0.0.1:" + server.getAddress().getPort(), "REDIACC_TOKEN", "t",
+                "NO_COLOR", "1"), config, tty, args);
     }
 
     @Override

@@ -119,6 +119,27 @@ class CliEndToEndIT {
     // ------------------------------------------------------------------ tasks
 
     @Test
+    void aFunctionRunAsAGroupWithWaitEndsCompletedOnEveryMachine() throws Exception {
+        stack.registerDemoMachine("cli-grp-1", 1);
+        stack.registerDemoMachine("cli-grp-2", 1);
+        Run put = cli("function", "put", "greet", "--team", "default", "--script", "echo \"hello $WHO\"",
+                "--param", "WHO:string:required");
+        assertThat(put.exit()).as(put.toString()).isZero();
+        Run group = cli("create", "group", "--machine", "cli-grp-1,cli-grp-2", "--function", "greet", "--param", "WHO=$(id)",
+                "--max-parallel", "1", "--wait", "-o", "json");
+        assertThat(group.exit()).as(group.toString()).isZero();
+        assertThat(group.err()).contains("COMPLETED");
+        String groupId = E2eStack.JSON.readTree(group.out()).path("groupId").asText();
+        Run inspect = cli("inspect", "group", groupId, "-o", "json");
+        assertThat(inspect.exit()).as(inspect.toString()).isZero();
+        JsonNode shown = E2eStack.JSON.readTree(inspect.out());
+        assertThat(shown.path("counts").path("COMPLETED").asInt()).isEqualTo(2);
+        for (JsonNode row : shown.path("machines")) {
+            assertThat(stack.task(row.path("taskId").asText()).path("output").asText()).isEqualTo("hello $(id)\n");
+        }
+    }
+
+    @Test
     void createTaskWaitShowsTheRemoteOutputAndSucceeds() throws Exception {
         Run run = cli("create", "task", "--machine", "demo-01", "--priority", "1",
                 "--command", "echo hello from $(hostname); echo to-stderr >&2", "--wait");
