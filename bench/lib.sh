@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Shared by bench/run and bench/ab (sourced after .dev/stack.env; they define log and die).
+# Shared by bench/run, bench/ab, bench/crons and bench/batch (sourced after .dev/stack.env; they
+# define log and die).
 #
 #   bench_pg_connect    PG_BIN (the newest /usr/lib/postgresql/*/bin) and the PG* variables of the
 #                       stack's queue database
@@ -7,6 +8,11 @@
 #                       sets PG_DURABILITY (name=setting,...)
 #   bench_pg_stack_settings
 #                       gives the stack its own settings back (for an EXIT trap)
+#   bench_pg_insert_table
+#                       (re)creates pgbench's table bench.pgbench_insert in the queue database, the
+#                       shape of a task's essentials (bench/pgbench-insert*.sql insert into it)
+#   bench_pg_drop_bench_schema
+#                       drops it with its schema (for an EXIT trap)
 #
 # Durable commits, as in production: the dev stack runs PostgreSQL with fsync=off and
 # synchronous_commit=off (throwaway data), under which neither pgbench's INSERTs nor the services'
@@ -39,4 +45,23 @@ bench_pg_durable() {
 bench_pg_stack_settings() {
   "$PG_BIN/psql" -X -q -c 'ALTER SYSTEM RESET fsync' -c 'ALTER SYSTEM RESET synchronous_commit' \
     -c 'ALTER SYSTEM RESET full_page_writes' -c 'SELECT pg_reload_conf()' >/dev/null 2>&1 || true
+}
+
+bench_pg_insert_table() {
+  "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 <<'SQL'
+CREATE SCHEMA IF NOT EXISTS bench;
+DROP TABLE IF EXISTS bench.pgbench_insert;
+CREATE TABLE bench.pgbench_insert (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    task_id    uuid        NOT NULL,
+    machine    text        NOT NULL,
+    command    text        NOT NULL,
+    priority   smallint    NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+SQL
+}
+
+bench_pg_drop_bench_schema() {
+  "$PG_BIN/psql" -X -q -c 'DROP SCHEMA IF EXISTS bench CASCADE' >/dev/null 2>&1 || true
 }

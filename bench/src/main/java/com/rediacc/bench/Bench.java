@@ -818,6 +818,11 @@ public final class Bench {
      * on the machine), so that a measured phase starts on a quiet machine when it can.
      */
     private Object waitIdle(Duration max) throws InterruptedException {
+        return waitIdle(cpu, max);
+    }
+
+    /** {@link #waitIdle(Duration)} with the given stack's CPU (BatchBench uses it too). */
+    static Map<String, Object> waitIdle(Cpu cpu, Duration max) throws InterruptedException {
         long t0 = System.nanoTime();
         long deadline = t0 + max.toNanos();
         double stack;
@@ -1017,7 +1022,7 @@ public final class Bench {
 
     // ------------------------------------------------------------------------------ helpers
 
-    private static Map<String, Object> activity(LockSampler locks) {
+    static Map<String, Object> activity(LockSampler locks) {
         if (locks == null) {
             return Map.of("error", "psql not available");
         }

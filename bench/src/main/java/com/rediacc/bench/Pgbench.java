@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -16,7 +18,8 @@ import java.util.regex.Pattern;
  * bench/pgbench-insert.sql (one single-row INSERT per transaction) on the queue database, which
  * bench/run prepared (table bench.pgbench_insert, the PG* variables, durable commits). Before a
  * round, and before each enqueue window it is paired with, {@link #quiet()} lets autovacuum finish
- * and runs a CHECKPOINT, so neither side of a pair has one due in its window.
+ * and runs a CHECKPOINT, so neither side of a pair has one due in its window. bench/batch's baseline
+ * runs another script with variables ({@code -D rows=1000}: bench/pgbench-insert-batch.sql).
  */
 final class Pgbench {
     private static final Pattern TPS = Pattern.compile("(?m)^tps = ([0-9.]+)");
@@ -27,21 +30,38 @@ final class Pgbench {
     private final String psql;
     private final Path script;
     private final Path workDir;
+    private final String logPrefix;
+    private final Map<String, String> variables;
 
     Pgbench(String pgbench, String psql, Path script, Path workDir) {
+        this(pgbench, psql, script, workDir, "pgbench", Map.of());
+    }
+
+    /** {@code variables}: pgbench's {@code -D name=value} for the script; logs {@code <logPrefix>-c<C>-<round>.log}. */
+    Pgbench(String pgbench, String psql, Path script, Path workDir, String logPrefix, Map<String, String> variables) {
         this.pgbench = pgbench;
         this.psql = psql;
         this.script = script;
         this.workDir = workDir;
+        this.logPrefix = logPrefix;
+        this.variables = new LinkedHashMap<>(variables);
+    }
+
+    /** The command line of a round (the script's path as given). */
+    List<String> command(int clients, int seconds) {
+        List<String> command = new ArrayList<>(List.of(pgbench, "-n", "-c", Integer.toString(clients),
+                "-j", Integer.toString(Math.min(2, clients)), "-T", Integer.toString(seconds)));
+        variables.forEach((name, value) -> command.addAll(List.of("-D", name + "=" + value)));
+        command.addAll(List.of("-f", script.toString()));
+        return command;
     }
 
     record Round(double tps, double latencyMs) {
     }
 
     Round run(int clients, int seconds, int round) throws IOException, InterruptedException {
-        Path out = workDir.resolve("pgbench-c" + clients + "-" + round + ".log");
-        Process p = new ProcessBuilder(pgbench, "-n", "-c", Integer.toString(clients), "-j", "2",
-                "-T", Integer.toString(seconds), "-f", script.toString())
+        Path out = workDir.resolve(logPrefix + "-c" + clients + "-" + round + ".log");
+        Process p = new ProcessBuilder(command(clients, seconds))
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
             p.destroyForcibly();

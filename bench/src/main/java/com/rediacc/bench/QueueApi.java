@@ -152,8 +152,14 @@ final class QueueApi {
 
     /** The enqueue phase's load: {@code connections} POSTing {@code body} over {@code threads} threads. */
     HttpLoad createTaskLoad(String body, int connections, int threads, HttpLoad.Listener listener) throws IOException {
-        byte[] request = HttpLoad.post(host, port, URI.create(base).getPath() + "/api/v1/tasks", authorization, body);
-        return new HttpLoad(new InetSocketAddress(host, port), request, connections, threads, "enqueue", listener);
+        return postLoad("/api/v1/tasks", body, connections, threads, "enqueue", listener);
+    }
+
+    /** {@code connections} POSTing {@code body} to {@code path} over {@code threads} threads (HttpLoad). */
+    HttpLoad postLoad(String path, String body, int connections, int threads, String name, HttpLoad.Listener listener)
+            throws IOException {
+        byte[] request = HttpLoad.post(host, port, URI.create(base).getPath() + path, authorization, body);
+        return new HttpLoad(new InetSocketAddress(host, port), request, connections, threads, name, listener);
     }
 
     JsonNode task(String taskId) throws IOException, InterruptedException {
