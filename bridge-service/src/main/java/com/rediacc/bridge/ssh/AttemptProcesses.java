@@ -65,7 +65,7 @@ public final class AttemptProcesses {
     static String script(Long pid, String attemptToken) {
         return """
                 t='%s=%s'; want='%s'
-                carries() { tr '\\0' '\\n' < "/proc/$1/environ" 2>/dev/null | grep -qxF "$t"; }
+                carries() { tr '\\0' '\\n' 2>/dev/null < "/proc/$1/environ" | grep -qxF "$t"; }
                 alive() { for g in $groups; do kill -0 -- "-$g" 2>/dev/null && return 0; done; return 1; }
                 [ -r /proc/self/environ ] || { echo '%sunsupported'; exit 0; }
                 groups=$(ps -e -o pid= -o pgid= | while read -r p g; do
