@@ -155,11 +155,11 @@ class CronEndToEndIT {
             for (ServiceProcess queue : all) {
                 queue.killHard();
             }
-            Instant down = Instant.now();
+            Instant downSince = Instant.now();
             int before = runs(name).size();
             // Down for at least three slots: the clock is the witness, so waiting on it is the point here.
             Await.until("three slots passed while no queue-service runs", Duration.ofSeconds(30),
-                    () -> Duration.between(down, Instant.now()).compareTo(Duration.ofSeconds(7)) >= 0);
+                    () -> Duration.between(downSince, Instant.now()).compareTo(Duration.ofSeconds(7)) >= 0);
             stack.restartQueue("queue-service-1-after-downtime");
             Await.until("the missed slots are recorded", Duration.ofSeconds(60),
                     () -> runs(name).stream().anyMatch(run -> "MISSED".equals(run.outcome())));
@@ -168,9 +168,19 @@ class CronEndToEndIT {
             List<Run> after = runs(name).subList(before, runs(name).size());
             List<Run> missed = after.stream().filter(run -> "MISSED".equals(run.outcome())).toList();
             List<Run> catchUps = after.stream().filter(run -> "CATCH_UP".equals(run.kind())).toList();
-            assertThat(missed).as("slots missed while down: %s", after).hasSizeGreaterThanOrEqualTo(2);
-            assertThat(catchUps).as("one catch-up run, of the latest missed slot").hasSize(1);
-            assertThat(catchUps.getFirst().slot()).isAfter(missed.getLast().slot());
+            assertThat(catchUps).as("a catch-up run after the downtime: %s", after).isNotEmpty();
+            Run catchUp = catchUps.getFirst();
+            List<Run> down = after.stream().filter(run -> run.slot().isBefore(catchUp.slot())).toList();
+            assertThat(down).as("slots of the downtime before its one catch-up run: %s", after)
+                    .hasSizeGreaterThanOrEqualTo(2).allMatch(run -> "MISSED".equals(run.outcome()));
+            // On a loaded machine the restarted scheduler may stall past a 2 s slot again: such a slot
+            // is missed too, and the next run a catch-up, but only ever right after missed slots.
+            for (int i = 1; i < after.size(); i++) {
+                if ("CATCH_UP".equals(after.get(i).kind())) {
+                    assertThat(after.get(i - 1).outcome()).as("the run before catch-up %s: %s", after.get(i), after)
+                            .isEqualTo("MISSED");
+                }
+            }
             List<String> alerted = new ArrayList<>();
             Await.until("every missed slot alerted on " + Topics.ALERTS, Duration.ofSeconds(60), () -> {
                 for (ConsumerRecord<String, String> record : alerts.poll(Duration.ofMillis(200))) {
@@ -182,7 +192,7 @@ class CronEndToEndIT {
             });
             assertThat(alerted).containsExactlyInAnyOrderElementsOf(missed.stream().map(r -> r.slot().toString()).toList());
             System.out.printf("[cron] down %d s: %d slots missed and alerted, 1 catch-up run%n",
-                    Duration.between(down, catchUps.getFirst().slot()).toSeconds(), missed.size());
+                    Duration.between(downSince, catchUp.slot()).toSeconds(), missed.size());
         }
     }
 
