@@ -81,7 +81,7 @@ public record Cron(
 
     public CronSchedule schedule() {
         try {
-            return CronSchedule.parse(cronString, timezone);
+            return CronSchedule.stored(cronString, timezone);
         } catch (CronSchedule.InvalidSchedule e) {
             throw new IllegalStateException("cron '" + name + "' has a stored schedule that no longer parses: "
                     + e.getMessage(), e);

@@ -15,6 +15,7 @@ import java.time.ZonedDateTime;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,6 +40,14 @@ public final class CronSchedule {
     private static final int MAX_STEPS = 10_000;
     private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
     private static final CronParser WITH_SECONDS = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.SPRING53));
+    /** ZoneId.getAvailableZoneIds() copies its set at every call. */
+    private static final Set<String> ZONES = Set.copyOf(ZoneId.getAvailableZoneIds());
+    /**
+     * Stored crons share few expressions: each is parsed once, not at every firing (bench/crons: most
+     * of a firing's CPU). Per thread, as cron-utils does not promise that an ExecutionTime may be shared.
+     */
+    private static final ThreadLocal<Map<String, CronSchedule>> STORED = ThreadLocal.withInitial(HashMap::new);
+    private static final int MAX_STORED = 1_000;
 
     private final String expression;
     private final ZoneId zone;
@@ -62,6 +71,22 @@ public final class CronSchedule {
         public String field() {
             return field;
         }
+    }
+
+    /** The schedule of a stored cron: as {@link #parse}, remembered for the next firings. */
+    public static CronSchedule stored(String expression, String timezone) throws InvalidSchedule {
+        Map<String, CronSchedule> stored = STORED.get();
+        String key = timezone + " " + expression;
+        CronSchedule known = stored.get(key);
+        if (known != null) {
+            return known;
+        }
+        CronSchedule parsed = parse(expression, timezone);
+        if (stored.size() >= MAX_STORED) {
+            stored.clear();
+        }
+        stored.put(key, parsed);
+        return parsed;
     }
 
     public static CronSchedule parse(String expression, String timezone) throws InvalidSchedule {
@@ -100,7 +125,7 @@ public final class CronSchedule {
         if (timezone == null) {
             return ZoneOffset.UTC;
         }
-        if (!Set.copyOf(ZoneId.getAvailableZoneIds()).contains(timezone)) {
+        if (!ZONES.contains(timezone)) {
             throw new InvalidSchedule("timezone", "'" + timezone + "' is not an IANA time zone, e.g. \"Europe/Paris\" or \"UTC\"");
         }
         try {

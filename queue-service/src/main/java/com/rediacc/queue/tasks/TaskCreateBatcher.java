@@ -24,6 +24,7 @@ import jakarta.inject.Singleton;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,7 +62,8 @@ public class TaskCreateBatcher {
     @Inject
     QueueConfig config;
 
-    private final ArrayDeque<PendingCreate> waiting = new ArrayDeque<>();
+    /** Requests waiting for a batch, in arrival order; the tasks of one batch call stay together. */
+    private final ArrayDeque<List<PendingCreate>> waiting = new ArrayDeque<>();
     private int batchesInFlight;
 
     /**
@@ -73,14 +75,47 @@ public class TaskCreateBatcher {
         return Uni.createFrom().emitter(reply -> {
             // The row (its event's JSON too) is made here, on the caller's event loop: batches are
             // written one at a time, and the thread that writes them should only join rows.
-            PendingCreate pending = new PendingCreate(new NewTaskRow(taskId, team, request, vaultCiphertext, actor,
-                    events.created(taskId, team, request),
-                    call == null ? null : call.record(team, Task.auditTarget(taskId, request.function()), 201)), call, reply, Vertx.currentContext());
+            PendingCreate pending = new PendingCreate(row(taskId, request, team, vaultCiphertext, actor, call), call,
+                    new CallerAnswer(reply, Vertx.currentContext()));
             synchronized (this) {
-                waiting.add(pending);
+                waiting.add(List.of(pending));
             }
             writeNextBatch();
         });
+    }
+
+    /** One task of a batch call, authorized and with its vaultData encrypted: ready to be stored. */
+    public record Prepared(UUID taskId, NewTask task, String team, String vaultCiphertext) {
+    }
+
+    /**
+     * The tasks of one batch call, written together in one statement (a call larger than
+     * {@code max-size} is a batch of its own) in their order; resolves after the commit with one
+     * outcome per task: its {@link Created}, or the exception that refused it ({@link StaleMachineTeam}:
+     * its machine is gone or of another team now). The call's audit record is the call's own.
+     */
+    public Uni<List<Object>> createAll(List<Prepared> tasks, String actor) {
+        if (tasks.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Uni.createFrom().emitter(reply -> {
+            CallAnswers answers = new CallAnswers(tasks.size(), new CallerAnswer(reply, Vertx.currentContext()));
+            List<PendingCreate> unit = new ArrayList<>(tasks.size());
+            for (int i = 0; i < tasks.size(); i++) {
+                Prepared p = tasks.get(i);
+                unit.add(new PendingCreate(row(p.taskId(), p.task(), p.team(), p.vaultCiphertext(), actor, null), null,
+                        answers.slot(i)));
+            }
+            synchronized (this) {
+                waiting.add(unit);
+            }
+            writeNextBatch();
+        });
+    }
+
+    private NewTaskRow row(UUID taskId, NewTask request, String team, String vaultCiphertext, String actor, AuditedCall call) {
+        return new NewTaskRow(taskId, team, request, vaultCiphertext, actor, events.created(taskId, team, request),
+                call == null ? null : call.record(team, Task.auditTarget(taskId, request.function()), 201));
     }
 
     private void writeNextBatch() {
@@ -92,8 +127,8 @@ public class TaskCreateBatcher {
             batchesInFlight++;
             int maxBatchSize = config.tasks().createBatch().maxSize();
             batch = new ArrayList<>(Math.min(waiting.size(), maxBatchSize));
-            while (!waiting.isEmpty() && batch.size() < maxBatchSize) {
-                batch.add(waiting.poll());
+            while (!waiting.isEmpty() && (batch.isEmpty() || batch.size() + waiting.peek().size() <= maxBatchSize)) {
+                batch.addAll(waiting.poll());
             }
         }
         // After a commit the next batch goes to PostgreSQL before this one's callers are answered:
@@ -241,17 +276,14 @@ public class TaskCreateBatcher {
     private static final class PendingCreate {
         final NewTaskRow row;
         final AuditedCall call;
-        final UniEmitter<? super Created> reply;
-        /** The caller's Vert.x context, where it is answered; null outside one. */
-        final Context caller;
+        final Answer<Created> reply;
         Created answer;
         RuntimeException failure;
 
-        PendingCreate(NewTaskRow row, AuditedCall call, UniEmitter<? super Created> reply, Context caller) {
+        PendingCreate(NewTaskRow row, AuditedCall call, Answer<Created> reply) {
             this.row = row;
             this.call = call;
             this.reply = reply;
-            this.caller = caller;
         }
 
         UUID taskId() {
@@ -297,27 +329,82 @@ public class TaskCreateBatcher {
             if (failure != null) {
                 fail(failure);
             } else {
-                Created created = answer;
-                onCallersContext(() -> reply.complete(created));
+                reply.complete(answer);
             }
         }
 
         void fail(Throwable failed) {
-            onCallersContext(() -> reply.fail(failed));
+            reply.fail(failed);
+        }
+    }
+
+    /** Where a stored (or refused) request is answered. */
+    private interface Answer<T> {
+        void complete(T item);
+
+        void fail(Throwable failure);
+    }
+
+    /**
+     * The caller, answered on its own event loop. Completed here, every answer of a batch would run
+     * one after the other on the thread that received the commit, while the callers' event loops
+     * (one per core and more) waited; the batch's clients then sent their next requests later, and
+     * the next batch was smaller.
+     */
+    private record CallerAnswer<T>(UniEmitter<? super T> emitter, Context caller) implements Answer<T> {
+        @Override
+        public void complete(T item) {
+            onCallersContext(() -> emitter.complete(item));
         }
 
-        /**
-         * Runs the rest of the caller's request (its response filters, JSON, HTTP) on the caller's
-         * own event loop. Completed here, every answer of a batch would run one after the other on
-         * the thread that received the commit, while the callers' event loops (one per core and
-         * more) waited; the batch's clients then sent their next requests later, and the next
-         * batch was smaller.
-         */
+        @Override
+        public void fail(Throwable failure) {
+            onCallersContext(() -> emitter.fail(failure));
+        }
+
         private void onCallersContext(Runnable answer) {
             if (caller == null || caller == Vertx.currentContext()) {
                 answer.run();
             } else {
                 caller.runOnContext(ignored -> answer.run());
+            }
+        }
+    }
+
+    /** The tasks of one batch call: the call is answered once every one of them is, with all outcomes in order. */
+    private static final class CallAnswers {
+        private final Object[] outcomes;
+        private final Answer<List<Object>> call;
+        private int left;
+
+        CallAnswers(int tasks, Answer<List<Object>> call) {
+            this.outcomes = new Object[tasks];
+            this.call = call;
+            this.left = tasks;
+        }
+
+        Answer<Created> slot(int index) {
+            return new Answer<>() {
+                @Override
+                public void complete(Created item) {
+                    done(index, item);
+                }
+
+                @Override
+                public void fail(Throwable failure) {
+                    done(index, failure);
+                }
+            };
+        }
+
+        private void done(int index, Object outcome) {
+            boolean last;
+            synchronized (this) {
+                outcomes[index] = outcome;
+                last = --left == 0;
+            }
+            if (last) {
+                call.complete(Arrays.asList(outcomes));
             }
         }
     }

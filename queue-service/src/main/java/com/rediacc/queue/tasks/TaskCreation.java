@@ -80,16 +80,65 @@ public class TaskCreation {
     }
 
     private Uni<Created> create(TaskRequest request, String actor, AuditedCall call, MachineAuthorization authorize) {
+        return resolve(request, authorize).flatMap(task -> create(TaskIds.next(), task, actor, authorize, call, true));
+    }
+
+    /**
+     * The tasks of a batch call: each checked, authorized and (with vaultData) encrypted on its own,
+     * then the accepted ones written together, in order, in one statement. One outcome per request, in
+     * order: its {@link Created}, or the {@link ProblemException} that refused it.
+     */
+    public Uni<List<Object>> createAll(List<TaskRequest> requests, String actor, MachineAuthorization authorize) {
+        List<Uni<Object>> prepared = new ArrayList<>(requests.size());
+        for (TaskRequest request : requests) {
+            prepared.add(Uni.createFrom().deferred(() -> resolve(request, authorize))
+                    .flatMap(task -> prepare(TaskIds.next(), task, authorize))
+                    .map(Object.class::cast)
+                    .onFailure(ProblemException.class).recoverWithItem(refused -> refused));
+        }
+        return Uni.join().all(prepared).andFailFast().flatMap(outcomes -> {
+            List<TaskCreateBatcher.Prepared> accepted = new ArrayList<>();
+            for (Object outcome : outcomes) {
+                if (outcome instanceof TaskCreateBatcher.Prepared ready) {
+                    accepted.add(ready);
+                }
+            }
+            return creates.createAll(accepted, actor).flatMap(stored -> {
+                List<Uni<Object>> answers = new ArrayList<>(outcomes.size());
+                int next = 0;
+                for (Object outcome : outcomes) {
+                    if (!(outcome instanceof TaskCreateBatcher.Prepared ready)) {
+                        answers.add(Uni.createFrom().item(outcome));
+                        continue;
+                    }
+                    Object result = stored.get(next++);
+                    if (result instanceof TaskCreateBatcher.StaleMachineTeam) {
+                        // its machine was deleted or moved meanwhile: authorized again from the database, alone
+                        machineTeams.forget(ready.task().machine());
+                        answers.add(create(ready.taskId(), ready.task(), actor, authorize, null, false).map(Object.class::cast)
+                                .onFailure(ProblemException.class).recoverWithItem(refused -> refused));
+                    } else if (result instanceof RuntimeException failure && !(failure instanceof ProblemException)) {
+                        answers.add(Uni.createFrom().failure(failure));
+                    } else {
+                        answers.add(Uni.createFrom().item(result));
+                    }
+                }
+                return Uni.join().all(answers).andFailFast();
+            });
+        });
+    }
+
+    /** The task a request asks for, checked, on its machine (the one named, or picked from its pool), with its function resolved. */
+    private Uni<NewTask> resolve(TaskRequest request, MachineAuthorization authorize) {
         NewTask checked = TaskValidation.validate(request, config.tasks().maxCommandBytes(), clock.instant(), json);
         return machineOf(request, authorize).flatMap(machine -> {
             if (request.function() == null) {
-                return create(TaskIds.next(), checked.on(machine), actor, authorize, call, true);
+                return Uni.createFrom().item(checked.on(machine));
             }
             return authorizedTeam(machine, authorize)
                     .flatMap(team -> functions.find(team, request.function(), request.version()).map(found -> found
                             .orElseThrow(() -> FunctionResource.unknown(team, request.function()))))
-                    .flatMap(function -> create(TaskIds.next(), task(request.machine(machine), function), actor,
-                            authorize, call, true));
+                    .map(function -> task(request.machine(machine), function));
         });
     }
 
@@ -158,17 +207,23 @@ public class TaskCreation {
         // still exists with that team. Encryption needs the team, and must not hold a transaction
         // open while it runs.
         String name = request.machine();
-        return authorizedTeam(name, authorize)
-                .flatMap(team -> (request.vaultData() == null ? Uni.createFrom().<String>nullItem()
-                        : vault.encrypt(team, Vault.taskContext(taskId), request.vaultData())
-                        .map(CiphertextResponse::ciphertext))
-                        .flatMap(ciphertext -> creates.create(taskId, request, team, ciphertext, actor, call)))
+        return prepare(taskId, request, authorize)
+                .flatMap(ready -> creates.create(taskId, request, ready.team(), ready.vaultCiphertext(), actor, call))
                 .onFailure(TaskCreateBatcher.StaleMachineTeam.class).recoverWithUni(stale -> {
                     // deleted, perhaps registered again in another team: authorize again from the database
                     machineTeams.forget(name);
                     return mayRetry ? create(taskId, request, actor, authorize, call, false)
                             : Uni.createFrom().failure(TaskProblems.unknownMachine(name));
                 });
+    }
+
+    /** The task authorized on its machine's team, its vaultData encrypted (for the task's own id). */
+    private Uni<TaskCreateBatcher.Prepared> prepare(UUID taskId, NewTask request, MachineAuthorization authorize) {
+        return authorizedTeam(request.machine(), authorize)
+                .flatMap(team -> (request.vaultData() == null ? Uni.createFrom().<String>nullItem()
+                        : vault.encrypt(team, Vault.taskContext(taskId), request.vaultData())
+                        .map(CiphertextResponse::ciphertext))
+                        .map(ciphertext -> new TaskCreateBatcher.Prepared(taskId, request, team, ciphertext)));
     }
 
     /** The machine's team if the caller may create tasks on it; a refusal on a remembered team is checked again. */

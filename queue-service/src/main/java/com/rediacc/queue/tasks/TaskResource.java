@@ -83,17 +83,18 @@ public class TaskResource {
             throw ProblemException.invalid(List.of(new FieldError("tasks", "at most " + MAX_BATCH + " tasks at once")));
         }
         requester.target(request.tasks().size() + " tasks");
-        String actor = requester.name();
-        List<Uni<BatchItem>> items = new ArrayList<>(request.tasks().size());
-        for (TaskRequest item : request.tasks()) {
-            items.add(Uni.createFrom().deferred(() -> creation.create(item, actor, access::mayCreateOn))
-                    .map(created -> new BatchItem(created.isNew() ? 201 : 200, TaskView.of(created.task()), null))
-                    .onFailure(ProblemException.class).recoverWithItem(refused -> {
-                        ProblemException problem = (ProblemException) refused;
-                        return new BatchItem(problem.status(), null, problem.toProblem());
-                    }));
-        }
-        return Uni.join().all(items).andFailFast().map(BatchResult::new);
+        return creation.createAll(request.tasks(), requester.name(), access::mayCreateOn).map(outcomes -> {
+            List<BatchItem> items = new ArrayList<>(outcomes.size());
+            for (Object outcome : outcomes) {
+                items.add(switch (outcome) {
+                    case TaskCreation.Created created ->
+                            new BatchItem(created.isNew() ? 201 : 200, TaskView.of(created.task()), null);
+                    case ProblemException refused -> new BatchItem(refused.status(), null, refused.toProblem());
+                    default -> throw new IllegalStateException("not an outcome: " + outcome);
+                });
+            }
+            return new BatchResult(items);
+        });
     }
 
     @GET
