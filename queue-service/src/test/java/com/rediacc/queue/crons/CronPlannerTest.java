@@ -34,6 +34,15 @@ class CronPlannerTest {
     }
 
     @Test
+    void theOnlyDueSlotFoundPastTheMarginIsMissedAndTheNextStillComesFromIt() throws Exception {
+        CronPlanner.Plan plan = CronPlanner.plan(hourly(), at("10:00"), at("10:05:01"), MARGIN);
+        assertThat(plan.run()).isNull();
+        assertThat(plan.catchUp()).isFalse();
+        assertThat(plan.missed()).containsExactly(at("10:00"));
+        assertThat(plan.nextSlot()).isEqualTo(at("11:00"));
+    }
+
+    @Test
     void afterDowntimeOnlyTheLatestSlotRunsIfWithinTheMarginTheOthersAreMissed() throws Exception {
         CronPlanner.Plan plan = CronPlanner.plan(hourly(), at("10:00"), at("13:02"), MARGIN);
         assertThat(plan.run()).isEqualTo(at("13:00"));
