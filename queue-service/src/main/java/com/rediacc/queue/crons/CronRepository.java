@@ -102,6 +102,13 @@ public class CronRepository {
                 .map(CronRepository::all);
     }
 
+    /** The soonest slot of the enabled crons, if any. */
+    public Uni<Optional<Instant>> soonestSlot() {
+        return pool.preparedQuery(SqlFiles.load("soonest-cron-slot")).execute()
+                .map(rows -> Optional.ofNullable(rows.iterator().next().getOffsetDateTime("next_slot"))
+                        .map(OffsetDateTime::toInstant));
+    }
+
     /** A run to record: its task (null: none ran), and when to check it has started (null: no task). */
     public record NewRun(String cron, Instant slot, CronRunView.Kind kind, CronRunView.State outcome, UUID taskId,
                          String detail, Instant lateCheckAt) {
