@@ -1,10 +1,7 @@
 package com.rediacc.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +10,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The cron commands against a fake API: what they send, what they print, how they exit. */
-class CronCommandsTest {
+class CronCommandsTest extends FakeApiTest {
     private static final String TASK = "3f1c2d4e-1111-2222-3333-444455556666";
     private static final String CRON = """
             {"name": "nightly-backup", "team": "default", "machine": "db-01", "command": "/usr/local/bin/backup",
@@ -26,23 +23,6 @@ class CronCommandsTest {
                          "state": "SUCCEEDED", "taskId": "%s", "late": true},
              "createdAt": "2026-12-01T10:00:00Z", "createdBy": "admin"}""".formatted(TASK);
 
-    @TempDir
-    Path dir;
-    FakeApi api;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new FakeApi();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
-
-    private CliRun run(String... args) {
-        return api.run(dir.resolve("config"), args);
-    }
 
     @Test
     void createSendsTheScheduleWithDurationsInTheApisUnits() throws Exception {

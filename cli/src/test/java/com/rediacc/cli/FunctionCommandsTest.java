@@ -1,10 +1,7 @@
 package com.rediacc.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +10,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The function commands against a fake API: what they send, what they print, how they exit. */
-class FunctionCommandsTest {
+class FunctionCommandsTest extends FakeApiTest {
     private static final String FUNCTION = """
             {"team": "Production", "name": "deploy", "version": 3, "description": "roll out the app",
              "script": "#!/bin/sh\\necho deploying $env\\n./deploy.sh --replicas $replicas",
@@ -25,23 +22,6 @@ class FunctionCommandsTest {
                           "onExit": {"command": "./notify.sh"}},
              "createdAt": "2026-12-06T10:00:00Z", "createdBy": "admin"}""";
 
-    @TempDir
-    Path dir;
-    FakeApi api;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new FakeApi();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
-
-    private CliRun run(String... args) {
-        return api.run(dir.resolve("config"), args);
-    }
 
     @Test
     void putSendsTheScriptTheDeclaredParamsAndTheTaskDefaults() throws Exception {

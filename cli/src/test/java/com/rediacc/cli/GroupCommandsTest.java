@@ -1,10 +1,7 @@
 package com.rediacc.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +11,7 @@ import static com.rediacc.cli.FunctionCommandsTest.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The task group commands against a fake API: the group sent, its progress followed, how they exit. */
-class GroupCommandsTest {
+class GroupCommandsTest extends FakeApiTest {
     static final String ID = "3f2a1b2c-1111-2222-3333-444455556666";
     static final String RETRY_ID = "9e8d7c6b-1111-2222-3333-444455556666";
     private static final String PATH = "/task-groups/" + ID;
@@ -39,23 +36,6 @@ class GroupCommandsTest {
                         finished ? "\"finishedAt\": \"2026-12-06T10:05:00Z\"," : "");
     }
 
-    @TempDir
-    Path dir;
-    FakeApi api;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new FakeApi();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
-
-    private CliRun run(String... args) {
-        return api.run(dir.resolve("config"), args);
-    }
 
     @Test
     void createSendsTheFunctionThePoolAndTheLimits() throws Exception {

@@ -1,10 +1,7 @@
 package com.rediacc.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +11,7 @@ import static com.rediacc.cli.FunctionCommandsTest.assertUsage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** create task --function/--pool, create batch, and how a function task is shown. */
-class TaskFunctionAndBatchTest {
+class TaskFunctionAndBatchTest extends FakeApiTest {
     private static final String TASK = "3f1c2d4e-1111-2222-3333-444455556666";
     private static final String OTHER = "9f1c2d4e-1111-2222-3333-444455556666";
     private static final String FUNCTION_TASK = """
@@ -24,23 +21,6 @@ class TaskFunctionAndBatchTest {
              "groupId": "3f2a1b2c-1111-2222-3333-444455556666", "held": true,
              "createdAt": "2026-12-06T10:00:00Z"}""".formatted(TASK);
 
-    @TempDir
-    Path dir;
-    FakeApi api;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new FakeApi();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
-
-    private CliRun run(String... args) {
-        return api.run(dir.resolve("config"), args);
-    }
 
     @Test
     void createTaskWithAFunctionSendsItsNameVersionAndParamsAsText() throws Exception {
