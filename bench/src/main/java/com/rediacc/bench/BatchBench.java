@@ -63,19 +63,11 @@ public final class BatchBench {
 
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        int code;
-        try {
-            code = new BatchBench(Bench.parse(args)).run();
-        } catch (Exception e) {
-            System.err.println("bench: ERROR: " + e);
-            e.printStackTrace(System.err);
-            code = 2;
-        }
-        System.exit(code);
+        Bench.exit(() -> new BatchBench(Bench.parse(args)).run());
     }
 
     private int intOpt(String name, int fallback) {
-        return Integer.parseInt(opts.getOrDefault(name, Integer.toString(fallback)));
+        return Bench.intOpt(opts, name, fallback);
     }
 
     /** 0: measured (goal met or not); 4: could not measure. */

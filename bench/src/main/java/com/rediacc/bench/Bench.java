@@ -98,6 +98,23 @@ public final class Bench {
         System.exit(code);
     }
 
+    /** A benchmark's main: its exit code, or 2 with the stack trace when it failed to run. */
+    static void exit(java.util.concurrent.Callable<Integer> bench) {
+        int code;
+        try {
+            code = bench.call();
+        } catch (Exception e) {
+            System.err.println("bench: ERROR: " + e);
+            e.printStackTrace(System.err);
+            code = 2;
+        }
+        System.exit(code);
+    }
+
+    static int intOpt(Map<String, String> opts, String name, int fallback) {
+        return Integer.parseInt(opts.getOrDefault(name, Integer.toString(fallback)));
+    }
+
     static Map<String, String> parse(String[] args) {
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {

@@ -45,19 +45,11 @@ public final class CronBench {
     }
 
     public static void main(String[] args) {
-        int code;
-        try {
-            code = new CronBench(Bench.parse(args)).run();
-        } catch (Exception e) {
-            System.err.println("bench: ERROR: " + e);
-            e.printStackTrace(System.err);
-            code = 2;
-        }
-        System.exit(code);
+        Bench.exit(() -> new CronBench(Bench.parse(args)).run());
     }
 
     private int intOpt(String name, int fallback) {
-        return Integer.parseInt(opts.getOrDefault(name, Integer.toString(fallback)));
+        return Bench.intOpt(opts, name, fallback);
     }
 
     /** 0: measured (goals met or not); 4: could not measure. */
