@@ -79,10 +79,11 @@ class TaskAttemptTest {
     void theDecryptedVaultDataIsTheCommandsStdinAndIsWipedAfterwards() {
         ClaimedTask task = withVaultData(task("m1", "cat"), "ciphertext-1");
         vault.encrypted("ciphertext-1", "{\"password\":\"s3cret\"}");
-        Background.run(attempt(task)::run);
+        CompletableFuture<Void> run = Background.run(attempt(task)::run);
         FakeCommand command = ssh.awaitRunning("cat");
         command.exit(0);
 
+        assertThat(run).as("stdin is wiped once the attempt is over").succeedsWithin(WAIT);
         reported(task);
         assertThat(new String(command.stdinAtStart, StandardCharsets.UTF_8)).isEqualTo("{\"password\":\"s3cret\"}");
         assertThat(command.stdin).containsOnly(0);
@@ -192,12 +193,13 @@ class TaskAttemptTest {
     @Test
     void aLostConnectionDiscardsTheSessionAndFailsWithTheOutputSoFar() {
         ClaimedTask task = task("m1", "long job");
-        Background.run(attempt(task)::run);
+        CompletableFuture<Void> run = Background.run(attempt(task)::run);
         FakeCommand command = ssh.awaitRunning("long job");
         command.print("partial\n");
 
         command.loseConnection();
 
+        assertThat(run).as("the session is given back after the report").succeedsWithin(WAIT);
         assertThat(reported(task)).isEqualTo(new AttemptResult(7, AttemptOutcome.FAILED, null, "partial\n", false,
                 "connection lost while the command ran"));
         assertThat(ssh.shares).singleElement().satisfies(share -> {
