@@ -11,6 +11,10 @@
 #   bench_pg_insert_table
 #                       (re)creates pgbench's table bench.pgbench_insert in the queue database, the
 #                       shape of a task's essentials (bench/pgbench-insert*.sql insert into it)
+#   bench_pg_tasks_table
+#                       (re)creates bench.pgbench_tasks: the tasks table's shape (columns, defaults,
+#                       checks, identity, every index; LIKE copies no foreign key), which
+#                       bench/pgbench-insert-tasks-batch.sql inserts into
 #   bench_pg_drop_bench_schema
 #                       drops it with its schema (for an EXIT trap)
 #
@@ -59,6 +63,14 @@ CREATE TABLE bench.pgbench_insert (
     priority   smallint    NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
 );
+SQL
+}
+
+bench_pg_tasks_table() {
+  "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 <<'SQL'
+CREATE SCHEMA IF NOT EXISTS bench;
+DROP TABLE IF EXISTS bench.pgbench_tasks;
+CREATE TABLE bench.pgbench_tasks (LIKE public.tasks INCLUDING ALL);
 SQL
 }
 

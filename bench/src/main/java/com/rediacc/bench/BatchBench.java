@@ -30,9 +30,11 @@ import java.util.stream.Collectors;
  * {@code --clients} clients (4: keep-alive connections with one call in flight each, on 2 threads,
  * HttpLoad, as pgbench's {@code -c 4 -j 2}), to a paused machine so the tasks are only enqueued;
  * tasks per second = items answered 201 in the calls completed within the window / the window.
- * Side by side with pgbench inserting the same number of rows per transaction
- * (bench/pgbench-insert-batch.sql, {@code -D rows=1000}) into bench/run's table, paired as bench/run
- * pairs its enqueue windows: {@code --rounds} pairs, each a pgbench round right before its window,
+ * Side by side with pgbench inserting the same number of rows per transaction ({@code -D rows=1000})
+ * into a table of the tasks table's shape (bench/pgbench-insert-tasks-batch.sql: the goal's baseline)
+ * and, for comparison, into bench/run's narrow table (bench/pgbench-insert-batch.sql), paired as
+ * bench/run pairs its enqueue windows: {@code --rounds} rounds, each pgbench on both tables right
+ * before its window,
  * autovacuum waited for and a CHECKPOINT before either side. The pair with the median ratio is the
  * figure, with its call latency and its CPU per 1,000 tasks. bench/batch runs it; see bench/README.md
  * ("Batch create"). Progress on stderr, the table on stdout, everything in the JSON file of {@code --out}.
@@ -86,9 +88,12 @@ public final class BatchBench {
         }
         Path out = Path.of(opts.getOrDefault("out", "bench-batch.json"));
         Path script = Path.of(opts.get("pgbench-script-file"));
-        Pgbench pgbench = new Pgbench(opts.get("pgbench-bin"), Bench.env("BENCH_PSQL"), script,
-                Path.of(opts.getOrDefault("work-dir", System.getProperty("java.io.tmpdir"))), "pgbench-batch",
-                Map.of("rows", Integer.toString(batch)));
+        Path narrowScript = Path.of(opts.get("pgbench-narrow-script-file"));
+        Path workDir = Path.of(opts.getOrDefault("work-dir", System.getProperty("java.io.tmpdir")));
+        Map<String, String> rows = Map.of("rows", Integer.toString(batch));
+        Pgbench pgbench = new Pgbench(opts.get("pgbench-bin"), Bench.env("BENCH_PSQL"), script, workDir, "pgbench-batch", rows);
+        Pgbench narrowPgbench = new Pgbench(opts.get("pgbench-bin"), Bench.env("BENCH_PSQL"), narrowScript, workDir,
+                "pgbench-batch-narrow", rows);
         api = new QueueApi(Bench.env("REDIACC_URL"), Bench.env("REDIACC_TOKEN"));
         Map<String, Long> pids = new LinkedHashMap<>(Bench.stackPids());
         if (!pids.containsKey("queue-service")) {
@@ -108,11 +113,14 @@ public final class BatchBench {
         settings.put("warmupCallsPerClient", warmupCalls);
         settings.put("gitRevision", opts.getOrDefault("git-rev", ""));
         Map<String, Object> pgInfo = new LinkedHashMap<>();
-        pgInfo.put("script", Files.readAllLines(script).stream().filter(l -> !l.startsWith("--"))
-                .collect(Collectors.joining(" ")).trim());
+        pgInfo.put("table", "bench.pgbench_tasks (LIKE tasks INCLUDING ALL): the goal's baseline");
+        pgInfo.put("script", sqlOf(script));
         pgInfo.put("command", String.join(" ", pgbench.command(clients, seconds)));
+        pgInfo.put("narrowTable", "bench.pgbench_insert (bench/run's 6 columns, one index): for comparison");
+        pgInfo.put("narrowScript", sqlOf(narrowScript));
+        pgInfo.put("narrowCommand", String.join(" ", narrowPgbench.command(clients, seconds)));
         pgInfo.put("rowsPerTransaction", batch);
-        pgInfo.put("pairedWith", "each batch window, run just before it (pairs[].pgbench)");
+        pgInfo.put("pairedWith", "each batch window, run just before it (pairs[].pgbenchNarrow, then pairs[].pgbench)");
         results.put("runId", runId);
         results.put("startedAt", Instant.now().toString());
         results.put("settings", settings);
@@ -149,17 +157,12 @@ public final class BatchBench {
                 pair.put("round", round);
                 pairs.add(pair);
                 pair.put("idleBefore", Bench.waitIdle(cpu, IDLE_WAIT)); // the relay's backlog of the window before
+                pair.put("beforePgbenchNarrow", narrowPgbench.quiet());
+                pair.put("pgbenchNarrow", baseline(narrowPgbench, "narrow table", clients, seconds, round, rounds));
                 pair.put("beforePgbench", pgbench.quiet());
-                Log.info("pgbench c=%d, %d rows per transaction: %d s, round %d of %d", clients, batch, seconds, round, rounds);
-                Pgbench.Round baseline = pgbench.run(clients, seconds, round);
-                double rowsPerSecond = baseline.tps() * batch;
-                Map<String, Object> pgb = new LinkedHashMap<>();
-                pgb.put("tps", Stats.round(baseline.tps()));
-                pgb.put("rowsPerSecond", Stats.round(rowsPerSecond));
-                pgb.put("latencyAvgMs", Stats.round(baseline.latencyMs()));
+                Map<String, Object> pgb = baseline(pgbench, "tasks' shape", clients, seconds, round, rounds);
                 pair.put("pgbench", pgb);
-                Log.info("pgbench round %d: %.2f TPS = %.0f rows/s, latency average %.2f ms", round, baseline.tps(),
-                        rowsPerSecond, baseline.latencyMs());
+                double rowsPerSecond = (Double) pgb.get("rowsPerSecond");
                 pair.put("beforeBatch", pgbench.quiet());
                 Log.info("batch c=%d x %d: measuring %d s, round %d of %d", clients, batch, seconds, round, rounds);
                 Map<String, Object> window = window(clients, seconds, body);
@@ -170,8 +173,10 @@ public final class BatchBench {
                 }
                 double ratio = (Double) window.get("tasksPerSecond") / rowsPerSecond;
                 pair.put("ratioToPgbench", round4(ratio)); // 0.01 would show 52.0% for 52.2%
-                Log.info("round %d: %s tasks/s, %.1f%% of pgbench's %.0f rows/s", round, window.get("tasksPerSecond"),
-                        100 * ratio, rowsPerSecond);
+                double narrowRowsPerSecond = (Double) ((Map<?, ?>) pair.get("pgbenchNarrow")).get("rowsPerSecond");
+                pair.put("ratioToNarrowPgbench", round4((Double) window.get("tasksPerSecond") / narrowRowsPerSecond));
+                Log.info("round %d: %s tasks/s, %.1f%% of pgbench's %.0f rows/s of the tasks' shape (%.0f rows/s narrow)",
+                        round, window.get("tasksPerSecond"), 100 * ratio, rowsPerSecond, narrowRowsPerSecond);
             }
             List<Map<String, Object>> byRatio = new ArrayList<>(pairs);
             byRatio.sort(Comparator.comparingDouble(p -> (Double) p.get("ratioToPgbench")));
@@ -184,6 +189,9 @@ public final class BatchBench {
             figure.put("ratioOfRounds", pairs.stream().map(p -> p.get("ratioToPgbench")).toList());
             figure.put("tasksPerSecondOfRounds", pairs.stream().map(p -> ((Map<?, ?>) p.get("batch")).get("tasksPerSecond")).toList());
             figure.put("pgbenchRowsPerSecondOfRounds", pairs.stream().map(p -> ((Map<?, ?>) p.get("pgbench")).get("rowsPerSecond")).toList());
+            figure.put("ratioToNarrowPgbenchOfRounds", pairs.stream().map(p -> p.get("ratioToNarrowPgbench")).toList());
+            figure.put("narrowPgbenchRowsPerSecondOfRounds",
+                    pairs.stream().map(p -> ((Map<?, ?>) p.get("pgbenchNarrow")).get("rowsPerSecond")).toList());
             figure.put("queueServiceJitCpuMsOfRounds", pairs.stream().map(p -> queueServiceJitMs((Map<?, ?>) p.get("batch"))).toList());
             results.put("figure", figure);
         } catch (Exception e) {
@@ -214,6 +222,25 @@ public final class BatchBench {
         System.out.flush();
         Log.info("results written to %s", out);
         return couldNotMeasure == null ? 0 : 4;
+    }
+
+    /** One pgbench round of {@code batch}-row INSERTs into {@code table}. */
+    private Map<String, Object> baseline(Pgbench pgbench, String table, int clients, int seconds, int round, int rounds)
+            throws Exception {
+        Log.info("pgbench c=%d into the %s: %d s, round %d of %d", clients, table, seconds, round, rounds);
+        Pgbench.Round r = pgbench.run(clients, seconds, round);
+        double rowsPerSecond = r.tps() * batch;
+        Map<String, Object> pgb = new LinkedHashMap<>();
+        pgb.put("tps", Stats.round(r.tps()));
+        pgb.put("rowsPerSecond", Stats.round(rowsPerSecond));
+        pgb.put("latencyAvgMs", Stats.round(r.latencyMs()));
+        Log.info("pgbench round %d (%s): %.2f TPS = %.0f rows/s, latency average %.2f ms", round, table, r.tps(),
+                rowsPerSecond, r.latencyMs());
+        return pgb;
+    }
+
+    private static String sqlOf(Path script) throws IOException {
+        return Files.readAllLines(script).stream().filter(l -> !l.startsWith("--")).collect(Collectors.joining(" ")).trim();
     }
 
     /** A machine on the dev stack's sshd, as Bench registers bench-enq-&lt;run&gt;, paused: tasks are only enqueued. */
@@ -604,16 +631,21 @@ public final class BatchBench {
         String of = rounds > 1 ? " (median pair: " + figure.get("medianOfRound") + " of " + rounds + ")" : "";
         rows.add(Table.row(String.format(Locale.ROOT, "batch c=%d x %d: POST /api/v1/tasks/batch, tasks (201) per s%s",
                 clients, batch, of), (Double) window.get("tasksPerSecond"), "/s", null, null));
-        rows.add(Table.row(String.format(Locale.ROOT, "pgbench c=%d: %d-row INSERT per transaction, rows/s (%s TPS, the same pair)",
-                clients, batch, pgb.get("tps")), (Double) pgb.get("rowsPerSecond"), "/s", null, null));
+        rows.add(Table.row(String.format(Locale.ROOT, "pgbench c=%d: %d-row INSERT per transaction into the tasks' shape, rows/s"
+                + " (%s TPS, the same pair)", clients, batch, pgb.get("tps")), (Double) pgb.get("rowsPerSecond"), "/s", null, null));
         double ratio = (Double) figure.get("ratioToPgbench");
         rows.add(Table.row("batch / pgbench" + (rounds > 1 ? " (median of " + rounds + " pairs)" : ""), 100 * ratio, "%",
                 ">= 50%", ratio >= 0.5));
+        Map<String, Object> narrow = (Map<String, Object>) median.get("pgbenchNarrow");
+        rows.add(Table.row(String.format(Locale.ROOT, "  for comparison: pgbench into bench/run's narrow table, rows/s (%s TPS)",
+                narrow.get("tps")), (Double) narrow.get("rowsPerSecond"), "/s", null, null));
+        rows.add(Table.row("  batch / narrow pgbench (the same pair)", 100 * (Double) median.get("ratioToNarrowPgbench"), "%",
+                null, null));
         if (rounds > 1) {
             for (Map<String, Object> p : pairs) {
                 Map<String, Object> w = (Map<String, Object>) p.get("batch");
                 Map<String, Object> g = (Map<String, Object>) p.get("pgbench");
-                rows.add(Table.row(String.format(Locale.ROOT, "  pair %s: batch %.0f tasks/s / pgbench %.0f rows/s", p.get("round"),
+                rows.add(Table.row(String.format(Locale.ROOT, "  pair %s: batch %.0f tasks/s / pgbench (tasks' shape) %.0f rows/s", p.get("round"),
                         (Double) w.get("tasksPerSecond"), (Double) g.get("rowsPerSecond")),
                         100 * (Double) p.get("ratioToPgbench"), "%", null, null));
             }

@@ -114,6 +114,15 @@ public interface QueueConfig {
             /** Batches written at once; with 1, seq follows the order requests arrived in exactly. */
             @WithDefault("1")
             int concurrency();
+
+            /**
+             * Batch calls ({@code POST /tasks/batch}) written at once, each in a statement of its own,
+             * beside the batches of single creates. Concurrent calls have no order between them; the
+             * tasks of one call keep theirs.
+             */
+            @WithName("call-concurrency")
+            @WithDefault("4")
+            int callConcurrency();
         }
     }
 

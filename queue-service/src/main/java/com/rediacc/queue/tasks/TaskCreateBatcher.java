@@ -62,9 +62,12 @@ public class TaskCreateBatcher {
     @Inject
     QueueConfig config;
 
-    /** Requests waiting for a batch, in arrival order; the tasks of one batch call stay together. */
+    /** Single creates waiting for a batch, in arrival order. */
     private final ArrayDeque<List<PendingCreate>> waiting = new ArrayDeque<>();
     private int batchesInFlight;
+    /** Batch calls waiting for their statement, in arrival order: each is a statement of its own. */
+    private final ArrayDeque<List<PendingCreate>> waitingCalls = new ArrayDeque<>();
+    private int callsInFlight;
 
     /**
      * Stores the task (or finds the idempotent original) in the next batch; resolves after its commit.
@@ -89,8 +92,10 @@ public class TaskCreateBatcher {
     }
 
     /**
-     * The tasks of one batch call, written together in one statement (a call larger than
-     * {@code max-size} is a batch of its own) in their order; resolves after the commit with one
+     * The tasks of one batch call, written together in one statement of their own, in their order;
+     * up to {@code call-concurrency} calls are written at once, beside the single creates' batches
+     * (a call's thousand rows need no company to fill a statement, and one statement at a time left
+     * all but one core idle while four clients' calls waited in line). Resolves after the commit with one
      * outcome per task: its {@link Created}, or the exception that refused it ({@link StaleMachineTeam}:
      * its machine is gone or of another team now). The call's audit record is the call's own.
      */
@@ -107,9 +112,9 @@ public class TaskCreateBatcher {
                         answers.slot(i)));
             }
             synchronized (this) {
-                waiting.add(unit);
+                waitingCalls.add(unit);
             }
-            writeNextBatch();
+            writeNextCall();
         });
     }
 
@@ -144,6 +149,28 @@ public class TaskCreateBatcher {
             batchesInFlight--;
         }
         writeNextBatch();
+    }
+
+    private void writeNextCall() {
+        List<PendingCreate> call;
+        synchronized (this) {
+            if (waitingCalls.isEmpty() || callsInFlight >= config.tasks().createBatch().callConcurrency()) {
+                return;
+            }
+            callsInFlight++;
+            call = waitingCalls.poll();
+        }
+        write(call).subscribe().with(committed -> {
+            nextCall();
+            answer(call);
+        }, failure -> oneByOne(call, failure).subscribe().with(done -> nextCall(), neverFails -> nextCall()));
+    }
+
+    private void nextCall() {
+        synchronized (this) {
+            callsInFlight--;
+        }
+        writeNextCall();
     }
 
     private Uni<Void> write(List<PendingCreate> batch) {
