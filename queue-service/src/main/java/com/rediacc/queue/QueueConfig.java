@@ -36,6 +36,8 @@ public interface QueueConfig {
 
     Crons crons();
 
+    Console console();
+
     interface Auth {
         /** The first admin token (env REDIACC_AUTH_BOOTSTRAP_TOKEN). */
         @WithName("bootstrap-token")
@@ -183,5 +185,26 @@ public interface QueueConfig {
         @WithName("batch-size")
         @WithDefault("500")
         int batchSize();
+    }
+
+    interface Console {
+        /** A console session not used for this long ends. */
+        @WithName("idle-timeout")
+        @WithDefault("8h")
+        Duration idleTimeout();
+
+        /** A console session ends this long after sign-in, however busy. */
+        @WithDefault("24h")
+        Duration lifetime();
+
+        /** The console's stream sends at most one message per tab this often (what changed since the last one). */
+        @WithName("stream-interval")
+        @WithDefault("500ms")
+        Duration streamInterval();
+
+        /** A PENDING task still waiting this long after its notBefore (or creation) is shown as stale. */
+        @WithName("stale-pending")
+        @WithDefault("5m")
+        Duration stalePending();
     }
 }

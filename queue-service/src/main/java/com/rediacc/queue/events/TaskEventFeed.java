@@ -57,8 +57,8 @@ public class TaskEventFeed {
     private long idleSince;
     private Reader reader;
 
-    /** One event: its CloudEvent JSON as published, with what a stream filters on. */
-    public record FeedEvent(String id, String type, String team, String payload) {
+    /** One event: its CloudEvent JSON as published, with what a stream filters on ({@code subject}: the task or group id). */
+    public record FeedEvent(String id, String type, String team, String subject, String payload) {
     }
 
     /** Events from now on; a subscriber too slow to keep up loses the oldest, not the stream. */
@@ -112,7 +112,7 @@ public class TaskEventFeed {
         try {
             JsonNode event = json.readTree(payload);
             hub.onNext(new FeedEvent(event.path("id").asText(), event.path("type").asText(),
-                    event.path("data").path("team").asText(null), payload));
+                    event.path("data").path("team").asText(null), event.path("subject").asText(null), payload));
         } catch (Exception e) {
             LOG.warnf("skipping a task event that is not CloudEvent JSON: %s", e.getClass().getSimpleName());
         }

@@ -1,0 +1,238 @@
+package com.rediacc.queue.console;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * The console's pages (docs/console.md): server-rendered shells (Qute, templates/console) that the
+ * page's script fills from the API and the one stream. Every page needs a session; without one it
+ * sends the browser to the sign-in form, which comes back to the page asked for.
+ */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+public class ConsolePages {
+    @Inject
+    ConsoleSessions sessions;
+    @Inject
+    SignIn signIn;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    com.rediacc.queue.QueueConfig config;
+
+    @Inject
+    @Location("console/sign-in.html")
+    Template signInPage;
+    @Inject
+    @Location("console/overview.html")
+    Template overview;
+    @Inject
+    @Location("console/tasks.html")
+    Template tasks;
+    @Inject
+    @Location("console/task.html")
+    Template task;
+    @Inject
+    @Location("console/machines.html")
+    Template machines;
+    @Inject
+    @Location("console/crons.html")
+    Template crons;
+    @Inject
+    @Location("console/groups.html")
+    Template groups;
+    @Inject
+    @Location("console/audit.html")
+    Template audit;
+
+    @GET
+    public Uni<RestResponse<String>> overview(@CookieParam(ConsoleSessions.COOKIE) String session, @Context UriInfo uri) {
+        return page(session, uri, "overview", overview);
+    }
+
+    @GET
+    @Path("tasks")
+    public Uni<RestResponse<String>> tasks(@CookieParam(ConsoleSessions.COOKIE) String session, @Context UriInfo uri) {
+        return page(session, uri, "tasks", tasks);
+    }
+
+    @GET
+    @Path("tasks/{id}")
+    public Uni<RestResponse<String>> task(@CookieParam(ConsoleSessions.COOKIE) String session, @Context UriInfo uri,
+                              @PathParam("id") String id) {
+        try {
+            UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(text(404, "no task " + id.replaceAll("[^0-9a-zA-Z-]", "")));
+        }
+        return page(session, uri, "task", task);
+    }
+
+    @GET
+    @Path("machines")
+    public Uni<RestResponse<String>> machines(@CookieParam(ConsoleSessions.COOKIE) String session, @Context UriInfo uri) {
+        return page(session, uri, "machines", machines);
+    }
+
+    @GET
+    @Path("crons")
+    public Uni<RestResponse<String>> crons(@CookieParam(ConsoleSessions.COOKIE) String session, @Context UriInfo uri) {
+        return page(session, uri, "crons", crons);
+    }
+
+    @GET
+    @Path("groups")
+    public Uni<RestResponse<String>> groups(@CookieParam(ConsoleSessions.COOKIE) String session, @Context UriInfo uri) {
+        return page(session, uri, "groups", groups);
+    }
+
+    @GET
+    @Path("audit")
+    public Uni<RestResponse<String>> audit(@CookieParam(ConsoleSessions.COOKIE) String session, @Context UriInfo uri) {
+        return page(session, uri, "audit", audit);
+    }
+
+    @GET
+    @Path("sign-in")
+    public Uni<RestResponse<String>> signInForm(@CookieParam(ConsoleSessions.COOKIE) String session, @QueryParam("next") String next) {
+        return sessions.find(session).map(found -> found.isPresent()
+                ? RestResponse.ResponseBuilder.<String>seeOther(URI.create(local(next))).build()
+                : html(200, signInPage.data("next", local(next)).data("error", null)));
+    }
+
+    /** The token comes in the form's body, never in a URL; the answer sets the session cookie and never echoes the token. */
+    @POST
+    @Path("sign-in")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<RestResponse<String>> signIn(@FormParam("token") String token, @FormParam("next") String next,
+                                @HeaderParam("Origin") String origin, @Context UriInfo uri,
+                                @HeaderParam("X-Forwarded-Proto") String forwardedProto) {
+        if (!sameOrigin(origin, uri)) {
+            return Uni.createFrom().item(text(403, "cross-site sign-in refused"));
+        }
+        return signIn.signIn(token).map(id -> id.isEmpty()
+                ? html(401, signInPage.data("next", local(next)).data("error", "That token was not accepted."))
+                : RestResponse.ResponseBuilder.<String>seeOther(URI.create(local(next)))
+                .header("Set-Cookie", cookie(id.get(), config.console().lifetime().toSeconds(), secure(uri, forwardedProto)))
+                .header("Cache-Control", "no-store").build());
+    }
+
+    @POST
+    @Path("sign-out")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<RestResponse<String>> signOut(@CookieParam(ConsoleSessions.COOKIE) String session, @FormParam("csrf") String csrf,
+                                 @HeaderParam("Origin") String origin, @Context UriInfo uri,
+                                 @HeaderParam("X-Forwarded-Proto") String forwardedProto) {
+        if (!sameOrigin(origin, uri)) {
+            return Uni.createFrom().item(text(403, "cross-site sign-out refused"));
+        }
+        return sessions.find(session).flatMap(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(signedOut(uri, forwardedProto));
+            }
+            if (!found.get().csrfMatches(csrf)) {
+                return Uni.createFrom().item(text(403, "sign-out needs the page's CSRF token"));
+            }
+            return sessions.close(session).map(nothing -> signedOut(uri, forwardedProto));
+        });
+    }
+
+    private RestResponse<String> signedOut(UriInfo uri, String forwardedProto) {
+        return RestResponse.ResponseBuilder.<String>seeOther(URI.create("/sign-in")).header("Set-Cookie", cookie("", 0, secure(uri, forwardedProto))).build();
+    }
+
+    private Uni<RestResponse<String>> page(String session, UriInfo uri, String name, Template template) {
+        return sessions.find(session).map(found -> {
+            if (found.isEmpty()) {
+                String back = uri.getRequestUri().getRawPath()
+                        + (uri.getRequestUri().getRawQuery() == null ? "" : "?" + uri.getRequestUri().getRawQuery());
+                return RestResponse.ResponseBuilder.<String>seeOther(URI.create("/sign-in?next=" + URLEncoder.encode(back, StandardCharsets.UTF_8))).build();
+            }
+            ConsoleApiResource.Me me = ConsoleApiResource.Me.of(found.get().caller());
+            return html(200, template.data("page", name).data("me", me).data("meJson", toJson(me))
+                    .data("csrf", ConsoleSessions.csrfToken(session)));
+        });
+    }
+
+    private String toJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RestResponse<String> text(int status, String message) {
+        return RestResponse.ResponseBuilder.<String>create(status).type(MediaType.TEXT_PLAIN).entity(message).build();
+    }
+
+    private static RestResponse<String> html(int status, TemplateInstance page) {
+        return RestResponse.ResponseBuilder.<String>create(status).type("text/html;charset=UTF-8").entity(page.render())
+                .header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                        + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Referrer-Policy", "no-referrer")
+                .header("Cache-Control", "no-store")
+                .build();
+    }
+
+    static String cookie(String value, long maxAgeSeconds, boolean secure) {
+        return ConsoleSessions.COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=Strict"
+                + (secure ? "; Secure" : "");
+    }
+
+    private static boolean secure(UriInfo uri, String forwardedProto) {
+        return "https".equalsIgnoreCase(uri.getRequestUri().getScheme()) || "https".equalsIgnoreCase(forwardedProto);
+    }
+
+    /** A form posted from another site is refused (browsers send Origin on every cross-origin POST). */
+    private static boolean sameOrigin(String origin, UriInfo uri) {
+        if (origin == null || origin.isBlank()) {
+            return true;
+        }
+        try {
+            URI from = URI.create(origin);
+            URI self = uri.getRequestUri();
+            return from.getHost() != null && from.getHost().equalsIgnoreCase(self.getHost()) && port(from) == port(self);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    /** Only a path of this site: never another site (an open redirect) or a scheme-relative URL. */
+    static String local(String next) {
+        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || next.contains("\r")
+                || next.contains("\n")) {
+            return "/";
+        }
+        return next;
+    }
+}

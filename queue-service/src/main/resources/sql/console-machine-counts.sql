@@ -1,0 +1,8 @@
+-- Unfinished tasks per machine and status, for the console's machines page.
+-- $1 team, $2 visible teams (NULL: all).
+SELECT machine, status, count(*) AS tasks
+FROM tasks
+WHERE status IN ('PENDING', 'ASSIGNED', 'PROCESSING')
+  AND ($1::text IS NULL OR team = $1)
+  AND ($2::text[] IS NULL OR team = ANY($2))
+GROUP BY machine, status
