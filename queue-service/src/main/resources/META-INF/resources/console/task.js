@@ -89,8 +89,9 @@
   }
 
   async function load() {
-    renderTask(await R.api('/api/v1/console/tasks/' + id));
-    renderHistory((await R.api('/api/v1/tasks/' + id + '/history')).items);
+    const [detail, history] = await Promise.all([R.api('/api/v1/console/tasks/' + id), R.api('/api/v1/tasks/' + id + '/history')]);
+    renderTask(detail);
+    renderHistory(history.items);
   }
 
   function atBottom() {

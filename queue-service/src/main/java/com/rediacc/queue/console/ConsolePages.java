@@ -129,9 +129,9 @@ public class ConsolePages {
     @Path("sign-in")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<RestResponse<String>> signIn(@FormParam("token") String token, @FormParam("next") String next,
-                                @HeaderParam("Origin") String origin, @Context UriInfo uri,
+                                @HeaderParam("Origin") String origin, @HeaderParam("Host") String host, @Context UriInfo uri,
                                 @HeaderParam("X-Forwarded-Proto") String forwardedProto) {
-        if (!sameOrigin(origin, uri)) {
+        if (!sameOrigin(origin, host)) {
             return Uni.createFrom().item(text(403, "cross-site sign-in refused"));
         }
         return signIn.signIn(token).map(id -> id.isEmpty()
@@ -145,9 +145,9 @@ public class ConsolePages {
     @Path("sign-out")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<RestResponse<String>> signOut(@CookieParam(ConsoleSessions.COOKIE) String session, @FormParam("csrf") String csrf,
-                                 @HeaderParam("Origin") String origin, @Context UriInfo uri,
+                                 @HeaderParam("Origin") String origin, @HeaderParam("Host") String host, @Context UriInfo uri,
                                  @HeaderParam("X-Forwarded-Proto") String forwardedProto) {
-        if (!sameOrigin(origin, uri)) {
+        if (!sameOrigin(origin, host)) {
             return Uni.createFrom().item(text(403, "cross-site sign-out refused"));
         }
         return sessions.find(session).flatMap(found -> {
@@ -195,7 +195,7 @@ public class ConsolePages {
                 .header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                         + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
                 .header("X-Content-Type-Options", "nosniff")
-                .header("Referrer-Policy", "no-referrer")
+                .header("Referrer-Policy", "same-origin") // "no-referrer" would make a form post's Origin "null"
                 .header("Cache-Control", "no-store")
                 .build();
     }
@@ -209,22 +209,26 @@ public class ConsolePages {
         return "https".equalsIgnoreCase(uri.getRequestUri().getScheme()) || "https".equalsIgnoreCase(forwardedProto);
     }
 
-    /** A form posted from another site is refused (browsers send Origin on every cross-origin POST). */
-    private static boolean sameOrigin(String origin, UriInfo uri) {
+    /**
+     * A form posted from another site is refused: browsers send Origin with every POST, and it must
+     * name the host (and port) the request was sent to.
+     */
+    static boolean sameOrigin(String origin, String host) {
         if (origin == null || origin.isBlank()) {
             return true;
         }
         try {
             URI from = URI.create(origin);
-            URI self = uri.getRequestUri();
-            return from.getHost() != null && from.getHost().equalsIgnoreCase(self.getHost()) && port(from) == port(self);
+            if (from.getHost() == null || host == null) {
+                return false;
+            }
+            String authority = from.getPort() == -1 ? from.getHost() : from.getHost() + ":" + from.getPort();
+            String defaultPort = "https".equalsIgnoreCase(from.getScheme()) ? ":443" : ":80";
+            return host.equalsIgnoreCase(authority) || host.equalsIgnoreCase(authority + defaultPort)
+                    || (host + defaultPort).equalsIgnoreCase(authority);
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    private static int port(URI uri) {
-        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /** Only a path of this site: never another site (an open redirect) or a scheme-relative URL. */

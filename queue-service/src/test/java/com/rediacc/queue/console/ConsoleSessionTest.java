@@ -188,7 +188,9 @@ class ConsoleSessionTest {
     }
 
     static Response signIn(String token, String next) {
+        // as a browser does: Origin names this site
         return RestAssured.given().redirects().follow(false).contentType(ContentType.URLENC)
+                .header("Origin", "http://localhost:" + RestAssured.port)
                 .formParam("token", token).formParam("next", next).post("/sign-in");
     }
 
