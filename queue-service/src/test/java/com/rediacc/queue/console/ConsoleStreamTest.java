@@ -37,6 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConsoleStreamTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
     @Test
     void twoHundredTasksReachATabInAFewMessages() throws Exception {
         String machine = TestSupport.registerMachine("stream-a", 1, List.of());
@@ -102,6 +105,90 @@ class ConsoleStreamTest {
         }
         RestAssured.given().header("Authorization", "Bearer " + viewer)
                 .get("/api/v1/console/stream?team=stream-theirs").then().statusCode(404);
+    }
+
+    @Test
+    void aFollowedTaskOfTenMegabytesSendsOnlyItsTail() throws Exception {
+        String machine = TestSupport.registerMachine("stream-big", 1, List.of());
+        String id = TestSupport.createTask(machine, "yes | head -c 10M", 3);
+        int total = 10 * 1024 * 1024;
+        pool.preparedQuery("UPDATE tasks SET output = repeat('x', $2) || 'tail!' || chr(10) WHERE task_id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(java.util.UUID.fromString(id), total - 6))
+                .await().atMost(Duration.ofSeconds(30));
+        List<JsonNode> messages = new CopyOnWriteArrayList<>();
+        try (InputStream ignored = open("/api/v1/console/stream?follow=" + id, TestSupport.ADMIN_TOKEN, messages)) {
+            Await.until("the followed output", Duration.ofSeconds(30), () -> messages.stream().anyMatch(m -> m.has("output")));
+            JsonNode first = messages.stream().filter(m -> m.has("output")).findFirst().orElseThrow().path("output");
+            assertThat(first.path("total").asLong()).isEqualTo(total);
+            assertThat(first.path("from").asLong()).isEqualTo(total - ConsoleTab.OUTPUT_TAIL);
+            assertThat(first.path("chunk").asText()).hasSize(ConsoleTab.OUTPUT_TAIL).endsWith("tail!\n");
+            pool.preparedQuery("UPDATE tasks SET output = output || 'more' || chr(10) WHERE task_id = $1")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(java.util.UUID.fromString(id))).await().atMost(Duration.ofSeconds(30));
+            Await.until("the new output alone", Duration.ofSeconds(30),
+                    () -> messages.stream().filter(m -> m.has("output")).count() >= 2);
+            JsonNode next = messages.stream().filter(m -> m.has("output")).skip(1).findFirst().orElseThrow().path("output");
+            assertThat(next.path("from").asLong()).isEqualTo(total);
+            assertThat(next.path("chunk").asText()).isEqualTo("more\n");
+        }
+    }
+
+    /**
+     * The figure of docs/console.md: 20 tabs open while 500 tasks/s are created. Each tab gets at
+     * most one message per 500 ms whatever the rate; the CPU of this JVM (service and load generator)
+     * is measured with and without the tabs.
+     */
+    @Test
+    void twentyTabsAt500TasksPerSecond() throws Exception {
+        String machine = TestSupport.registerMachine("stream-load", 1, List.of());
+        double without = cpuWhileCreating(machine, 10);
+        List<List<JsonNode>> tabs = new ArrayList<>();
+        List<InputStream> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                List<JsonNode> messages = new CopyOnWriteArrayList<>();
+                tabs.add(messages);
+                streams.add(open(i % 2 == 0 ? "/api/v1/console/stream?view=tasks" : "/api/v1/console/stream", TestSupport.ADMIN_TOKEN, messages));
+            }
+            awaitLive(tabs.getFirst(), () -> TestSupport.createTask(machine, "echo probe", 3));
+            int[] before = tabs.stream().mapToInt(List::size).toArray();
+            long started = System.nanoTime();
+            double with = cpuWhileCreating(machine, 10);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            int most = 0;
+            long total = 0;
+            for (int i = 0; i < tabs.size(); i++) {
+                int got = tabs.get(i).size() - before[i];
+                most = Math.max(most, got);
+                total += got;
+            }
+            System.out.printf("console stream under load: 20 tabs, 500 tasks/s for %.1f s: %.2f messages/s per tab (most %d in a tab), "
+                    + "JVM CPU %.2f cores with the tabs, %.2f cores without%n", seconds, total / 20.0 / seconds, most, with, without);
+            assertThat((double) most).as("messages of the busiest tab").isLessThanOrEqualTo(seconds / 0.5 + 3);
+        } finally {
+            for (InputStream stream : streams) {
+                stream.close();
+            }
+        }
+    }
+
+    /** Creates 500 tasks per second (five batches of 100) for {@code seconds}; returns the cores this JVM used meanwhile. */
+    private static double cpuWhileCreating(String machine, int seconds) throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        List<Map<String, Object>> batch = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            batch.add(Map.of("machine", machine, "command", "echo load " + i));
+        }
+        long cpu = os.getProcessCpuTime();
+        long start = System.nanoTime();
+        for (int i = 0; i < seconds * 5; i++) {
+            long due = start + i * 200_000_000L;
+            while (System.nanoTime() < due) {
+                Thread.onSpinWait();
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+            admin().body(Map.of("tasks", batch)).post("/api/v1/tasks/batch").then().statusCode(200);
+        }
+        return (os.getProcessCpuTime() - cpu) / (double) (System.nanoTime() - start);
     }
 
     /** Creates a task every second until the stream shows one: from then on it shows what happens. */
