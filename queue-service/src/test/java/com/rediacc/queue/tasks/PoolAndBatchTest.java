@@ -67,6 +67,41 @@ class PoolAndBatchTest {
     }
 
     @Test
+    void aBatchKeepsEachItemsAuthorizationAndOrderWhetherItsMachineIsKnownOrLookedUp() {
+        String team = "batch-" + UUID.randomUUID().toString().substring(0, 6);
+        String other = "batch-" + UUID.randomUUID().toString().substring(0, 6);
+        TestSupport.ensureTeam(team);
+        TestSupport.ensureTeam(other);
+        String mine = TestSupport.registerMachine(team, 2, List.of("web"));
+        String theirs = TestSupport.registerMachine(other, 2);
+        String operator = TestSupport.userWithRole(team, "OPERATOR");
+        // both machines' teams are remembered by the admin's creates: the operator's items take the prepared-at-once path
+        admin().body(Map.of("tasks", List.of(Map.of("machine", mine, "command", "warm"), Map.of("machine", theirs, "command", "warm"))))
+                .post("/api/v1/tasks/batch").then().statusCode(200);
+
+        List<Map<String, Object>> tasks = List.of(
+                Map.of("machine", mine, "command", "echo a"),
+                Map.of("machine", theirs, "command", "echo b"),
+                Map.of("command", "echo c", "selector", Map.of("team", team, "tags", List.of("web")), "pick", "ANY"),
+                Map.of("machine", mine, "command", ""),
+                Map.of("machine", "m-nowhere-" + UUID.randomUUID(), "command", "echo e"),
+                Map.of("machine", mine, "command", "echo f"));
+        Response answer = TestSupport.as(operator).body(Map.of("tasks", tasks)).post("/api/v1/tasks/batch");
+
+        assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(200);
+        assertThat(answer.<List<Integer>>path("results.status")).containsExactly(201, 404, 201, 400, 404, 201);
+        assertThat(answer.<List<String>>path("results.task.command")).as("the created ones, in order")
+                .containsExactly("echo a", "echo c", "echo f");
+        assertThat(answer.<String>path("results[5].task.command")).isEqualTo("echo f");
+        assertThat(answer.<String>path("results[3].problem.errors[0].field")).isEqualTo("command");
+        assertThat(answer.<String>path("results[1].problem.detail")).doesNotContain(other);
+        List<String> stored = admin().get("/api/v1/tasks?machine=" + mine).then().extract().path("items.command");
+        assertThat(stored).as("newest first: seq follows the call's order").containsExactly("echo f", "echo c", "echo a", "warm");
+        List<String> theirsStored = admin().get("/api/v1/tasks?machine=" + theirs).then().extract().path("items.command");
+        assertThat(theirsStored).containsExactly("warm");
+    }
+
+    @Test
     void aBatchIsAtMostAThousandTasksAndNotEmpty() {
         String machine = TestSupport.registerMachine(1);
         List<Map<String, Object>> tooMany = new ArrayList<>();
