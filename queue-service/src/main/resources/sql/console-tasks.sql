@@ -1,7 +1,7 @@
 -- The web console's task list (ConsoleTaskQueries): summaries only (no output, no secrets), newest
 -- first, with why a task looks stuck. Every filter is optional (NULL: any).
 -- $1 statuses, $2 priority, $3 team, $4 machine, $5 tag, $6 created from, $7 created before,
--- $8 text in the command (case-insensitive), $9 exact task id, $10 task id prefix,
+-- $8 text in the command (case-insensitive), $9 exact task id, $10 part of a task id,
 -- $11 the teams the caller may see (NULL: every team), $12 seq cursor, $13 limit,
 -- $14 only these task ids, $15 stale-pending seconds.
 SELECT task_id, team, machine, left(command, 500) AS command, function_name, function_version, status, priority,
@@ -26,7 +26,7 @@ WHERE ($1::text[] IS NULL OR status = ANY($1))
   AND ($7::timestamptz IS NULL OR created_at < $7)
   AND ($8::text IS NULL OR strpos(lower(command), lower($8)) > 0)
   AND ($9::uuid IS NULL OR task_id = $9)
-  AND ($10::text IS NULL OR task_id::text LIKE $10 || '%')
+  AND ($10::text IS NULL OR strpos(task_id::text, $10) > 0)
   AND ($11::text[] IS NULL OR team = ANY($11))
   AND ($12::bigint IS NULL OR seq < $12)
   AND ($14::uuid[] IS NULL OR task_id = ANY($14))

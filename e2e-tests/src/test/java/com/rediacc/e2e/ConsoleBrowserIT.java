@@ -49,7 +49,8 @@ class ConsoleBrowserIT {
     @BeforeAll
     static void start() throws Exception {
         stack = new E2eStack("console").startCore(Map.of());
-        stack.startBridge("bridge-1", Map.of());
+        // room for a 3 MB output (a report must stay under queue-service's 4 MB body limit)
+        stack.startBridge("bridge-1", Map.of("REDIACC_BRIDGE_OUTPUT_MAX_BYTES", "3500000"));
         stack.registerDemoMachine("demo-01", 4);
         stack.createTeam("other");
         stack.storeSecret("other", "other-key", Map.of("privateKey", Files.readString(Path.of(E2eStack.env("DEMO_SSH_KEY_FILE")))));
@@ -144,6 +145,8 @@ class ConsoleBrowserIT {
         browser.until("the page shows PROCESSING", d -> "PROCESSING".equals(d.findElement(By.tagName("body")).getDomAttribute("data-status")));
         Await.until("the remote sleep runs", Duration.ofSeconds(60), () -> remoteProcesses(marker) > 0, stack::logs);
         browser.until("the cancel button", d -> d.findElement(By.id("cancel")).isDisplayed());
+        assertThat(browser.driver.findElement(By.id("retry")).isDisplayed()).as("no retry while it runs").isFalse();
+        assertThat(browser.driver.findElement(By.id("follow")).isDisplayed()).as("following: no follow button").isFalse();
         browser.driver.findElement(By.id("cancel")).click();
         browser.until("the confirmation", d -> d.findElement(By.id("confirm-yes")).isDisplayed());
         browser.screenshot("task-cancel-confirm");
@@ -275,6 +278,48 @@ class ConsoleBrowserIT {
         assertThat(urls).anyMatch(u -> u.contains("/api/v1/console/stream?follow=" + id));
         assertThat(received.toString()).contains(id).doesNotContain(marker);
         assertThat(received.toString()).as("no lease or attempt token either").doesNotContain("attemptToken").doesNotContain("leaseToken");
+    }
+
+    @Test
+    void bulkCancelOfEverythingMatchingSaysHowManyFirst() throws Exception {
+        stack.registerDemoMachine("bulk-01", 1);
+        assertThat(stack.post("/api/v1/machines/bulk-01/pause", Map.of()).statusCode()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(createAsAdmin(Map.of("machine", "bulk-01", "command", "echo bulk " + i)));
+        }
+        browser.open("/tasks?status=PENDING&machine=bulk-01");
+        browser.until("the three pending rows", d -> rowIds().size() == 3);
+        browser.driver.findElement(By.id("bulk-cancel")).click();
+        browser.until("the confirmation with the count", d -> d.findElement(By.id("confirm-text")).getText().contains("Cancel 3 tasks"));
+        browser.screenshot("tasks-bulk-cancel-confirm");
+        browser.driver.findElement(By.id("confirm-yes")).click();
+        browser.until("the summary", d -> d.findElement(By.id("confirm-result")).getText().contains("CANCELLED: 3"));
+        browser.driver.findElement(By.id("confirm-no")).click();
+        for (String id : ids) {
+            assertThat(stack.task(id).path("status").asText()).isEqualTo("CANCELLED");
+        }
+        browser.until("the rows leave the PENDING list live", d -> rowIds().isEmpty());
+    }
+
+    @Test
+    void aLongOutputShowsItsTailAndStaysFast() throws Exception {
+        String id = createAsAdmin(Map.of("machine", "demo-01",
+                "command", "yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c 3000000; echo; echo the-end"));
+        JsonNode done = stack.awaitTerminal(id);
+        assertThat(done.path("status").asText()).isEqualTo("COMPLETED");
+        long started = System.nanoTime();
+        browser.open("/tasks/" + id);
+        browser.until("the output's end", d -> "COMPLETED".equals(d.findElement(By.tagName("body")).getDomAttribute("data-output-ended")));
+        long shownMs = (System.nanoTime() - started) / 1_000_000;
+        String shown = output();
+        assertThat(shown).endsWith("the-end\n");
+        assertThat(shown.length()).isLessThanOrEqualTo(256 * 1024);
+        assertThat(browser.driver.findElement(By.id("output-note")).getText()).contains("in the download");
+        Object heap = browser.js("return performance.memory ? performance.memory.usedJSHeapSize : null");
+        System.out.printf("console task page: a 3 MB output's last %d KiB shown %d ms after opening; JS heap %s bytes%n",
+                shown.length() / 1024, shownMs, heap);
+        browser.screenshot("task-long-output");
     }
 
     private static String readStream(String url, String cookie, Duration during) throws Exception {

@@ -84,7 +84,8 @@
   };
   R.clear = function (node) { while (node.firstChild) node.removeChild(node.firstChild); return node; };
   R.status = status => R.el('span', { class: 'status ' + status }, status);
-  R.shortId = id => String(id).slice(0, 8);
+  // Task ids are UUIDv7: their first digits are a timestamp, shared by tasks created together; the end tells them apart.
+  R.shortId = id => String(id).slice(-8);
   R.taskLink = id => R.el('a', { href: '/tasks/' + id, class: 'mono', title: id }, R.shortId(id));
 
   R.time = function (iso) {

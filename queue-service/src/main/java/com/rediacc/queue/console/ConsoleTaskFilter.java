@@ -15,7 +15,8 @@ import java.util.UUID;
 /**
  * What the console's task list shows, as its URL says it ({@code ?status=&priority=&team=&machine=
  * &tag=&from=&to=&q=&id=}): status may be a comma-separated list, {@code from}/{@code to} are
- * ISO-8601 instants of creation, {@code q} text in the command, {@code id} a task id or its start.
+ * ISO-8601 instants of creation, {@code q} text in the command, {@code id} a task id or a part of one
+ * (the console shows ids by their last 8 digits).
  */
 public record ConsoleTaskFilter(List<String> statuses, Integer priority, String team, String machine, String tag,
                                 Instant from, Instant to, String text, UUID id, String idPrefix) {
@@ -63,7 +64,7 @@ public record ConsoleTaskFilter(List<String> statuses, Integer priority, String 
             } else if (lower.matches("[0-9a-f-]{1,36}")) {
                 prefix = lower;
             } else {
-                errors.add(new FieldError("id", "is not a task id or the start of one"));
+                errors.add(new FieldError("id", "is not a task id or a part of one"));
             }
         }
         String text = blankToNull(query.getFirst("q"));
