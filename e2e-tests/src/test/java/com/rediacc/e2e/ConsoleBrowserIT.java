@@ -322,6 +322,28 @@ class ConsoleBrowserIT {
         browser.screenshot("task-long-output");
     }
 
+    @Test
+    void keyboardShortcutsAndDarkMode() throws Exception {
+        browser.open("/tasks");
+        WebElement body = browser.driver.findElement(By.tagName("body"));
+        body.sendKeys("/");
+        assertThat(browser.driver.switchTo().activeElement().getDomAttribute("id")).as("/ focuses the search").isEqualTo("search");
+        browser.driver.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.ESCAPE);
+        browser.js("document.activeElement.blur()");
+        body.sendKeys("?");
+        browser.until("? shows the help", d -> d.findElement(By.id("help")).isDisplayed());
+        browser.screenshot("help");
+        browser.driver.findElement(By.cssSelector("#help form button")).click();
+        Object before = browser.js("return getComputedStyle(document.body).backgroundColor");
+        body.sendKeys("t");
+        browser.until("t switches the theme", d -> !before.equals(browser.js("return getComputedStyle(document.body).backgroundColor")));
+        browser.screenshot("tasks-dark-or-light");
+        body.sendKeys("t"); // back
+        body.sendKeys("g");
+        body.sendKeys("m");
+        browser.until("g m goes to the machines", d -> d.getCurrentUrl().endsWith("/machines"));
+    }
+
     private static String readStream(String url, String cookie, Duration during) throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
         HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookie)
