@@ -11,9 +11,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -346,20 +344,7 @@ class ConsoleBrowserIT {
 
     private static String readStream(String url, String cookie, Duration during) throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
-        HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookie)
-                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-        InputStream body = response.body();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lines.add(line);
-                }
-            } catch (Exception closed) {
-                // closed below
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
+        InputStream body = E2eStack.openEventStream(URI.create(url), "Cookie", cookie, lines);
         // The first message comes at once (counts, and a followed task's output); then stop reading.
         Await.until("the stream's first message", Duration.ofSeconds(30), () -> lines.stream().anyMatch(l -> l.startsWith("data:")));
         long until = System.nanoTime() + during.toNanos();

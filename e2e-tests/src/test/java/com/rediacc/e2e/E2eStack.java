@@ -256,11 +256,20 @@ final class E2eStack implements AutoCloseable {
      * thread of its own, until the returned body is closed.
      */
     InputStream openEventStream(String path, String token, List<String> lines) throws Exception {
-        HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(queueUrl() + path))
-                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build(),
+        return openEventStream(URI.create(queueUrl() + path), "Authorization", "Bearer " + token, lines);
+    }
+
+    /**
+     * An event stream opened with one credential header ({@code Authorization}, or a console
+     * session's {@code Cookie}); its lines are added to {@code lines} as they come until the returned
+     * body is closed.
+     */
+    static InputStream openEventStream(URI url, String header, String value, List<String> lines) throws Exception {
+        HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(url)
+                .header(header, value).header("Accept", "text/event-stream").GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET " + path + ": " + response.statusCode());
+            throw new IllegalStateException("GET " + url.getPath() + ": " + response.statusCode());
         }
         InputStream body = response.body();
         Thread reader = new Thread(() -> {
