@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -524,11 +523,7 @@ public final class BatchBench {
     // ------------------------------------------------------------------------------ cleanup
 
     /**
-     * Cancels every task the calls were answered 201 for (1,000 per bulk cancel, 4 at a time), then
-     * whatever else is still PENDING on the machine (a call whose answer was lost); the machine stays paused.
-     */
-    /**
-     * Deletes the run's tasks with SQL: they are this run's own, PENDING on its paused machine, and
+     * Deletes the run's tasks with SQL (TaskSql): they are this run's own, PENDING on its paused machine, and
      * never ran. Cancelling them through the API, one transition each, took longer than the whole
      * measurement (about 1,500 tasks/s against hundreds of thousands created).
      */
@@ -541,7 +536,7 @@ public final class BatchBench {
         try {
             Log.info("cleanup: deleting the %d task(s) this run created on %s (PENDING, paused machine)", created.size(), machine);
             out.put("enqueued", created.size());
-            out.put("deleted", deleteTasksOfMachine());
+            out.put("deleted", TaskSql.deletePendingOf(machine, CLEANUP_LIMIT));
             int left = pendingTasks().size();
             out.put("pendingLeft", left);
             out.put("seconds", Stats.round((System.nanoTime() - t0) / 1e9));
@@ -556,28 +551,6 @@ public final class BatchBench {
             Log.info("cleanup FAILED: %s", e);
         }
         return out;
-    }
-
-    private long deleteTasksOfMachine() throws IOException, InterruptedException {
-        Path log = Files.createTempFile("bench-batch-cleanup", ".out");
-        try {
-            Process p = new ProcessBuilder(Bench.env("BENCH_PSQL"), "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-                    "-v", "machine=" + machine).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            try (var sql = p.getOutputStream()) {
-                sql.write("DELETE FROM tasks WHERE machine = :'machine' AND status = 'PENDING';\n".getBytes(StandardCharsets.UTF_8));
-            }
-            if (!p.waitFor(CLEANUP_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("deleting the tasks of " + machine + " took over " + CLEANUP_LIMIT);
-            }
-            String answer = Files.readString(log, StandardCharsets.UTF_8).trim();
-            if (p.exitValue() != 0 || !answer.startsWith("DELETE ")) {
-                throw new IllegalStateException("deleting the tasks of " + machine + ": " + answer);
-            }
-            return Long.parseLong(answer.substring("DELETE ".length()).trim());
-        } finally {
-            Files.deleteIfExists(log);
-        }
     }
 
     /** Up to 1,000 PENDING tasks of the machine. */
