@@ -8,7 +8,7 @@ import java.util.Base64;
 
 /** API tokens: 256 random bits, recognisable by their prefix; stored only as their SHA-256. */
 public final class Tokens {
-    static final String PREFIX = "rdc_";
+    public static final String PREFIX = "rdc_";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Tokens() {

@@ -2,6 +2,7 @@ package com.rediacc.queue.console;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rediacc.queue.audit.AuditWriter;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
@@ -35,10 +36,15 @@ import java.util.UUID;
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
 public class ConsolePages {
+    /** The actor of a refused sign-in: the token named nobody. */
+    private static final String ANONYMOUS = "anonymous";
+
     @Inject
     ConsoleSessions sessions;
     @Inject
     SignIn signIn;
+    @Inject
+    AuditWriter auditTrail;
     @Inject
     ObjectMapper json;
     @Inject
@@ -134,11 +140,12 @@ public class ConsolePages {
         if (!sameOrigin(origin, host)) {
             return Uni.createFrom().item(text(403, "cross-site sign-in refused"));
         }
-        return signIn.signIn(token).map(id -> id.isEmpty()
+        return signIn.signIn(token).flatMap(opened -> audited(opened.map(o -> o.caller().name()).orElse(ANONYMOUS),
+                "console.sign-in", opened.isPresent() ? 303 : 401).map(nothing -> opened.isEmpty()
                 ? html(401, signInPage.data("next", local(next)).data("error", "That token was not accepted."))
                 : RestResponse.ResponseBuilder.<String>seeOther(URI.create(local(next)))
-                .header("Set-Cookie", cookie(id.get(), config.console().lifetime().toSeconds(), secure(uri, forwardedProto)))
-                .header("Cache-Control", "no-store").build());
+                .header("Set-Cookie", cookie(opened.get().id(), config.console().lifetime().toSeconds(), secure(uri, forwardedProto)))
+                .header("Cache-Control", "no-store").build()));
     }
 
     @POST
@@ -157,8 +164,14 @@ public class ConsolePages {
             if (!found.get().csrfMatches(csrf)) {
                 return Uni.createFrom().item(text(403, "sign-out needs the page's CSRF token"));
             }
-            return sessions.close(session).map(nothing -> signedOut(uri, forwardedProto));
+            return sessions.close(session).chain(() -> audited(found.get().caller().name(), "console.sign-out", 303))
+                    .map(nothing -> signedOut(uri, forwardedProto));
         });
+    }
+
+    /** Sign-in and sign-out in the audit trail (they are no /api/ calls, which AuditFilter records). */
+    private Uni<Void> audited(String actor, String action, int status) {
+        return auditTrail.append(new AuditWriter.NewRecord(actor, null, action, "console session", status, UUID.randomUUID().toString()));
     }
 
     private RestResponse<String> signedOut(UriInfo uri, String forwardedProto) {

@@ -19,6 +19,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 
 import static com.rediacc.queue.TestSupport.admin;
@@ -134,6 +135,24 @@ class ConsoleSessionTest {
                 .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(sha256(id))))
                 .await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0);
         assertThat(rows).isZero();
+    }
+
+    @Test
+    void signInSignOutAndRefusedSignInsAreInTheAuditTrail() {
+        String token = TestSupport.userWithRole("console-audit", "VIEWER");
+        String id = session(token);
+        String name = cookie(id).get("/api/v1/console/me").then().statusCode(200).extract().path("name");
+        RestAssured.given().redirects().follow(false).cookie(ConsoleSessions.COOKIE, id).contentType(ContentType.URLENC)
+                .formParam("csrf", ConsoleSessions.csrfToken(id)).post("/sign-out").then().statusCode(303);
+        String bad = "rdc_" + UUID.randomUUID();
+        assertThat(signIn(bad, "/").statusCode()).isEqualTo(401);
+
+        List<String> mine = TestSupport.admin().get("/api/v1/audit?actor=" + name + "&limit=50")
+                .then().statusCode(200).extract().path("items.action");
+        assertThat(mine).contains("console.sign-in", "console.sign-out");
+        Response refused = TestSupport.admin().get("/api/v1/audit?actor=anonymous&action=console.sign-in&limit=1");
+        assertThat(refused.<String>path("items[0].result")).isEqualTo("DENIED");
+        assertThat(refused.asString()).as("the trail never holds a presented token").doesNotContain(bad);
     }
 
     @Test
