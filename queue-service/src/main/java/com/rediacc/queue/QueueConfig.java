@@ -202,6 +202,14 @@ public interface QueueConfig {
         @WithDefault("500ms")
         Duration streamInterval();
 
+        /**
+         * How often the counts the console's streams send are counted again (one query for every tab
+         * of the same teams): counting reads every task row, so not at each tick.
+         */
+        @WithName("counts-refresh")
+        @WithDefault("5s")
+        Duration countsRefresh();
+
         /** A PENDING task still waiting this long after its notBefore (or creation) is shown as stale. */
         @WithName("stale-pending")
         @WithDefault("5m")

@@ -32,6 +32,11 @@ final class ConsoleTab {
     private boolean overflow;
     private boolean groupsChanged;
     private boolean first = true;
+    /** When this tab last heard of a change: counts made before it may not show it yet. */
+    private long changedAtNanos = System.nanoTime();
+    /** The counts last sent may be older than a change: send the next fresh ones. */
+    private boolean countsDue = true;
+    private StatsCache.Counted countsSent;
     private long outputSent;
     private boolean followEnded;
     long messages;
@@ -50,6 +55,7 @@ final class ConsoleTab {
             return;
         }
         synchronized (this) {
+            changedAtNanos = System.nanoTime();
             if (event.type().startsWith("rediacc.task-group.")) {
                 groupsChanged = true;
                 return;
@@ -71,7 +77,9 @@ final class ConsoleTab {
         List<UUID> ids;
         boolean reload;
         boolean groups;
+        long changedAt;
         synchronized (this) {
+            changedAt = changedAtNanos;
             ids = new ArrayList<>(changed);
             changed.clear();
             reload = overflow;
@@ -80,16 +88,29 @@ final class ConsoleTab {
             groupsChanged = false;
         }
         boolean anything = first || !ids.isEmpty() || reload || groups;
-        if (!anything && followEnded) {
+        if (anything) {
+            countsDue = true;
+        }
+        if (!anything && !countsDue && followEnded) {
             return Uni.createFrom().item(Optional.empty());
         }
-        boolean sendCounts = anything;
         first = false;
         Map<String, Object> message = new LinkedHashMap<>();
         Uni<Void> work = Uni.createFrom().voidItem();
-        if (sendCounts) {
-            work = work.chain(() -> stats.stats(scope.team(), scope.visible()).invoke(counts -> message.put("counts", counts)))
-                    .replaceWithVoid();
+        if (countsDue) {
+            // the shared counts are counted again every few seconds: sent when they are new to this
+            // tab, and looked for at each tick until they were counted after its last change
+            work = work.chain(() -> stats.stats(scope.team(), scope.visible()).invoke(counts -> {
+                if (counts != countsSent) {
+                    message.put("counts", counts.stats());
+                    countsSent = counts;
+                }
+                if (counts.countedAtNanos() - changedAt >= 0) {
+                    countsDue = false;
+                }
+            })).replaceWithVoid();
+        }
+        if (anything) {
             message.put("changed", ids);
             if (reload) {
                 message.put("reload", true);

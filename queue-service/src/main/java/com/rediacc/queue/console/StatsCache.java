@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The queue's counts for the console's streams, shared: every tab that shows the same teams in the
- * same stream interval gets one query's answer, so 20 open tabs cost one count, not twenty.
+ * The queue's counts for the console's streams, shared: every tab that shows the same teams gets
+ * the same query's answer for {@code rediacc.console.counts-refresh}, so 20 open tabs cost one count,
+ * not twenty, and the count (which reads every task row) runs every few seconds, not at every tick.
  */
 @Singleton
 public class StatsCache {
@@ -24,13 +25,17 @@ public class StatsCache {
     @Inject
     QueueConfig config;
 
-    private record Entry(Uni<QueueStats> stats, long expiresAtNanos) {
+    /** Counts, and when the query that made them started ({@link System#nanoTime()}). */
+    public record Counted(QueueStats stats, long countedAtNanos) {
+    }
+
+    private record Entry(Uni<Counted> counted, long expiresAtNanos) {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-    /** {@code teams} null: every team. */
-    public Uni<QueueStats> stats(String team, List<String> teams) {
+    /** {@code teams} null: every team. The same answer (the same object) until the next refresh. */
+    public Uni<Counted> stats(String team, List<String> teams) {
         String key = team + "|" + (teams == null ? "*" : String.join(",", teams));
         long now = System.nanoTime();
         Entry entry = entries.get(key);
@@ -38,10 +43,11 @@ public class StatsCache {
             if (entries.size() >= MAX_KEYS) {
                 entries.clear();
             }
-            long fresh = config.console().streamInterval().toNanos() * 4 / 5;
-            entry = new Entry(queries.stats(team, teams).memoize().indefinitely(), now + fresh);
+            long fresh = config.console().countsRefresh().toNanos();
+            entry = new Entry(queries.stats(team, teams).map(stats -> new Counted(stats, now)).memoize().indefinitely(),
+                    now + fresh);
             entries.put(key, entry);
         }
-        return entry.stats;
+        return entry.counted;
     }
 }
