@@ -26,8 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tasks are created on connections that plan create-tasks.sql once. Without plan_cache_mode
- * force_generic_plan, single creates get a new plan on every execution (PostgreSQL's choice after
- * five custom plans that were cheaper than the generic one).
+ * force_generic_plan, single creates are planned again on each execution: always the first five of
+ * a session, and after that for as long as PostgreSQL estimates its custom plans cheaper than the
+ * generic one, which depends on the tables' statistics at that moment (autoanalyze): usually every
+ * execution, in one loaded CI run only the first five.
  */
 @QuarkusTest
 class CreatePlanTest {
@@ -63,7 +65,8 @@ class CreatePlanTest {
         try {
             Plans plans = createOneByOne(fresh);
             assertThat(plans.mode()).isEqualTo("auto");
-            assertThat(plans.custom()).as("custom plans").isEqualTo(CREATES);
+            assertThat(plans.custom()).as("custom plans: at least the session's first five").isGreaterThanOrEqualTo(5);
+            assertThat(plans.custom() + plans.generic()).as("every execution planned one way or the other").isEqualTo(CREATES);
         } finally {
             fresh.close().await().atMost(WAIT);
         }
