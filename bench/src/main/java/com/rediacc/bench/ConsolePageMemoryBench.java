@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 /**
  * Issue 20's figure: the memory of the console's task page ({@code /tasks/{id}}) after {@code --minutes}
  * (60) of live output. One task on a machine registered on the stack's sshd (credential demo-01, so it
- * really runs) prints a line of 100 bytes every 100 ms ({@code line <n> <epoch s> <filler>}) for the
+ * really runs) prints a line of 100 bytes every {@code --line-ms} (100) ms ({@code line <n> <epoch s> <filler>}) for the
  * whole run; a headless Debian chromium (by its path, through chromium-driver: nothing downloaded)
  * signs in through the real sign-in page with the stack's admin token and keeps the task's page open,
  * following. Every {@code --sample-seconds} (60) it takes, in the page: {@code performance.memory}
@@ -93,6 +93,7 @@ public final class ConsolePageMemoryBench {
     private ChromeDriver driver;
     private String taskId;
     private String machine;
+    private int lineMs;
 
     private ConsolePageMemoryBench(Map<String, String> opts) {
         this.opts = opts;
@@ -118,6 +119,10 @@ public final class ConsolePageMemoryBench {
     private int run() throws Exception {
         int minutes = Bench.intOpt(opts, "minutes", 60);
         int sampleSeconds = Bench.intOpt(opts, "sample-seconds", 60);
+        lineMs = Bench.intOpt(opts, "line-ms", 100);
+        if (lineMs < 10 || minutes < 1 || sampleSeconds < 1) {
+            throw new IllegalArgumentException("--line-ms at least 10, --minutes and --sample-seconds at least 1");
+        }
         String runId = opts.getOrDefault("run-id", "manual");
         Path out = Path.of(opts.getOrDefault("out", "console-memory.json"));
         results.put("benchmark", "console-memory");
@@ -125,6 +130,7 @@ public final class ConsolePageMemoryBench {
         results.put("gitRev", opts.getOrDefault("git-rev", "unknown"));
         results.put("minutes", minutes);
         results.put("sampleSeconds", sampleSeconds);
+        results.put("lineMs", lineMs);
         results.put("loadAverage", loadAverage());
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             String why = "could not measure: the console memory benchmark needs Debian's chromium and chromium-driver at "
@@ -139,7 +145,7 @@ public final class ConsolePageMemoryBench {
         api = new QueueApi(base, token);
         try {
             registerMachine(runId);
-            createTask(minutes * 60 + COMMAND_EXTRA_SECONDS);
+            createTask(minutes * 60 + COMMAND_EXTRA_SECONDS, lineMs);
             awaitRunning();
             openPage(base, token);
             sampleFor(minutes, sampleSeconds);
@@ -168,17 +174,18 @@ public final class ConsolePageMemoryBench {
         results.put("machine", Map.of("name", machine, "credential", credential, "sshPort", Bench.env("SSH_PORT")));
     }
 
-    /** A line of {@link #LINE_BYTES} bytes every 100 ms: {@code line <n, 8 digits> <epoch s> <filler>}. */
-    static String command(int seconds) {
+    /** A line of {@link #LINE_BYTES} bytes every {@code lineMs} ms: {@code line <n, 8 digits> <epoch s> <filler>}. */
+    static String command(int seconds, int lineMs) {
+        String sleep = String.format(Locale.ROOT, "%d.%03d", lineMs / 1000, lineMs % 1000);
         String filler = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-abcdefghijk"; // 74 chars
         return "i=0; end=$(( $(date +%s) + " + seconds + " )); now=$(date +%s); while [ $now -lt $end ]; do i=$((i+1)); "
-                + "printf 'line %08d %s %s\\n' $i $now " + filler + "; sleep 0.1; now=$(date +%s); done; echo \"done $i lines\"";
+                + "printf 'line %08d %s %s\\n' $i $now " + filler + "; sleep " + sleep + "; now=$(date +%s); done; echo \"done $i lines\"";
     }
 
-    private void createTask(int seconds) throws Exception {
+    private void createTask(int seconds, int lineMs) throws Exception {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("machine", machine);
-        body.put("command", command(seconds));
+        body.put("command", command(seconds, lineMs));
         body.put("maxRetries", 0);
         body.put("timeoutSeconds", seconds + 600);
         QueueApi.Reply reply = api.post("/api/v1/tasks", body);
@@ -186,7 +193,7 @@ public final class ConsolePageMemoryBench {
             throw new IllegalStateException("creating the task failed: HTTP " + reply.status() + ": " + QueueApi.abbreviate(reply.body()));
         }
         taskId = reply.json(api.json).path("taskId").asText();
-        Log.info("task %s: a %d-byte line every 100 ms for %d s (timeout %d s)", taskId, LINE_BYTES, seconds, seconds + 600);
+        Log.info("task %s: a %d-byte line every %d ms for %d s (timeout %d s)", taskId, LINE_BYTES, lineMs, seconds, seconds + 600);
         results.put("task", new LinkedHashMap<>(Map.of("id", taskId, "command", body.get("command"),
                 "timeoutSeconds", seconds + 600, "commandSeconds", seconds)));
     }
@@ -302,7 +309,7 @@ public final class ConsolePageMemoryBench {
         s.put("storedOutputChars", stored.length());
         s.put("storedLastLine", storedLine);
         s.put("storedOutputTruncated", t.path("outputTruncated").asBoolean(false));
-        s.put("printedLinesAt10PerSecond", printedLinesEstimate(at));
+        s.put("printedLinesEstimate", printedLinesEstimate(at));
         Instant checkStart = Instant.now();
         Map<String, Object> state = pageState();
         while (lastLineNumber(String.valueOf(state.get("lastLine"))) < storedLine
@@ -340,13 +347,13 @@ public final class ConsolePageMemoryBench {
         return s;
     }
 
-    /** Lines the command printed by {@code at}: 10 a second from its start (an estimate: sleep 0.1 plus the loop). */
+    /** Lines the command printed by {@code at}: one per {@code --line-ms} from its start (an estimate: the loop adds to the sleep). */
     private Long printedLinesEstimate(Instant at) {
         Object started = task().get("startedAt");
         if (started == null) {
             return null;
         }
-        return Duration.between(Instant.parse(started.toString()), at).toMillis() / 100;
+        return Duration.between(Instant.parse(started.toString()), at).toMillis() / lineMs;
     }
 
     static long lastLineNumber(String text) {
@@ -569,7 +576,7 @@ public final class ConsolePageMemoryBench {
         Map<String, Object> last = samples.get(samples.size() - 1);
         String verdict = String.format(Locale.ROOT,
                 "%s: after %d min following, the page's JS heap is %.2f MiB after GC (%s MiB/h since minute %d), %s DOM nodes (%s/h), %s output chars, renderer RSS %s MiB (%s MiB/h)%s",
-                bounded ? "BOUNDED" : "GROWING", samples.size(), mib(last.get("usedJSHeapSizeAfterGc")),
+                growth.get("heapAfterGcMiBPerHour") == null ? "UNDECIDED (fewer than 2 samples)" : bounded ? "BOUNDED" : "GROWING", samples.size(), mib(last.get("usedJSHeapSizeAfterGc")),
                 fmt((Double) growth.get("heapAfterGcMiBPerHour")), from, ((Map<?, ?>) last.get("cdpAfterGc")).get("Nodes"),
                 fmt((Double) growth.get("nodesPerHour")), last.get("outputChars"), last.get("rendererRssMiB"),
                 fmt((Double) growth.get("rendererRssMiBPerHour")), capNote());
