@@ -84,6 +84,36 @@ class ConsoleApiTest {
         return admin().body(body).post("/api/v1/tasks").then().statusCode(201).extract().path("taskId");
     }
 
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
+    @Test
+    void workThatLooksStuckIsShownWithItsReasonInTheOverviewAndTheList() {
+        String machine = TestSupport.registerMachine("console-stuck", 1, List.of());
+        String fresh = create(Map.of("machine", machine, "command", "echo fresh"));
+        String waiting = create(Map.of("machine", machine, "command", "echo waiting"));
+        String cancelling = create(Map.of("machine", machine, "command", "echo cancelling"));
+        sql("UPDATE tasks SET not_before = now() - interval '10 minutes' WHERE task_id = '" + waiting + "'");
+        sql("UPDATE tasks SET status = 'PROCESSING', started_at = now(), lease_expires_at = now() + interval '1 hour',"
+                + " cancel_requested = true WHERE task_id = '" + cancelling + "'");
+
+        Map<String, String> listed = new java.util.HashMap<>();
+        admin().get("/api/v1/console/tasks?machine=" + machine).then().statusCode(200).extract().jsonPath()
+                .<Map<String, Object>>getList("items").forEach(row -> listed.put((String) row.get("taskId"), (String) row.get("stuck")));
+        assertThat(listed).containsEntry(waiting, "pending long past its notBefore")
+                .containsEntry(cancelling, "cancel requested, still running").containsEntry(fresh, null);
+
+        Map<String, String> overview = new java.util.HashMap<>();
+        admin().get("/api/v1/console/overview?team=console-stuck").then().statusCode(200).extract().jsonPath()
+                .<Map<String, Object>>getList("stuck").forEach(row -> overview.put((String) row.get("taskId"), (String) row.get("stuck")));
+        assertThat(overview).containsEntry(waiting, "pending long past its notBefore")
+                .containsEntry(cancelling, "cancel requested, still running").doesNotContainKey(fresh);
+    }
+
+    private void sql(String statement) {
+        pool.query(statement).execute().await().atMost(java.time.Duration.ofSeconds(10));
+    }
+
     private static List<String> ids(String query) {
         return admin().get("/api/v1/console/tasks?" + query).then().statusCode(200).extract().jsonPath().getList("items.taskId");
     }
