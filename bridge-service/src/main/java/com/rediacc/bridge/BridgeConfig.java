@@ -52,6 +52,23 @@ public interface BridgeConfig {
         /** On SIGTERM, how long running tasks may take to finish before the bridge exits. */
         @WithDefault("20s")
         Duration shutdownGrace();
+
+        /**
+         * How often the bridge tells queue-service it is alive, what it serves and what it sampled
+         * (GET /bridges shows it QUIET after a few missed).
+         */
+        @WithDefault("5s")
+        Duration presenceEvery();
+
+        /** How often the load, memory and disk of each machine with an open pooled session are read. */
+        @WithDefault("60s")
+        Duration resourcesEvery();
+
+        /**
+         * Where queue-service reaches this bridge's own endpoints (machine checks); by default
+         * {@code http://<this host's address>:<quarkus.http.port>}.
+         */
+        Optional<URI> advertisedUrl();
     }
 
     interface Output {

@@ -12,6 +12,13 @@ import com.rediacc.bridge.vault.VaultDecryptor;
 import com.rediacc.bridge.work.WorkScheduler;
 import com.rediacc.bridge.work.WorkSettings;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import com.rediacc.bridge.presence.AssignedPartitions;
+import com.rediacc.bridge.presence.PresenceReporter;
+import com.rediacc.bridge.resources.ResourceSampler;
+import com.rediacc.contract.bridge.BridgePresence;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
@@ -21,7 +28,9 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Builds the bridge's parts from configuration. */
@@ -84,8 +93,41 @@ public class BridgeWiring {
                 bridge.heartbeatEvery(), bridge.output().maxBytes(), bridge.reportRetryFor(), bridge.shutdownGrace()));
     }
 
+    @Produces
+    @Singleton
+    ResourceSampler resourceSampler(SshSessionPool pool) {
+        return new ResourceSampler(pool);
+    }
+
+    @Produces
+    @Singleton
+    PresenceReporter presenceReporter(TaskQueue queue, ResourceSampler sampler,
+                                      @Identifier(AssignedPartitions.NAME) AssignedPartitions partitions,
+                                      BridgeConfig config, @Named("bridgeId") String bridgeId,
+                                      @ConfigProperty(name = "quarkus.application.version") Optional<String> version,
+                                      @ConfigProperty(name = "quarkus.http.port") int port) {
+        BridgeConfig.Bridge bridge = config.bridge();
+        String url = bridge.advertisedUrl().map(URI::toString).orElseGet(() -> "http://" + localAddress() + ":" + port);
+        List<String> tags = bridge.tags().orElse(List.of());
+        return new PresenceReporter(queue, sampler, () -> new BridgePresence(bridgeId, version.orElse(null), tags, url,
+                partitions.assigned(), partitions.count(), bridge.batchSize(), bridge.presenceEvery().toMillis(), List.of()));
+    }
+
+    void onStart(@Observes StartupEvent event, PresenceReporter presence, BridgeConfig config) {
+        presence.start(config.bridge().presenceEvery(), config.bridge().resourcesEvery());
+    }
+
     /** SIGTERM: stop claiming and let running tasks finish before the SSH client goes away. */
-    void onShutdown(@Observes ShutdownEvent event, WorkScheduler scheduler) {
+    void onShutdown(@Observes ShutdownEvent event, WorkScheduler scheduler, PresenceReporter presence) {
+        presence.close();
         scheduler.close();
+    }
+
+    private static String localAddress() {
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (Exception e) {
+            return "127.0.0.1";
+        }
     }
 }

@@ -38,6 +38,10 @@ public interface QueueConfig {
 
     Console console();
 
+    Bridges bridges();
+
+    Resources resources();
+
     interface Auth {
         /** The first admin token (env REDIACC_AUTH_BOOTSTRAP_TOKEN). */
         @WithName("bootstrap-token")
@@ -214,5 +218,40 @@ public interface QueueConfig {
         @WithName("stale-pending")
         @WithDefault("5m")
         Duration stalePending();
+    }
+
+    interface Bridges {
+        /** A bridge that missed this many of its presences in a row is shown QUIET in GET /bridges. */
+        @WithName("quiet-after-missed")
+        @WithDefault("3")
+        int quietAfterMissed();
+
+        /** A bridge not heard from for this long leaves GET /bridges (its row is deleted). */
+        @WithName("forget-after")
+        @WithDefault("1h")
+        Duration forgetAfter();
+
+        /** How long a machine check may take, the bridge's connect and auth timeouts included. */
+        @WithName("check-timeout")
+        @WithDefault("45s")
+        Duration checkTimeout();
+    }
+
+    /** A machine's sample over one of these crosses it (alerted once), and under it again clears it. */
+    interface Resources {
+        /** The 1-minute load average per CPU. */
+        @WithName("load-per-cpu")
+        @WithDefault("2.0")
+        double loadPerCpu();
+
+        /** Memory in use (total minus available), in percent of the total. */
+        @WithName("memory-used-percent")
+        @WithDefault("90")
+        double memoryUsedPercent();
+
+        /** The root file system's used space, in percent of its size. */
+        @WithName("disk-used-percent")
+        @WithDefault("90")
+        double diskUsedPercent();
     }
 }

@@ -27,7 +27,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        return respond(e.toProblem());
+        Response response = respond(e.toProblem());
+        e.retryAfter().ifPresent(after -> response.getHeaders().putSingle("Retry-After",
+                Long.toString(Math.max(1, after.toSeconds()))));
+        return response;
     }
 
     @ServerExceptionMapper

@@ -1,5 +1,7 @@
 package com.rediacc.bridge.credentials;
 
+import com.rediacc.bridge.ssh.SshFailure;
+import com.rediacc.bridge.ssh.SshSessions;
 import com.rediacc.contract.bridge.ClaimedTask;
 import com.rediacc.contract.bridge.MachineConnection;
 
@@ -12,6 +14,17 @@ public interface CredentialStore {
     }
 
     KeyPair keyPair(String team, MachineConnection machine) throws CredentialException;
+
+    /** The machine's key pair for a new SSH login, loaded only when one is made. */
+    default SshSessions.IdentitySource identity(String team, MachineConnection machine) {
+        return () -> {
+            try {
+                return keyPair(team, machine);
+            } catch (CredentialException e) {
+                throw new SshFailure(SshFailure.Kind.CREDENTIAL, e.getMessage(), e);
+            }
+        };
+    }
 
     /** The credential cannot be used; the message says why and never contains secret material. */
     class CredentialException extends Exception {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.contract.bridge.AttemptResult;
 import com.rediacc.contract.bridge.BridgeApi;
+import com.rediacc.contract.bridge.BridgePresence;
 import com.rediacc.contract.bridge.ClaimRequest;
 import com.rediacc.contract.bridge.ClaimedTask;
 import com.rediacc.contract.bridge.Heartbeat;
@@ -100,6 +101,11 @@ public class QueueClient implements TaskQueue {
     public boolean lostAttemptEnded(LostAttempt attempt, boolean killed) throws QueueUnavailable {
         return accepted(post(path(BridgeApi.LOST_ATTEMPT_ENDED, attempt.taskId()),
                 new LostAttemptEnded(attempt.attemptToken(), killed)));
+    }
+
+    @Override
+    public void presence(BridgePresence presence) throws QueueUnavailable {
+        expect(post(BridgeApi.PRESENCE, presence), 204);
     }
 
     private boolean accepted(HttpResponse<String> response) throws QueueUnavailable {

@@ -1,6 +1,7 @@
 package com.rediacc.bridge.queue;
 
 import com.rediacc.contract.bridge.AttemptResult;
+import com.rediacc.contract.bridge.BridgePresence;
 import com.rediacc.contract.bridge.ClaimedTask;
 import com.rediacc.contract.bridge.HeartbeatReply;
 import com.rediacc.contract.bridge.LostAttempt;
@@ -36,6 +37,9 @@ public interface TaskQueue {
 
     /** True when the queue settled the task; false when it was settled already (another bridge, or the wait ran out). */
     boolean lostAttemptEnded(LostAttempt attempt, boolean killed) throws QueueUnavailable;
+
+    /** Says this bridge is alive, what it serves, and what it sampled ({@link BridgePresence}). */
+    void presence(BridgePresence presence) throws QueueUnavailable;
 
     /** The queue-service could not be reached or answered unexpectedly. */
     class QueueUnavailable extends Exception {

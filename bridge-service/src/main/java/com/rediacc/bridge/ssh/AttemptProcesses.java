@@ -42,24 +42,19 @@ public final class AttemptProcesses {
      * SIGTERM, then SIGKILL after 2 s, as for cancel.
      */
     public static Outcome end(ClientSession session, Long pid, String attemptToken) throws SshFailure {
-        try (RemoteCommand script = RemoteCommand.start(session, script(pid, attemptToken), 4096, null)) {
-            ExecResult result = script.await(SCRIPT_TIMEOUT);
-            if (result == null) {
-                script.kill();
-                throw new SshFailure(SshFailure.Kind.CHANNEL, "ending a lost attempt took longer than " + SCRIPT_TIMEOUT, null);
-            }
-            String output = result.output();
-            int at = output.lastIndexOf(RESULT);
-            if (at < 0) {
-                throw new SshFailure(SshFailure.Kind.CHANNEL, "ending a lost attempt: unexpected answer: " + output.strip(), null);
-            }
-            return switch (output.substring(at + RESULT.length()).strip()) {
-                case "none" -> Outcome.NONE_RUNNING;
-                case "killed" -> Outcome.KILLED;
-                case "alive" -> Outcome.STILL_RUNNING;
-                default -> Outcome.UNSUPPORTED;
-            };
+        ExecResult result = RemoteCommand.run(session, "ending a lost attempt", script(pid, attemptToken), 4096,
+                SCRIPT_TIMEOUT);
+        String output = result.output();
+        int at = output.lastIndexOf(RESULT);
+        if (at < 0) {
+            throw new SshFailure(SshFailure.Kind.CHANNEL, "ending a lost attempt: unexpected answer: " + output.strip(), null);
         }
+        return switch (output.substring(at + RESULT.length()).strip()) {
+            case "none" -> Outcome.NONE_RUNNING;
+            case "killed" -> Outcome.KILLED;
+            case "alive" -> Outcome.STILL_RUNNING;
+            default -> Outcome.UNSUPPORTED;
+        };
     }
 
     static String script(Long pid, String attemptToken) {

@@ -7,6 +7,7 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 
 import java.net.SocketAddress;
 import java.security.PublicKey;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The host key a connection must present, carried in the connection context, and what the server
@@ -17,6 +18,8 @@ final class HostKeyCheck {
 
     final PublicKey expected;
     volatile PublicKey presented;
+    /** Completed once the server presented its key: true when it is the expected one. */
+    final CompletableFuture<Boolean> verified = new CompletableFuture<>();
 
     HostKeyCheck(PublicKey expected) {
         this.expected = expected;
@@ -43,7 +46,9 @@ final class HostKeyCheck {
                 return false;
             }
             check.presented = serverKey;
-            return KeyUtils.compareKeys(check.expected, serverKey);
+            boolean matches = KeyUtils.compareKeys(check.expected, serverKey);
+            check.verified.complete(matches);
+            return matches;
         }
     }
 }

@@ -181,6 +181,22 @@ public final class RemoteCommand implements RunningCommand {
         }
     }
 
+    /**
+     * Runs a short command ({@code what} names it in errors) to its end; kills it and fails when it
+     * takes longer than {@code timeout}.
+     */
+    public static ExecResult run(ClientSession session, String what, String command, int maxOutputBytes,
+                                 Duration timeout) throws SshFailure {
+        try (RemoteCommand running = start(session, command, maxOutputBytes, null)) {
+            ExecResult result = running.await(timeout);
+            if (result == null) {
+                running.kill();
+                throw new SshFailure(SshFailure.Kind.CHANNEL, what + " took longer than " + timeout, null);
+            }
+            return result;
+        }
+    }
+
     @Override
     public void close() {
         channel.close(false);

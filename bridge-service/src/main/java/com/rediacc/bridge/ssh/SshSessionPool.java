@@ -1,5 +1,6 @@
 package com.rediacc.bridge.ssh;
 
+import com.rediacc.contract.bridge.MachineCheck;
 import com.rediacc.contract.bridge.MachineConnection;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,10 +80,35 @@ public final class SshSessionPool implements SshSessions, AutoCloseable {
                     return new Lease(this, candidate);
                 }
             }
-            PooledSession fresh = new PooledSession(connect(machine, identity.keyPair()));
+            PooledSession fresh = new PooledSession(machine.name(), connect(machine, identity.keyPair()));
             pooled.add(fresh);
             return new Lease(this, fresh);
         }
+    }
+
+    /**
+     * A share of one open session of each machine that has one with room for another channel, by
+     * machine name: never opens a connection, never takes a task's last channel. Close each share.
+     */
+    public Map<String, Lease> shareOpenSessions() {
+        Map<String, Lease> shares = new TreeMap<>();
+        for (List<PooledSession> pooled : sessions.values()) {
+            synchronized (pooled) {
+                for (PooledSession candidate : pooled) {
+                    if (usable(candidate.session) && candidate.users.get() < maxChannelsPerSession
+                            && !shares.containsKey(candidate.machine)) {
+                        shares.put(candidate.machine, new Lease(this, candidate));
+                    }
+                }
+            }
+        }
+        return shares;
+    }
+
+    /** Checks a machine's connectivity step by step on a connection of its own, outside the pool. */
+    public MachineCheck check(MachineConnection machine, String bridgeId,
+                              IdentitySource identity) {
+        return new ConnectionCheck(client, connectTimeout, authTimeout).run(machine, bridgeId, identity);
     }
 
     /** Drops a session that broke, so the next task reconnects. */
@@ -123,7 +150,7 @@ public final class SshSessionPool implements SshSessions, AutoCloseable {
         }
     }
 
-    private static PublicKey parseHostKey(MachineConnection machine) throws SshFailure {
+    static PublicKey parseHostKey(MachineConnection machine) throws SshFailure {
         try {
             return AuthorizedKeyEntry.parseAuthorizedKeyEntry(machine.hostKey().trim())
                     .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
@@ -161,10 +188,12 @@ public final class SshSessionPool implements SshSessions, AutoCloseable {
     }
 
     private static final class PooledSession {
+        final String machine;
         final ClientSession session;
         final AtomicInteger users = new AtomicInteger();
 
-        PooledSession(ClientSession session) {
+        PooledSession(String machine, ClientSession session) {
+            this.machine = machine;
             this.session = session;
         }
     }
@@ -194,6 +223,11 @@ public final class SshSessionPool implements SshSessions, AutoCloseable {
         @Override
         public AttemptProcesses.Outcome endAttemptProcesses(Long pid, String attemptToken) throws SshFailure {
             return AttemptProcesses.end(pooled.session, pid, attemptToken);
+        }
+
+        /** Runs a short command ({@code what} names it in errors) on this share's session. */
+        public ExecResult run(String what, String command, Duration timeout) throws SshFailure {
+            return RemoteCommand.run(pooled.session, what, command, 64 * 1024, timeout);
         }
 
         @Override

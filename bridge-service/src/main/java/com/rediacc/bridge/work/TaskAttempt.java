@@ -81,13 +81,7 @@ final class TaskAttempt {
         try {
             SessionShare share;
             try {
-                share = ssh.acquire(task.machine(), identityId(task), () -> {
-                    try {
-                        return credentials.keyPair(task);
-                    } catch (CredentialStore.CredentialException e) {
-                        throw new SshFailure(SshFailure.Kind.CREDENTIAL, e.getMessage(), e);
-                    }
-                });
+                share = ssh.acquire(task.machine(), identityId(task), credentials.identity(task.team(), task.machine()));
             } catch (SshFailure e) {
                 report(notRun(e.getMessage()));
                 return;

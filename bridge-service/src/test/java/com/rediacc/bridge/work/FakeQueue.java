@@ -2,6 +2,7 @@ package com.rediacc.bridge.work;
 
 import com.rediacc.bridge.queue.TaskQueue;
 import com.rediacc.contract.bridge.AttemptResult;
+import com.rediacc.contract.bridge.BridgePresence;
 import com.rediacc.contract.bridge.ClaimedTask;
 import com.rediacc.contract.bridge.HeartbeatReply;
 import com.rediacc.contract.bridge.LostAttempt;
@@ -192,5 +193,13 @@ final class FakeQueue implements TaskQueue {
     public boolean lostAttemptEnded(LostAttempt attempt, boolean killed) {
         lostAttemptsEnded.add(new Ended(attempt, killed));
         return true;
+    }
+
+    /** Presences told, in order. */
+    final List<BridgePresence> presences = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void presence(BridgePresence presence) {
+        presences.add(presence);
     }
 }

@@ -13,6 +13,13 @@ public final class BridgeApi {
     public static final String LOST_ATTEMPTS = "/lost-attempts";
     /** No process of the lost attempt runs any more: the queue settles its task. */
     public static final String LOST_ATTEMPT_ENDED = "/tasks/{taskId}/lost-attempt-ended";
+    /** A bridge says it is alive, what it serves and what it sampled ({@link BridgePresence}). */
+    public static final String PRESENCE = "/presence";
+    /**
+     * Served by bridge-service itself (bridge token only): queue-service asks the bridge that serves a
+     * machine to check its SSH connectivity ({@link MachineCheckRequest} -> {@link MachineCheck}).
+     */
+    public static final String MACHINE_CHECK_ON_BRIDGE = "/api/v1/bridge-service/machine-check";
 
     private BridgeApi() {
     }

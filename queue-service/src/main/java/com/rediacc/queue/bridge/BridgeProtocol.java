@@ -98,7 +98,8 @@ public class BridgeProtocol {
         return task.vaultDataContext() != null ? task.vaultDataContext() : Vault.taskContext(task.taskId());
     }
 
-    private static MachineConnection connection(Machine machine, TeamSecret credential) {
+    /** How a bridge logs in to {@code machine}: with the newest version of its credential (null: no such entry). */
+    public static MachineConnection connection(Machine machine, TeamSecret credential) {
         return machine.connection(credential == null ? null : credential.ciphertext(),
                 credential == null ? null : Vault.secretContext(credential.team(), credential.name(), credential.version()));
     }

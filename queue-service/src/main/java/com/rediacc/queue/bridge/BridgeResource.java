@@ -2,6 +2,7 @@ package com.rediacc.queue.bridge;
 
 import com.rediacc.contract.bridge.AttemptResult;
 import com.rediacc.contract.bridge.BridgeApi;
+import com.rediacc.contract.bridge.BridgePresence;
 import com.rediacc.contract.bridge.ClaimRequest;
 import com.rediacc.contract.bridge.ClaimedTask;
 import com.rediacc.contract.bridge.Heartbeat;
@@ -10,6 +11,7 @@ import com.rediacc.contract.bridge.LeaseReport;
 import com.rediacc.contract.bridge.LostAttemptEnded;
 import com.rediacc.contract.bridge.LostAttempts;
 import com.rediacc.contract.bridge.LostAttemptsRequest;
+import com.rediacc.queue.bridges.BridgeDirectory;
 import com.rediacc.web.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -33,6 +35,8 @@ public class BridgeResource {
 
     @Inject
     BridgeProtocol tasks;
+    @Inject
+    BridgeDirectory directory;
 
     @POST
     @Path(BridgeApi.CLAIMS)
@@ -94,6 +98,17 @@ public class BridgeResource {
             throw ProblemException.badRequest("a lost-attempt report needs attemptToken");
         }
         return tasks.lostAttemptEnded(taskId, report, bridgeId);
+    }
+
+    /** A bridge is alive: what it serves, and the resources of its machines it sampled since the last one. */
+    @POST
+    @Path(BridgeApi.PRESENCE)
+    public Uni<Void> presence(BridgePresence presence) {
+        if (presence == null || presence.bridgeId() == null || presence.bridgeId().isBlank()
+                || presence.everyMillis() < 1 || presence.partitionCount() < 0) {
+            throw ProblemException.badRequest("a presence needs bridgeId, everyMillis >= 1 and partitionCount >= 0");
+        }
+        return directory.record(presence);
     }
 
     private static LeaseReport required(LeaseReport report) {

@@ -1,10 +1,13 @@
 package com.rediacc.queue.machines;
 
 import org.jboss.resteasy.reactive.RestResponse;
+import com.rediacc.contract.bridge.MachineCheck;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.audit.Audited;
 import com.rediacc.queue.auth.Requester;
 import com.rediacc.queue.auth.Role;
+import com.rediacc.queue.bridges.MachineChecks;
+import com.rediacc.queue.machines.resources.MachineResourceStore;
 import com.rediacc.queue.outbox.OutboxRelay;
 import com.rediacc.queue.outbox.OutboxRepository;
 import com.rediacc.queue.teams.TeamRepository;
@@ -46,6 +49,10 @@ public class MachineResource {
     OutboxRepository outbox;
     @Inject
     OutboxRelay relay;
+    @Inject
+    MachineResourceStore resources;
+    @Inject
+    MachineChecks checks;
 
     @POST
     @Audited("machine.create")
@@ -61,22 +68,33 @@ public class MachineResource {
     }
 
     @GET
-    public Uni<Page<Machine>> list(@QueryParam("team") String team,
-                                   @QueryParam("cursor") String cursor,
-                                   @QueryParam("limit") Integer limit) {
+    public Uni<Page<MachineView>> list(@QueryParam("team") String team,
+                                       @QueryParam("cursor") String cursor,
+                                       @QueryParam("limit") Integer limit) {
         int pageSize = Page.size(limit);
         if (team != null) {
             requester.require(team, Role.VIEWER, () -> unknownTeam(team));
         }
         List<String> visible = requester.caller().teamsWith(Role.VIEWER).orElse(null);
-        return machines.list(team, visible, cursor, pageSize).map(items -> new Page<>(items,
-                items.size() == pageSize ? items.getLast().name() : null));
+        return machines.list(team, visible, cursor, pageSize).chain(items -> withResources(items).map(views -> new Page<>(views,
+                items.size() == pageSize ? items.getLast().name() : null)));
     }
 
     @GET
     @Path("/{name}")
-    public Uni<Machine> get(@PathParam("name") String name) {
-        return visible(name, Role.VIEWER);
+    public Uni<MachineView> get(@PathParam("name") String name) {
+        return visible(name, Role.VIEWER).chain(machine -> withResources(List.of(machine))).map(List::getFirst);
+    }
+
+    /**
+     * Has the bridge that serves the machine log in to it step by step (connect, host key, auth,
+     * {@code true}) and answers each step's result and time; 503 when no live bridge serves it.
+     */
+    @POST
+    @Path("/{name}/check")
+    @Audited("machine.check")
+    public Uni<MachineCheck> check(@PathParam("name") String name) {
+        return visible(name, Role.OPERATOR).chain(checks::check);
     }
 
     /** Changes the given fields; the next task on the machine uses them. */
@@ -128,6 +146,11 @@ public class MachineResource {
                         .call(found -> found.isPresent() ? outbox.addMachineReady(tx, name) : Uni.createFrom().voidItem())))
                 .map(found -> found.orElseThrow(() -> unknown(name)))
                 .invoke(relay::wake);
+    }
+
+    private Uni<List<MachineView>> withResources(List<Machine> items) {
+        return resources.find(items.stream().map(Machine::name).toList()).map(found -> items.stream()
+                .map(machine -> new MachineView(machine, found.get(machine.name()))).toList());
     }
 
     /** The machine, if the caller has {@code needed} in its team; a machine of another team is 404. */

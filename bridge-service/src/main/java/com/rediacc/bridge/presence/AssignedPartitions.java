@@ -1,0 +1,53 @@
+package com.rediacc.bridge.presence;
+
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
+
+/**
+ * The dispatch partitions Kafka assigned to this bridge (= the machines it serves), as the
+ * dispatch channel's rebalances tell them (consumer-rebalance-listener.name in
+ * application.properties), and how many partitions the topic has.
+ */
+@ApplicationScoped
+@Identifier(AssignedPartitions.NAME)
+public class AssignedPartitions implements KafkaConsumerRebalanceListener {
+    public static final String NAME = "dispatch-partitions";
+
+    private final Set<Integer> assigned = new ConcurrentSkipListSet<>();
+    private volatile int count;
+
+    @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        // The dispatch channel reads one topic: every partition here is one of its.
+        partitions.forEach(p -> {
+            assigned.add(p.partition());
+            count = consumer.partitionsFor(p.topic()).size();
+        });
+    }
+
+    @Override
+    public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        partitions.forEach(p -> assigned.remove(p.partition()));
+    }
+
+    @Override
+    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        onPartitionsRevoked(consumer, partitions);
+    }
+
+    public List<Integer> assigned() {
+        return List.copyOf(assigned);
+    }
+
+    public int count() {
+        return count;
+    }
+}
