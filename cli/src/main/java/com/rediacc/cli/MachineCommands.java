@@ -16,8 +16,9 @@ import java.util.List;
 @Command(name = "machine", aliases = "machines", description = "Register, list, change, pause and remove machines.",
         subcommands = {MachineCommands.ListMachines.class, MachineCommands.Get.class, MachineCommands.Add.class,
                 MachineCommands.Update.class, MachineCommands.Delete.class, MachineCommands.Pause.class,
-                MachineCommands.Resume.class},
-        footer = {"", "Examples:", "  rediacc machine list --team Production", "  rediacc machine pause prod-01"})
+                MachineCommands.Resume.class, MachineCommands.Check.class},
+        footer = {"", "Examples:", "  rediacc machine list --team Production", "  rediacc machine pause prod-01",
+                "  rediacc machine check prod-01"})
 final class MachineCommands extends BaseCommand.Group {
 
     static List<Printer.Column> columns() {
@@ -35,7 +36,27 @@ final class MachineCommands extends BaseCommand.Group {
     }
 
     static List<Printer.Column> wideColumns() {
-        return List.of(Printer.Column.field("CREDENTIAL", "credential"), Printer.Column.flex("HOST KEY", m -> Printer.text(m.get("hostKey"))));
+        return List.of(Printer.Column.field("CREDENTIAL", "credential"),
+                Printer.Column.of("LOAD", m -> resource(m, "load", "one", "")),
+                Printer.Column.of("MEM", m -> resource(m, "memory", "usedPercent", "%")),
+                Printer.Column.of("DISK", m -> resource(m, "disk", "usedPercent", "%")),
+                Printer.Column.of("OVER", m -> over(m.path("resources"))),
+                Printer.Column.flex("HOST KEY", m -> Printer.text(m.get("hostKey"))));
+    }
+
+    /** One figure of the machine's newest resource sample; "-" before the first. */
+    private static String resource(JsonNode machine, String group, String field, String unit) {
+        JsonNode value = machine.path("resources").path(group).path(field);
+        return value.isMissingNode() ? "-" : value.asText() + unit;
+    }
+
+    private static String over(JsonNode resources) {
+        if (resources.isMissingNode()) {
+            return "-";
+        }
+        StringBuilder over = new StringBuilder();
+        resources.path("over").forEach(r -> over.append(over.isEmpty() ? "" : ",").append(r.asText()));
+        return over.isEmpty() ? "ok" : over.toString();
     }
 
     static void show(BaseCommand command, JsonNode machine) {
@@ -48,7 +69,18 @@ final class MachineCommands extends BaseCommand.Group {
                 new String[]{"Tags", machine.path("tags").isEmpty() ? "-" : machine.path("tags").toString()},
                 new String[]{"Max concurrency", machine.path("maxConcurrency").asText()},
                 new String[]{"State", command.printer().status(machine.path("paused").asBoolean() ? "paused" : "ready")},
-                new String[]{"Created", Printer.text(machine.get("createdAt"))}));
+                new String[]{"Created", Printer.text(machine.get("createdAt"))},
+                new String[]{"Resources", resources(machine.path("resources"))}));
+    }
+
+    private static String resources(JsonNode r) {
+        if (r.isMissingNode()) {
+            return "- (sampled by the bridge once it has a session to the machine)";
+        }
+        return "load " + r.path("load").path("one").asText() + " " + r.path("load").path("five").asText() + " "
+                + r.path("load").path("fifteen").asText() + " on " + r.path("load").path("cpus").asText() + " CPUs, memory "
+                + r.path("memory").path("usedPercent").asText() + "% used, disk / " + r.path("disk").path("usedPercent").asText()
+                + "% used; over: " + over(r) + " (sampled " + r.path("sampledAt").asText() + " by " + r.path("bridge").asText() + ")";
     }
 
     @Command(name = "list", aliases = "ls", description = "List machines.",
@@ -249,6 +281,36 @@ final class MachineCommands extends BaseCommand.Group {
                 note("machine " + name + " resumed");
             }
             return 0;
+        }
+    }
+
+    @Command(name = "check", description = {"Check a machine's SSH connectivity through the bridge that serves it:",
+            "connect, host key, auth and running `true`, each step with its time (OPERATOR).",
+            "Exits 0 when every step passed, 1 otherwise."},
+            footer = {"", "Examples:", "  rediacc machine check prod-01", "  rediacc machine check prod-01 -o json"})
+    static final class Check extends BaseCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run() {
+            JsonNode check = api().post(path("machines", name, "check"), null).body();
+            JsonNode steps = check.path("steps");
+            boolean ok = steps.size() == 4;
+            for (JsonNode step : steps) {
+                ok &= step.path("ok").asBoolean();
+            }
+            if (printer().structured()) {
+                printer().document(check);
+            } else if (!printer().quiet) {
+                printer().table(List.of(Printer.Column.field("STEP", "name"),
+                        new Printer.Column("RESULT", s -> s.path("ok").asBoolean() ? "ok" : "failed", Printer.Fit.SHRINK, true),
+                        Printer.Column.of("TIME", s -> s.path("millis").asText() + " ms"),
+                        Printer.Column.flex("ERROR", s -> Printer.text(s.get("error")))), steps);
+                out().println((ok ? "machine " + name + " is reachable" : "machine " + name + " is not reachable")
+                        + " from bridge " + check.path("bridge").asText());
+            }
+            return ok ? 0 : 1;
         }
     }
 }

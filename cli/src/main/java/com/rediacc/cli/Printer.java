@@ -247,8 +247,8 @@ final class Printer {
     /** Status words in colour: green done, red failed, yellow running, grey cancelled. */
     static String colourOf(String word, String text) {
         String code = switch (word) {
-            case "COMPLETED", "CANCELLED_OK", "ok", "OK", "SUCCESS", "SUCCEEDED" -> "32";
-            case "FAILED", "NOT_FOUND", "ERROR", "DENIED", "paused", "FAILURE", "MISSED", "STOPPED" -> "31";
+            case "COMPLETED", "CANCELLED_OK", "ok", "OK", "SUCCESS", "SUCCEEDED", "LIVE" -> "32";
+            case "FAILED", "NOT_FOUND", "ERROR", "DENIED", "paused", "FAILURE", "MISSED", "STOPPED", "failed", "QUIET" -> "31";
             case "PROCESSING", "ASSIGNED", "CANCEL_REQUESTED", "RUNNING" -> "33";
             case "PENDING", "SCHEDULED", "HELD" -> "36";
             case "CANCELLED", "ALREADY_TERMINAL", "SKIPPED" -> "90";

@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
                 TaskCommands.Create.class, TaskCommands.ListCmd.class, TaskCommands.Inspect.class,
                 TaskCommands.Cancel.class, TaskCommands.Retry.class, TaskCommands.Logs.class,
                 TaskCommands.Watch.class, TaskCommands.Stats.class,
-                MachineCommands.class, CronCommands.class, FunctionCommands.class, GroupCommands.class, TeamCommands.class, MemberCommands.class, UserCommands.class,
+                MachineCommands.class, BridgeCommands.class, CronCommands.class, FunctionCommands.class, GroupCommands.class, TeamCommands.class, MemberCommands.class, UserCommands.class,
                 VaultCommands.class, AuditCommand.class, LoginCommand.class, ConfigCommands.class,
                 CompletionCommand.class},
         footer = {"",
