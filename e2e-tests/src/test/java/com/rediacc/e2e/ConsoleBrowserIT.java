@@ -241,6 +241,25 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    void theMachinesPageShowsTheBridgesAndChecksAMachinesSshConnectivity() throws Exception {
+        browser.open("/machines");
+        browser.until("bridge-1 listed LIVE, serving demo-01", d -> {
+            List<WebElement> row = d.findElements(By.id("bridge-bridge-1"));
+            return !row.isEmpty() && row.getFirst().getText().contains("LIVE") && row.getFirst().getText().contains("demo-01");
+        });
+        assertThat(browser.driver.findElement(By.id("bridges-table")).getText()).doesNotContain("other-01");
+        browser.driver.findElement(By.id("check-demo-01")).click();
+        browser.until("the check's answer", d -> d.findElement(By.id("check-result")).getText().contains("from bridge-1"));
+        assertThat(browser.driver.findElement(By.id("check-result")).getText())
+                .contains("demo-01 reachable from bridge-1", "connect ok", "hostKey ok", "auth ok", "exec ok");
+        browser.screenshot("machines-check");
+        try (ConsoleBrowser asViewer = new ConsoleBrowser(stack.queueUrl()).signIn(viewer, "/machines")) {
+            asViewer.ready();
+            assertThat(asViewer.driver.findElements(By.id("check-demo-01"))).as("no check button for a viewer").isEmpty();
+        }
+    }
+
+    @Test
     void noSecretReachesTheBrowser() throws Exception {
         String marker = "console-secret-" + UUID.randomUUID();
         String id = createAsAdmin(Map.of("machine", "demo-01", "command", "cat > /dev/null; echo read the secret",

@@ -1,4 +1,5 @@
-// Machines: state, running and pending counts (live), pause and resume for team ADMINs.
+// Machines: state, running and pending counts (live), newest resources, pause and resume for team
+// ADMINs, an SSH check for OPERATORs; the bridges and the machines they serve.
 'use strict';
 (function () {
   const R = window.rediacc;
@@ -16,6 +17,9 @@
       const c = counts[m.name] || {};
       const running = (c.ASSIGNED || 0) + (c.PROCESSING || 0);
       const actions = R.el('td', {});
+      if (R.may(m.team, 'OPERATOR')) {
+        actions.append(R.el('button', { type: 'button', id: 'check-' + m.name, onclick: () => check(m) }, 'Check'));
+      }
       if (R.may(m.team, 'ADMIN')) {
         actions.append(R.el('button', { type: 'button', id: (m.paused ? 'resume-' : 'pause-') + m.name,
           onclick: () => act(m, m.paused ? 'resume' : 'pause') }, m.paused ? 'Resume' : 'Pause'));
@@ -27,9 +31,48 @@
         R.el('td', {}, R.el('a', { href: '/tasks?status=PROCESSING&machine=' + encodeURIComponent(m.name) }, String(running))),
         R.el('td', {}, R.el('a', { href: '/tasks?status=PENDING&machine=' + encodeURIComponent(m.name) }, String(c.PENDING || 0))),
         R.el('td', {}, String(m.maxConcurrency)),
+        resources(m.resources),
         R.el('td', { class: 'mono hide-narrow' }, m.user + '@' + m.host + ':' + m.port),
         R.el('td', { class: 'hide-narrow' }, ...(m.tags || []).map(t => R.el('span', { class: 'chip' }, t))),
         actions));
+    }
+  }
+
+  function resources(r) {
+    if (!r) return R.el('td', { class: 'muted' }, '-');
+    const over = r.over || [];
+    return R.el('td', { class: over.length ? 'error' : '', title: 'sampled ' + r.sampledAt + ' by ' + r.bridge
+        + (over.length ? '; over: ' + over.join(', ') : '') },
+      r.load.one + ' / ' + r.memory.usedPercent + '% / ' + r.disk.usedPercent + '%');
+  }
+
+  async function check(machine) {
+    const out = document.getElementById('check-result');
+    out.textContent = 'checking ' + machine.name + '...';
+    try {
+      const result = await R.api('/api/v1/machines/' + encodeURIComponent(machine.name) + '/check', { method: 'POST', body: {} });
+      const steps = result.steps.map(s => s.name + ' ' + (s.ok ? 'ok' : 'FAILED') + ' ' + s.millis + ' ms'
+        + (s.error ? ' (' + s.error + ')' : ''));
+      const ok = result.steps.length === 4 && result.steps.every(s => s.ok);
+      out.className = ok ? 'small' : 'small error';
+      out.textContent = machine.name + (ok ? ' reachable' : ' NOT reachable') + ' from ' + result.bridge + ': ' + steps.join(', ');
+    } catch (e) {
+      out.className = 'small error';
+      out.textContent = machine.name + ': ' + e.message;
+    }
+  }
+
+  async function loadBridges() {
+    const page = await R.api('/api/v1/bridges');
+    const body = R.clear(document.querySelector('#bridges-table tbody'));
+    for (const b of page.items) {
+      body.append(R.el('tr', { id: 'bridge-' + b.bridgeId },
+        R.el('td', { class: 'mono' }, b.bridgeId),
+        R.el('td', {}, R.el('span', { class: 'status ' + (b.state === 'LIVE' ? 'COMPLETED' : 'FAILED') }, b.state)),
+        R.el('td', {}, b.lastHeartbeat),
+        R.el('td', {}, b.runningCount + ' / ' + b.batchSize),
+        R.el('td', {}, b.version || ''),
+        R.el('td', {}, ...b.machines.map(name => R.el('span', { class: 'chip' }, name)))));
     }
   }
 
@@ -59,7 +102,8 @@
 
   R.teamSelect();
   R.searchInUrl(document.getElementById('search'), value => { search = value; render(); });
-  load().catch(e => R.toast(e.message)).finally(R.ready);
+  load().then(loadBridges).catch(e => R.toast(e.message)).finally(R.ready);
+  setInterval(() => loadBridges().catch(() => {}), 5000);
   let timer = null;
   R.stream(team ? { team: team } : {}, message => {
     if ((message.changed || []).length && !timer) {
