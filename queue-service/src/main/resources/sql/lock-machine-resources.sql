@@ -1,4 +1,4 @@
--- The stored samples of the named machines, with their team, locked until the transaction ends: the
+-- The stored samples of the named machines, locked until the transaction ends: the
 -- replica that records a newer sample decides alone whether it crossed or cleared a threshold.
 SELECT r.machine, r.sampled_at, r.over
 FROM machine_resources r

@@ -84,6 +84,7 @@ class BridgesIT {
     @Order(2)
     void aMachineCheckAgainstTheRealSshdPassesEveryStepWithItsTime() throws Exception {
         JsonNode check = check("tr-01", 200);
+        System.out.println("machine check of the demo sshd: " + check);
         assertThat(check.path("steps")).extracting(step -> step.path("name").asText() + " " + step.path("ok").asBoolean())
                 .containsExactly("connect true", "hostKey true", "auth true", "exec true");
         check.path("steps").forEach(step -> {

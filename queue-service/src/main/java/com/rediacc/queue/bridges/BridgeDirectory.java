@@ -11,7 +11,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -40,7 +39,7 @@ public class BridgeDirectory {
      * runs ({@code teams} null: every team's).
      */
     public Uni<List<BridgeView>> list(List<String> teams) {
-        return registry.list().chain(listing -> registry.machineTeams(teams)
+        return registry.list().chain(listing -> registry.machines(teams)
                 .chain(machines -> registry.running(listing.bridges().stream().map(Bridge::bridgeId).toList())
                         .map(running -> listing.bridges().stream()
                                 .map(bridge -> view(bridge, listing, machines, running.getOrDefault(bridge.bridgeId(), List.of()),
@@ -55,11 +54,11 @@ public class BridgeDirectory {
                 .max((a, b) -> a.lastSeen().compareTo(b.lastSeen())));
     }
 
-    private BridgeView view(Bridge bridge, BridgeRegistry.Listing listing, Map<String, String> machines,
+    private BridgeView view(Bridge bridge, BridgeRegistry.Listing listing, List<String> machines,
                             List<HeldTask> running, Predicate<HeldTask> visible) {
         return new BridgeView(bridge.bridgeId(), state(bridge, listing), bridge.version(), bridge.tags(),
                 bridge.partitions(), bridge.partitionCount(),
-                machines.keySet().stream().filter(bridge::serves).toList(),
+                machines.stream().filter(bridge::serves).toList(),
                 running.stream().filter(visible)
                         .map(task -> new BridgeView.RunningTask(task.taskId(), task.machine(), task.status())).toList(),
                 running.size(), bridge.batchSize(), bridge.lastSeen(), bridge.every().toMillis());

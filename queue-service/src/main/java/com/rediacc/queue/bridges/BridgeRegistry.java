@@ -70,14 +70,14 @@ public class BridgeRegistry {
     public record HeldTask(UUID taskId, String machine, String team, String status) {
     }
 
-    /** Every machine's team, by name; only the machines of {@code teams} unless it is null (every team). */
-    public Uni<Map<String, String>> machineTeams(List<String> teams) {
-        return pool.preparedQuery("SELECT name, team FROM machines WHERE $1::text[] IS NULL OR team = ANY($1) ORDER BY name")
+    /** The names of the machines of {@code teams}, or of every machine when it is null. */
+    public Uni<List<String>> machines(List<String> teams) {
+        return pool.preparedQuery("SELECT name FROM machines WHERE $1::text[] IS NULL OR team = ANY($1) ORDER BY name")
                 .execute(Tuple.of(teams == null ? null : teams.toArray(String[]::new)))
                 .map(rows -> {
-                    Map<String, String> found = new TreeMap<>();
-                    rows.forEach(row -> found.put(row.getString("name"), row.getString("team")));
-                    return found;
+                    List<String> names = new ArrayList<>();
+                    rows.forEach(row -> names.add(row.getString("name")));
+                    return names;
                 });
     }
 
