@@ -105,6 +105,9 @@ class AccessMatrixIT {
                         "401 401 403 403 204 404 204"),
                 row("pause machine", () -> post("/api/v1/machines/alpha-01/pause", Map.of()), "401 401 403 403 200 404 200"),
                 row("resume machine", () -> post("/api/v1/machines/alpha-01/resume", Map.of()), "401 401 403 403 200 404 200"),
+                // No bridge runs in this stack: a caller allowed to check is answered 503 (no live bridge serves it).
+                row("check machine", () -> post("/api/v1/machines/alpha-01/check", Map.of()), "401 401 403 503 503 404 503"),
+                row("list bridges", () -> get("/api/v1/bridges"), "401 401 200 200 200 200 200"),
                 row("put vault entry", () -> new Call("PUT", "/api/v1/teams/" + TEAM + "/vault/matrix",
                         Map.of("value", Map.of("token", SECRET_MARKER))), "401 401 403 403 201 404 201"),
                 row("list vault", () -> get("/api/v1/teams/" + TEAM + "/vault"), "401 401 200 200 200 404 200"),

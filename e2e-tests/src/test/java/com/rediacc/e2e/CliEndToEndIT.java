@@ -116,6 +116,29 @@ class CliEndToEndIT {
         return run.out().strip();
     }
 
+    // ------------------------------------------------------------ troubleshooting
+
+    @Test
+    void bridgeListAndMachineCheckAnswerFromTheRealBridge() throws Exception {
+        Run bridges = Await.until("cli-bridge-1 listed LIVE with demo-01", Duration.ofSeconds(60),
+                () -> cli("bridge", "list"), run -> run.out().contains("cli-bridge-1") && run.out().contains("LIVE")
+                        && run.out().contains("demo-01"), () -> stack.logs());
+        assertThat(bridges.exit()).isZero();
+
+        Run check = cli("machine", "check", "demo-01");
+        assertThat(check.exit()).as(check.toString()).isZero();
+        assertThat(check.out()).contains("connect", "hostKey", "auth", "exec", " ms")
+                .contains("machine demo-01 is reachable from bridge cli-bridge-1");
+
+        Path key = home.resolve("other-host-key");
+        E2eStack.sh("ssh-keygen -q -t ed25519 -N '' -f " + key);
+        stack.registerMachine("cli-badkey", Integer.parseInt(E2eStack.env("SSH_PORT")), E2eStack.env("DEMO_SSH_USER"),
+                Files.readString(Path.of(key + ".pub")).strip(), 1);
+        Run bad = cli("machine", "check", "cli-badkey");
+        assertThat(bad.exit()).as(bad.toString()).isEqualTo(1);
+        assertThat(bad.out()).contains("failed", "host key mismatch").contains("machine cli-badkey is not reachable");
+    }
+
     // ------------------------------------------------------------------ tasks
 
     @Test

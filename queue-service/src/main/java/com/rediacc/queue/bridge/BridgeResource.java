@@ -108,6 +108,10 @@ public class BridgeResource {
                 || presence.everyMillis() < 1 || presence.partitionCount() < 0) {
             throw ProblemException.badRequest("a presence needs bridgeId, everyMillis >= 1 and partitionCount >= 0");
         }
+        if (presence.samples() != null && presence.samples().stream()
+                .anyMatch(sample -> sample == null || sample.machine() == null || sample.sampledAt() == null)) {
+            throw ProblemException.badRequest("every sample of a presence needs machine and sampledAt");
+        }
         return directory.record(presence);
     }
 

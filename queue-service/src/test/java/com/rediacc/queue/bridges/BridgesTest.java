@@ -80,6 +80,11 @@ class BridgesTest {
         noId.remove("bridgeId");
         bridge().body(noId).post("/api/v1/bridge/presence").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", containsString("bridgeId"));
+        Map<String, Object> undated = new HashMap<>(sample("m-x", Instant.now(), 10));
+        undated.remove("sampledAt");
+        bridge().body(body("b-x", List.of(), 1000, List.of(undated))).post("/api/v1/bridge/presence").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("sampledAt"));
+        admin().get("/api/v1/bridges").then().body("items.bridgeId", not(hasItem("b-x")));
     }
 
     @Test
