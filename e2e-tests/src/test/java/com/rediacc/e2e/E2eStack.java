@@ -60,10 +60,17 @@ final class E2eStack implements AutoCloseable {
     private Map<String, String> queueEnv;
     private ServiceProcess vault;
     private String kafkaBootstrap = env("KAFKA_BOOTSTRAP_SERVERS");
+    private ServiceProcess.Launcher launcher = ServiceProcess.JVM;
 
     E2eStack(String name) throws IOException {
         this.name = name;
         credentials = TempDirs.create("rediacc-e2e-secrets-");
+    }
+
+    /** Runs the services from their container images ({@link ImageLauncher}) instead of the packaged jars. */
+    E2eStack fromImages() throws Exception {
+        launcher = ImageLauncher.create(root, List.of(credentials));
+        return this;
     }
 
     /** Use another broker than the shared one (for tests that stop Kafka). */
@@ -86,6 +93,10 @@ final class E2eStack implements AutoCloseable {
     /** The queue-service process (its log, say). */
     ServiceProcess queue() {
         return queue;
+    }
+
+    ServiceProcess vault() {
+        return vault;
     }
 
     String vaultUrl() {
@@ -333,7 +344,7 @@ final class E2eStack implements AutoCloseable {
     }
 
     private ServiceProcess start(String module, Map<String, String> env, String name) throws IOException {
-        ServiceProcess service = ServiceProcess.start(root, module, this.name + "-" + name, Ports.free(), env);
+        ServiceProcess service = ServiceProcess.start(launcher, root, module, this.name + "-" + name, Ports.free(), env);
         services.add(service);
         return service;
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,30 +31,43 @@ final class ServiceProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static ServiceProcess start(Path root, String module, String name, int port, Map<String, String> env)
-            throws IOException {
+    /** How a service's process is made: a JVM on the packaged jar, or its container image ({@link ImageLauncher}). */
+    interface Launcher {
+        /** A process that runs {@code module} with {@code env} (its settings, HTTP port included), not yet started. */
+        ProcessBuilder process(Path root, String module, String name, Map<String, String> env) throws IOException;
+    }
+
+    /** The packaged jar on this JVM's java, with -Xmx256m and the module's jvm.options. */
+    static final Launcher JVM = (root, module, name, env) -> {
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
         }
-        Path logs = root.resolve("e2e-tests/target/e2e-logs");
-        Files.createDirectories(logs);
-        Path log = logs.resolve(name + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
         command.addAll(moduleJvmOptions(root.resolve(module)));
         command.addAll(List.of("-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        return builder;
+    };
+
+    static ServiceProcess start(Launcher launcher, Path root, String module, String name, int port,
+                                Map<String, String> env) throws IOException {
+        Path logs = root.resolve("e2e-tests/target/e2e-logs");
+        Files.createDirectories(logs);
+        Path log = logs.resolve(name + ".log");
+        Map<String, String> settings = new HashMap<>(env);
+        settings.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        settings.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        ProcessBuilder builder = launcher.process(root, module, name, settings)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        builder.environment().putAll(env);
-        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         return new ServiceProcess(name, builder.start(), log, port);
     }
 
     /** The module's own JVM flags (its jvm.options, as dev/stack uses them; docs/operations.md), or none. */
-    private static List<String> moduleJvmOptions(Path module) throws IOException {
+    static List<String> moduleJvmOptions(Path module) throws IOException {
         Path options = module.resolve("jvm.options");
         if (!Files.isRegularFile(options)) {
             return List.of();

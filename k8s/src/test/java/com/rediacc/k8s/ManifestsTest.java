@@ -55,8 +55,8 @@ class ManifestsTest {
     static final Map<String, Integer> MEASURED_RSS_MIB =
             Map.of("queue-service", 322, "bridge-service", 169, "vault-service", 183);
 
-    /** Read by the image's start script (Quarkus' JVM images), not by the service. */
-    static final Set<String> IMAGE_SETTINGS = Set.of("JAVA_OPTS_APPEND");
+    /** Read by the java launcher (the images' entrypoint, dev/images), not by the service. */
+    static final Set<String> IMAGE_SETTINGS = Set.of("JDK_JAVA_OPTIONS");
 
     private static final long MIB = 1024 * 1024;
     private static final Map<String, Manifests> RENDERED = new ConcurrentHashMap<>();
@@ -157,8 +157,8 @@ class ManifestsTest {
         assertThat(jvmOptions("queue-service")).isNotEmpty();
         assertThat(jvmOptions("bridge-service")).isNotEmpty();
         for (String service : SERVICES) {
-            String options = m.literalEnv(m.container(service)).getOrDefault("JAVA_OPTS_APPEND", "");
-            assertThat(options.split("\\s+")).as(service + " JAVA_OPTS_APPEND")
+            String options = m.literalEnv(m.container(service)).getOrDefault("JDK_JAVA_OPTIONS", "");
+            assertThat(options.split("\\s+")).as(service + " JDK_JAVA_OPTIONS")
                     .contains("-Xmx256m")
                     .containsAll(jvmOptions(service));
         }
@@ -173,7 +173,7 @@ class ManifestsTest {
             long rss = MEASURED_RSS_MIB.get(service) * MIB;
             long request = bytes(c.getResources().getRequests().get("memory"));
             long limit = bytes(c.getResources().getLimits().get("memory"));
-            long heap = maxHeap(m.literalEnv(c).getOrDefault("JAVA_OPTS_APPEND", ""));
+            long heap = maxHeap(m.literalEnv(c).getOrDefault("JDK_JAVA_OPTIONS", ""));
             assertThat(request).as(service + " memory request vs measured RSS").isGreaterThanOrEqualTo(rss * 5 / 4);
             assertThat(limit).as(service + " memory limit vs measured RSS").isGreaterThanOrEqualTo(rss * 3 / 2);
             assertThat(limit).as(service + " memory limit vs a full heap plus the JVM's own memory")
