@@ -123,6 +123,7 @@ rediacc_images_service() {
   umoci insert --image "$tmp/oci:base" --tag "$service" --history.created "$created" \
     --history.created_by "dev/images: $service quarkus-app/lib" "$tmp/app/lib" /deployments/lib
   rm -rf "$tmp/app/lib"
+  touch -d "@$epoch" "$tmp/app" # the removal changed its time
   umoci insert --image "$tmp/oci:$service" --history.created "$created" \
     --history.created_by "dev/images: $service quarkus-app" "$tmp/app" /deployments
   umoci config --image "$tmp/oci:$service" --created "$created" --history.created "$created" \
