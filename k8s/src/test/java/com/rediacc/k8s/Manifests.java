@@ -27,6 +27,9 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,14 +44,19 @@ import java.util.Set;
 record Manifests(List<HasMetadata> objects) {
 
     /** The kinds these manifests may use, by apiVersion/kind; anything else is an error. */
-    private static final Map<String, Class<? extends HasMetadata>> MODELS = Map.of(
-            "v1/ConfigMap", ConfigMap.class,
-            "v1/Secret", Secret.class,
-            "v1/Service", Service.class,
-            "v1/Namespace", Namespace.class,
-            "apps/v1/Deployment", Deployment.class,
-            "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
-            "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class);
+    private static final Map<String, Class<? extends HasMetadata>> MODELS = Map.ofEntries(
+            Map.entry("v1/ConfigMap", ConfigMap.class),
+            Map.entry("v1/Secret", Secret.class),
+            Map.entry("v1/Service", Service.class),
+            Map.entry("v1/Namespace", Namespace.class),
+            Map.entry("apps/v1/Deployment", Deployment.class),
+            Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
+            Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
+            Map.entry("kafka.strimzi.io/v1/Kafka", Kafka.class),
+            Map.entry("kafka.strimzi.io/v1/KafkaNodePool", KafkaNodePool.class),
+            Map.entry("kafka.strimzi.io/v1/KafkaTopic", KafkaTopic.class),
+            Map.entry("postgresql.cnpg.io/v1/Cluster", CnpgCluster.class),
+            Map.entry("keda.sh/v1alpha1/ScaledObject", ScaledObject.class));
 
     private static final ObjectMapper YAML = strictMapper();
 

@@ -49,6 +49,10 @@ class ManifestsTest {
     static final Set<String> OPERATOR_SECRETS =
             Set.of("rediacc-queue-db", "rediacc-vault-db", "rediacc-tokens", "rediacc-vault-root-key");
 
+    /** The keys CloudNativePG puts in a Cluster's Secret {@code <name>-app} (its docs, "Connecting from an application"). */
+    static final Set<String> CNPG_APP_SECRET_KEYS = Set.of("username", "password", "dbname", "host", "port", "uri",
+            "jdbc-uri", "fqdn-uri", "fqdn-jdbc-uri", "pgpass", "user");
+
     static final List<String> SERVICES = List.of("queue-service", "bridge-service", "vault-service");
 
     /** Peak resident memory measured on the dev stack at -Xmx256m (bench/results/20261202T125917Z.json, after 2 million tasks), in MiB: the memory requests and limits are sized from it. */
@@ -111,7 +115,8 @@ class ManifestsTest {
     @ParameterizedTest
     @MethodSource("kustomizations")
     void referencedConfigMapsAndSecretsExist(String kustomization) {
-        assertThat(Checks.references(rendered(kustomization), OPERATOR_SECRETS)).isEmpty();
+        Manifests m = rendered(kustomization);
+        assertThat(Checks.references(m, providedSecrets(m))).isEmpty();
     }
 
     @ParameterizedTest
@@ -265,6 +270,13 @@ class ManifestsTest {
         assertThat(m.all(Namespace.class)).extracting(n -> n.getMetadata().getName()).containsExactly("rediacc-dev");
         assertThat(m.objects()).filteredOn(o -> !(o instanceof Namespace))
                 .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).as(describe(o)).isEqualTo("rediacc-dev"));
+    }
+
+    /** The Secrets made outside the rendering: the operator's by hand, and CloudNativePG's for each of its Clusters. */
+    static Set<String> providedSecrets(Manifests m) {
+        Set<String> provided = new TreeSet<>(OPERATOR_SECRETS);
+        m.all(CnpgCluster.class).forEach(cluster -> provided.add(cluster.appSecret()));
+        return provided;
     }
 
     /** The environment names a service reads: its application.properties, and the settings its docs list. */
