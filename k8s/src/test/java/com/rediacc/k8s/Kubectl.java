@@ -83,15 +83,20 @@ final class Kubectl {
                 version.path("kustomizeVersion").asText("?"));
     }
 
-    private record Output(int exit, String stdout, String stderr) {
+    record Output(int exit, String stdout, String stderr) {
     }
 
     private static Output run(List<String> command) {
+        return run(command, new File("/dev/null"));
+    }
+
+    /** Runs {@code command} with {@code input} as its stdin, for at most 60 s. */
+    static Output run(List<String> command, File input) {
         try {
             Path stderr = Files.createTempFile("kubectl", ".stderr");
             try {
                 Process process = new ProcessBuilder(command)
-                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                        .redirectInput(ProcessBuilder.Redirect.from(input))
                         .redirectError(stderr.toFile())
                         .start();
                 String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -63,28 +63,36 @@ record Manifests(List<HasMetadata> objects) {
     /** Parses a multi-document YAML stream; throws IllegalArgumentException naming the first bad document. */
     static Manifests parse(String yaml) {
         List<HasMetadata> objects = new ArrayList<>();
-        try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(yaml)) {
-            while (documents.hasNextValue()) {
-                JsonNode document = documents.nextValue();
-                if (document == null || document.isNull() || document.isEmpty()) {
-                    continue;
-                }
-                String type = document.path("apiVersion").asText() + "/" + document.path("kind").asText();
-                String name = type + " " + document.path("metadata").path("name").asText("(no name)");
-                Class<? extends HasMetadata> model = MODELS.get(type);
-                if (model == null) {
-                    throw new IllegalArgumentException(name + ": no model for " + type + " (known: " + MODELS.keySet() + ")");
-                }
-                try {
-                    objects.add(YAML.treeToValue(document, model));
-                } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        for (JsonNode document : documents(yaml)) {
+            String type = document.path("apiVersion").asText() + "/" + document.path("kind").asText();
+            String name = type + " " + document.path("metadata").path("name").asText("(no name)");
+            Class<? extends HasMetadata> model = MODELS.get(type);
+            if (model == null) {
+                throw new IllegalArgumentException(name + ": no model for " + type + " (known: " + MODELS.keySet() + ")");
+            }
+            try {
+                objects.add(YAML.treeToValue(document, model));
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+            }
+        }
+        return new Manifests(List.copyOf(objects));
+    }
+
+    /** The documents of a multi-document YAML stream, empty ones left out. */
+    static List<JsonNode> documents(String yaml) {
+        List<JsonNode> documents = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(yaml)) {
+            while (it.hasNextValue()) {
+                JsonNode document = it.nextValue();
+                if (document != null && !document.isNull() && !document.isEmpty()) {
+                    documents.add(document);
                 }
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("not YAML: " + e.getMessage(), e);
         }
-        return new Manifests(List.copyOf(objects));
+        return documents;
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.rediacc.k8s;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.rediacc.contract.events.Topics;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -126,6 +127,32 @@ class ProductionOverlayTest {
         for (String service : ManifestsTest.SERVICES) {
             assertThat(m.container(service).getImage()).as(service).matches("[a-z0-9./-]+/" + service + "@sha256:[0-9a-f]{64}");
         }
+    }
+
+    @Test
+    void kedaObjectsMatchKedasSchema() {
+        List<JsonNode> keda = Manifests.documents(Kubectl.kustomize(ManifestsTest.K8S.resolve("overlays/production"))).stream()
+                .filter(o -> o.path("apiVersion").asText().startsWith("keda.sh/")).toList();
+        assertThat(keda).extracting(o -> o.path("kind").asText()).containsExactly("ScaledObject");
+        assertThat(KedaSchema.problems(keda)).isEmpty();
+    }
+
+    @Test
+    void kedaSchemaRefusesWhatKedaWould() {
+        List<JsonNode> wrong = Manifests.documents("""
+                apiVersion: keda.sh/v1alpha1
+                kind: ScaledObject
+                metadata: {name: no-triggers}
+                spec: {scaleTargetRef: {name: d}}
+                ---
+                apiVersion: keda.sh/v1alpha1
+                kind: ScaledObject
+                metadata: {name: number}
+                spec: {scaleTargetRef: {name: d}, triggers: [{type: kafka, metadata: {lagThreshold: 20}}]}
+                """);
+        assertThat(KedaSchema.problems(wrong)).containsExactly(
+                "ScaledObject no-triggers: /spec must have required property triggers",
+                "ScaledObject number: /spec/triggers/0/metadata/lagThreshold must be string");
     }
 
     @Test
