@@ -42,6 +42,8 @@ public interface QueueConfig {
 
     Resources resources();
 
+    Retention retention();
+
     interface Auth {
         /** The first admin token (env REDIACC_AUTH_BOOTSTRAP_TOKEN). */
         @WithName("bootstrap-token")
@@ -253,5 +255,27 @@ public interface QueueConfig {
         @WithName("disk-used-percent")
         @WithDefault("90")
         double diskUsedPercent();
+    }
+
+    interface Retention {
+        /** A finished task moves to the archive this long after it ended (docs/adr/0013). */
+        @WithName("archive-after")
+        @WithDefault("30d")
+        Duration archiveAfter();
+
+        /** A month of the archive is dropped whole once its last day is this old. */
+        @WithName("delete-after")
+        @WithDefault("365d")
+        Duration deleteAfter();
+
+        /** Tasks moved per statement: each holds its rows' locks only while it runs. */
+        @WithName("batch-size")
+        @WithDefault("1000")
+        int batchSize();
+
+        /** Batches per maintenance run at most, so a backlog does not hold up the other duties. */
+        @WithName("batches-per-run")
+        @WithDefault("10")
+        int batchesPerRun();
     }
 }

@@ -13,6 +13,7 @@ import java.util.UUID;
  * (docs/state-machine.md). {@code onExitCommand} runs as a follow-up task once it ended;
  * {@code onExitOf} is the task a follow-up follows, {@code stdinData} what it reads on stdin.
  * {@code vaultDataContext}: what the ciphertext is bound to when not this task (a cron's).
+ * {@code archived}: read from the archive (docs/adr/0013): ended long ago, it never changes again.
  */
 public record Task(
         UUID taskId,
@@ -54,7 +55,8 @@ public record Task(
         String vaultDataContext,
         FunctionCall function,
         UUID groupId,
-        boolean held) {
+        boolean held,
+        boolean archived) {
 
     /** This task with {@code progress} applied (its output kept when {@code progress} leaves it). */
     public Task with(com.rediacc.queue.tasks.lifecycle.TaskProgress progress) {
@@ -64,7 +66,7 @@ public record Task(
                 progress.output() == null ? output : progress.output(), progress.outputTruncated(), progress.exitCode(),
                 progress.error(), progress.attempts(), createdAt, assignedAt, startedAt, completedAt, seq, leaseToken,
                 vaultCiphertext, attemptToken, lostSince, onExitCommand, onExitOf, stdinData, vaultDataContext, function, groupId,
-                progress.held());
+                progress.held(), archived);
     }
 
     /** How the audit log names a task: "task/ID", and the function and version it runs. */

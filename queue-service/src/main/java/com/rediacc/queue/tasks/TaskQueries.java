@@ -23,7 +23,7 @@ public class TaskQueries {
     }
 
     public Uni<List<HistoryEntry>> history(UUID taskId) {
-        return get(taskId).flatMap(task -> tasks.history(taskId));
+        return get(taskId).flatMap(tasks::history);
     }
 
     public Uni<List<Task>> list(TaskFilter filter, List<String> teams, Long beforeSeq, int limit) {

@@ -174,8 +174,12 @@ public class TaskResource {
                                 @QueryParam("team") String team,
                                 @QueryParam("priority") Integer priority,
                                 @QueryParam("limit") Integer limit,
-                                @QueryParam("cursor") String cursor) {
+                                @QueryParam("cursor") String cursor,
+                                @QueryParam("archived") String archived) {
         List<FieldError> errors = new ArrayList<>();
+        if (archived != null && !archived.equals("true") && !archived.equals("false")) {
+            errors.add(new FieldError("archived", "must be true or false"));
+        }
         TaskStatus statusFilter = null;
         if (status != null) {
             try {
@@ -203,7 +207,7 @@ public class TaskResource {
             requester.require(team, Role.VIEWER, () -> ProblemException.notFound("no team '" + team + "'"));
         }
         List<String> visible = requester.caller().teamsWith(Role.VIEWER).orElse(null);
-        return queries.list(new TaskFilter(statusFilter, machine, team, priority), visible, beforeSeq, pageSize)
+        return queries.list(new TaskFilter(statusFilter, machine, team, priority, "true".equals(archived)), visible, beforeSeq, pageSize)
                 .map(items -> new Page<>(items.stream().map(TaskView::of).toList(),
                         items.size() == pageSize ? Long.toString(items.getLast().seq()) : null));
     }

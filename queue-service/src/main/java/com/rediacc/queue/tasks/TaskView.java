@@ -15,7 +15,8 @@ import java.util.UUID;
  * after this one ends; {@code onExitOf}: the task this one is the onExit follow-up of.
  * {@code function}, {@code params}: the function it runs and its non-secret params (its secret ones
  * show only in {@code vaultData}'s shape). {@code groupId}: its task group; {@code held}: it waits
- * for the group to release it.
+ * for the group to release it. {@code archived}: read from the archive (shown only when true); the
+ * task reads as it did before it moved (docs/adr/0013).
  */
 public record TaskView(
         UUID taskId,
@@ -52,7 +53,8 @@ public record TaskView(
         @JsonInclude(JsonInclude.Include.NON_NULL) FunctionRef function,
         @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode params,
         @JsonInclude(JsonInclude.Include.NON_NULL) UUID groupId,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean held) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean held,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean archived) {
 
     /** The function a task runs, by name and version. */
     public record FunctionRef(String name, int version) {
@@ -67,6 +69,6 @@ public record TaskView(
                 task.completedAt(), task.lostSince(),
                 task.onExitCommand() == null ? null : new TaskRequest.OnExit(task.onExitCommand()), task.onExitOf(),
                 task.function() == null ? null : new FunctionRef(task.function().name(), task.function().version()),
-                task.function() == null ? null : task.function().params(), task.groupId(), task.held());
+                task.function() == null ? null : task.function().params(), task.groupId(), task.held(), task.archived());
     }
 }

@@ -157,7 +157,7 @@ public class PgTaskStore implements TaskStore {
                 task.idempotencyKey(), task.retriedFrom(), false, Columns.json(written, "vault_data_shape"), "", false, null, null, 0,
                 Columns.instant(written, "created_at"), null, null, null, written.getLong("seq"), null, row.vaultCiphertext(),
                 null, null, task.onExitCommand(), task.onExitOf(), task.stdinData(), row.vaultDataContext(),
-                task.function(), task.groupId(), task.held());
+                task.function(), task.groupId(), task.held(), false);
     }
 
     /**
@@ -202,11 +202,15 @@ public class PgTaskStore implements TaskStore {
                 });
     }
 
+    /** The hot task, or else the archived one. */
     @Override
     public Uni<Optional<Task>> find(UUID taskId) {
         return pool.preparedQuery("SELECT * FROM tasks WHERE task_id = $1")
                 .execute(Tuple.of(taskId))
-                .map(PgTaskStore::first);
+                .map(PgTaskStore::first)
+                .flatMap(hot -> hot.isPresent() ? Uni.createFrom().item(hot)
+                        : pool.preparedQuery("SELECT * FROM tasks_archive WHERE task_id = $1").execute(Tuple.of(taskId))
+                        .map(rows -> rows.size() == 0 ? Optional.<Task>empty() : Optional.of(map(rows.iterator().next(), true))));
     }
 
     /** Reads a task and locks its row until the transaction ends. */
@@ -219,7 +223,7 @@ public class PgTaskStore implements TaskStore {
 
     @Override
     public Uni<List<Task>> list(TaskFilter filter, List<String> teams, Long beforeSeq, int limit) {
-        return pool.preparedQuery(SqlFiles.load("list-tasks"))
+        return pool.preparedQuery(SqlFiles.load(filter.archived() ? "list-archived-tasks" : "list-tasks"))
                 .execute(Tuple.from(Arrays.asList(
                         filter.status() == null ? null : filter.status().name(),
                         filter.machine(),
@@ -228,7 +232,11 @@ public class PgTaskStore implements TaskStore {
                         beforeSeq,
                         limit,
                         array(teams))))
-                .map(PgTaskStore::all);
+                .map(rows -> {
+                    List<Task> tasks = new ArrayList<>(rows.size());
+                    rows.forEach(row -> tasks.add(map(row, filter.archived())));
+                    return tasks;
+                });
     }
 
     @Override
@@ -367,9 +375,10 @@ public class PgTaskStore implements TaskStore {
     }
 
     @Override
-    public Uni<List<HistoryEntry>> history(UUID taskId) {
-        return pool.preparedQuery("SELECT * FROM task_transitions WHERE task_id = $1 ORDER BY id")
-                .execute(Tuple.of(taskId))
+    public Uni<List<HistoryEntry>> history(Task task) {
+        return pool.preparedQuery(task.archived() ? SqlFiles.load("archived-history")
+                        : "SELECT * FROM task_transitions WHERE task_id = $1 ORDER BY id")
+                .execute(Tuple.of(task.taskId()))
                 .map(rows -> {
                     List<HistoryEntry> entries = new ArrayList<>();
                     for (Row row : rows) {
@@ -394,6 +403,10 @@ public class PgTaskStore implements TaskStore {
     }
 
     public static Task map(Row row) {
+        return map(row, false);
+    }
+
+    private static Task map(Row row, boolean archived) {
         return new Task(
                 row.getUUID("task_id"),
                 row.getString("team"),
@@ -434,7 +447,8 @@ public class PgTaskStore implements TaskStore {
                 row.getString("vault_data_context"),
                 function(row),
                 row.getUUID("group_id"),
-                row.getBoolean("held"));
+                row.getBoolean("held"),
+                archived);
     }
 
     private static FunctionCall function(Row row) {

@@ -48,12 +48,17 @@ public interface TaskStore {
 
     // --- reads
 
+    /** The task, hot or archived. */
     Uni<Optional<Task>> find(UUID taskId);
 
-    /** Newest first, before {@code beforeSeq} (null: from the newest); {@code teams} null: every team. */
+    /**
+     * Newest first, before {@code beforeSeq} (null: from the newest); {@code teams} null: every team.
+     * The hot tasks, or the archived ones when the filter says so.
+     */
     Uni<List<Task>> list(TaskFilter filter, List<String> teams, Long beforeSeq, int limit);
 
-    Uni<List<HistoryEntry>> history(UUID taskId);
+    /** The task's transitions, oldest first (an archived task's as they were when it moved). */
+    Uni<List<HistoryEntry>> history(Task task);
 
     Uni<RowSet<Row>> stats(String team, List<String> teams);
 

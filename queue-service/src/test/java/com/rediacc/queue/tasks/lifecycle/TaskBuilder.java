@@ -106,6 +106,6 @@ public final class TaskBuilder {
         return new Task(UUID.randomUUID(), "team", "m-01", "true", status, 3, retriesLeft < 0 ? retries : retriesLeft,
                 retries, retryDelay, backoff, failureAction, tag, resumable, null, notBefore, null, null,
                 cancelRequested, null, "partial", false, null, null, 1, CREATED, null, null, null, 1L, leaseToken, null,
-                attemptToken, lostSince, onExitCommand, null, null, null, null, groupId, held);
+                attemptToken, lostSince, onExitCommand, null, null, null, null, groupId, held, false);
     }
 }
