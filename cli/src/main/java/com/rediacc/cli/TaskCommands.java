@@ -334,7 +334,8 @@ final class TaskCommands {
                     "  rediacc list queue",
                     "  rediacc list queue --status PENDING --team Production --limit 5",
                     "  rediacc list queue --machine prod-01 -o wide",
-                    "  rediacc list queue --status FAILED -q | xargs rediacc retry queue"})
+                    "  rediacc list queue --status FAILED -q | xargs rediacc retry queue",
+                    "  rediacc list queue --archived --machine prod-01 --status FAILED"})
     static final class ListQueue extends BaseCommand {
         @Option(names = "--status", paramLabel = "STATUS", description = "PENDING, ASSIGNED, PROCESSING, COMPLETED, FAILED or CANCELLED")
         Status status;
@@ -354,6 +355,10 @@ final class TaskCommands {
         @Option(names = "--cursor", paramLabel = "CURSOR", description = "next page: the cursor a previous page printed")
         String cursor;
 
+        @Option(names = "--archived", description = "list the archive instead: tasks that ended more than "
+                + "rediacc.retention.archive-after (30 days) ago, until their month is dropped")
+        boolean archived;
+
         @Override
         int run() {
             if (priority != null && (priority < 1 || priority > 5)) {
@@ -363,7 +368,7 @@ final class TaskCommands {
                 throw usage("--limit must be between 1 and 1000");
             }
             JsonNode page = api().get("/tasks", ApiClient.params("status", status, "team", team, "machine", machine,
-                    "priority", priority, "limit", limit, "cursor", cursor));
+                    "priority", priority, "limit", limit, "cursor", cursor, "archived", archived ? true : null));
             JsonNode items = page.path("items");
             Printer printer = printer();
             printer.list(page, items, "taskId", columns(), wideColumns());
@@ -383,7 +388,7 @@ final class TaskCommands {
     static final class Inspect extends BaseCommand.Group {
     }
 
-    @Command(name = "queue", aliases = "task", description = "Show a task: settings, outcome, history and output.",
+    @Command(name = "queue", aliases = "task", description = "Show a task, hot or archived: settings, outcome, history and output.",
             footer = {"", "Examples:",
                     "  rediacc inspect queue 3f1c2d4e-0000-0000-0000-000000000000",
                     "  rediacc inspect queue 3f1c2d4e-0000-0000-0000-000000000000 -o json | jq .exitCode"})
@@ -401,7 +406,7 @@ final class TaskCommands {
             }
             JsonNode history = api().get("/tasks/" + ApiClient.encode(id) + "/history").path("items");
             List<String[]> fields = new ArrayList<>();
-            fields.add(new String[]{"Task", task.path("taskId").asText()});
+            fields.add(new String[]{"Task", task.path("taskId").asText() + (task.path("archived").asBoolean() ? " (archived)" : "")});
             fields.add(new String[]{"Status", printer.status(task.path("status").asText())
                     + (task.path("cancelRequested").asBoolean() && !TERMINAL.contains(task.path("status").asText()) ? " (cancel requested)" : "")});
             fields.add(new String[]{"Machine", task.path("machine").asText() + " (team " + task.path("team").asText() + ")"});

@@ -28,6 +28,7 @@
     const status = R.clear(document.getElementById('task-status'));
     status.append(R.status(t.status));
     if (t.cancelRequested && !R.TERMINAL.includes(t.status)) status.append(' ', R.el('span', { class: 'chip' }, 'cancel requested'));
+    if (t.archived) status.append(' ', R.el('span', { class: 'chip', title: 'ended long ago: kept in the archive until its month is dropped' }, 'archived'));
     document.title = 'Task ' + R.shortId(t.taskId) + ' ' + t.status + ' · rediacc';
     const command = document.getElementById('command');
     command.textContent = t.function ? 'function ' + t.function + ' v' + t.functionVersion : t.command;

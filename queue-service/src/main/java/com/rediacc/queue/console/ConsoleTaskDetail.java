@@ -20,7 +20,8 @@ public record ConsoleTaskDetail(UUID taskId, String team, String machine, String
                                 Instant notBefore, UUID retriedFrom, boolean cancelRequested, boolean hasVaultData,
                                 boolean outputTruncated, int outputLength, Integer exitCode, String error, int attempts,
                                 Instant createdAt, Instant assignedAt, Instant startedAt, Instant completedAt,
-                                Instant lostSince, String onExit, UUID onExitOf, UUID groupId, boolean held) {
+                                Instant lostSince, String onExit, UUID onExitOf, UUID groupId, boolean held,
+                                boolean archived) {
 
     static ConsoleTaskDetail of(Task t) {
         return new ConsoleTaskDetail(t.taskId(), t.team(), t.machine(), t.command(),
@@ -30,6 +31,6 @@ public record ConsoleTaskDetail(UUID taskId, String team, String machine, String
                 t.cancelRequested(), t.vaultDataShape() != null, t.outputTruncated(),
                 t.output() == null ? 0 : t.output().length(), t.exitCode(), t.error(), t.attempts(), t.createdAt(),
                 t.assignedAt(), t.startedAt(), t.completedAt(), t.lostSince(), t.onExitCommand(), t.onExitOf(),
-                t.groupId(), t.held());
+                t.groupId(), t.held(), t.archived());
     }
 }

@@ -1,6 +1,7 @@
 package com.rediacc.queue.tasks.maintenance;
 
 import com.rediacc.queue.TestSupport;
+import com.rediacc.queue.console.ConsoleQueries;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -35,6 +36,8 @@ class TaskArchiveTest {
     TaskArchiver archiver;
     @Inject
     Pool pool;
+    @Inject
+    ConsoleQueries console;
 
     @Test
     void movesTheTasksThatEndedBeforeTheCutoffInBatchesAndNothingElse() {
@@ -96,6 +99,10 @@ class TaskArchiveTest {
                 .isEqualTo(history).contains("PROCESSING").contains("COMPLETED");
         assertThat(admin().get("/api/v1/tasks/" + completed + "/output").then().statusCode(200).extract().asString())
                 .isEqualTo(output).isEqualTo("hello\n");
+        // The console's task page: the detail says archived, the output it follows is there.
+        assertThat(admin().get("/api/v1/console/tasks/" + completed).then().statusCode(200).extract().<Boolean>path("archived"))
+                .isTrue();
+        assertThat(console.output(UUID.fromString(completed), 0, 1000).await().atMost(WAIT).chunk()).isEqualTo("hello\n");
 
         List<String> listed = admin().queryParam("archived", "true").queryParam("machine", machine).get("/api/v1/tasks")
                 .then().statusCode(200).extract().path("items.taskId");
