@@ -268,14 +268,14 @@ public interface QueueConfig {
         @WithDefault("365d")
         Duration deleteAfter();
 
-        /** Tasks moved per statement: each holds its rows' locks only while it runs. */
+        /** Tasks moved per statement: each holds its rows' locks only while it runs (docs/adr/0013 for the measure). */
         @WithName("batch-size")
-        @WithDefault("1000")
+        @WithDefault("500")
         int batchSize();
 
         /** Batches per maintenance run at most, so a backlog does not hold up the other duties. */
         @WithName("batches-per-run")
-        @WithDefault("10")
+        @WithDefault("4")
         int batchesPerRun();
     }
 }
