@@ -115,9 +115,9 @@ public final class ArchiveBench {
         measureClaim(samples / 4);
         Map<String, Object> phase = new LinkedHashMap<>();
         phase.put("name", name);
-        phase.put("enqueueMs", stats(measureEnqueue(samples)));
-        phase.put("claimMs", stats(measureClaim(samples)));
-        phase.put("listMs", stats(measureList(samples)));
+        phase.put("enqueueMs", Stats.summary(measureEnqueue(samples)));
+        phase.put("claimMs", Stats.summary(measureClaim(samples)));
+        phase.put("listMs", Stats.summary(measureList(samples)));
         phase.put("hotTasks", count("SELECT count(*) FROM tasks"));
         phase.put("hotTablesBytes", count("SELECT (pg_total_relation_size('tasks') + pg_total_relation_size('task_history'))::bigint"));
         phase.put("archiveBytes", count("""
@@ -276,10 +276,10 @@ public final class ArchiveBench {
             r.put("moved", moved);
             r.put("batches", batchMs.size());
             r.put("tasksPerSecond", moved / seconds);
-            r.put("batchMs", stats(batchMs));
+            r.put("batchMs", Stats.summary(batchMs));
             r.put("longestLockHoldMs", Collections.max(batchMs));
-            r.put("enqueueIdleMs", stats(idle));
-            r.put("enqueueWhileMovingMs", stats(new ArrayList<>(during)));
+            r.put("enqueueIdleMs", Stats.summary(idle));
+            r.put("enqueueWhileMovingMs", Stats.summary(new ArrayList<>(during)));
             results.add(r);
         }
         return results;
@@ -307,23 +307,6 @@ public final class ArchiveBench {
     @SuppressWarnings("unchecked")
     private static double p50(Map<String, Object> phase, String figure) {
         return (double) ((Map<String, Object>) phase.get(figure)).get("p50");
-    }
-
-    private static Map<String, Object> stats(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("n", sorted.size());
-        s.put("p50", pct(sorted, 0.50));
-        s.put("p90", pct(sorted, 0.90));
-        s.put("p99", pct(sorted, 0.99));
-        s.put("max", sorted.isEmpty() ? 0.0 : sorted.getLast());
-        s.put("mean", sorted.stream().mapToDouble(Double::doubleValue).average().orElse(0));
-        return s;
-    }
-
-    private static double pct(List<Double> sorted, double p) {
-        return sorted.isEmpty() ? 0.0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
     }
 
     @SuppressWarnings("unchecked")
