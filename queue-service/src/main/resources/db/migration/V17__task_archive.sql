@@ -1,4 +1,4 @@
--- Archive and retention (docs/adr/0013). Finished tasks older than rediacc.retention.archive-after leave
+-- Archive and retention (docs/adr/0014). Finished tasks older than rediacc.retention.archive-after leave
 -- the hot tables for tasks_archive, partitioned by the month of completed_at; a month older than
 -- rediacc.retention.delete-after is dropped whole (DROP TABLE of its partition, no DELETE).
 --

@@ -258,7 +258,7 @@ public interface QueueConfig {
     }
 
     interface Retention {
-        /** A finished task moves to the archive this long after it ended (docs/adr/0013). */
+        /** A finished task moves to the archive this long after it ended (docs/adr/0014). */
         @WithName("archive-after")
         @WithDefault("30d")
         Duration archiveAfter();
@@ -268,7 +268,7 @@ public interface QueueConfig {
         @WithDefault("365d")
         Duration deleteAfter();
 
-        /** Tasks moved per statement: each holds its rows' locks only while it runs (docs/adr/0013 for the measure). */
+        /** Tasks moved per statement: each holds its rows' locks only while it runs (docs/adr/0014 for the measure). */
         @WithName("batch-size")
         @WithDefault("500")
         int batchSize();

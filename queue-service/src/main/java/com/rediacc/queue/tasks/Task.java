@@ -13,7 +13,7 @@ import java.util.UUID;
  * (docs/state-machine.md). {@code onExitCommand} runs as a follow-up task once it ended;
  * {@code onExitOf} is the task a follow-up follows, {@code stdinData} what it reads on stdin.
  * {@code vaultDataContext}: what the ciphertext is bound to when not this task (a cron's).
- * {@code archived}: read from the archive (docs/adr/0013): ended long ago, it never changes again.
+ * {@code archived}: read from the archive (docs/adr/0014): ended long ago, it never changes again.
  */
 public record Task(
         UUID taskId,

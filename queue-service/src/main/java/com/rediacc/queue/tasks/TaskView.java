@@ -16,7 +16,7 @@ import java.util.UUID;
  * {@code function}, {@code params}: the function it runs and its non-secret params (its secret ones
  * show only in {@code vaultData}'s shape). {@code groupId}: its task group; {@code held}: it waits
  * for the group to release it. {@code archived}: read from the archive (shown only when true); the
- * task reads as it did before it moved (docs/adr/0013).
+ * task reads as it did before it moved (docs/adr/0014).
  */
 public record TaskView(
         UUID taskId,

@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Retention (docs/adr/0013): drops the archive's months older than {@code rediacc.retention.delete-after},
+ * Retention (docs/adr/0014): drops the archive's months older than {@code rediacc.retention.delete-after},
  * creates the months the next moves need, then moves finished tasks older than
  * {@code rediacc.retention.archive-after} out of the hot tables, a batch per statement
  * (sql/archive-batch.sql) and at most {@code batches-per-run} batches per run. Replicas move

@@ -24,7 +24,7 @@ import static com.rediacc.queue.TestSupport.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Archive and retention on the real PostgreSQL (docs/adr/0013). The maintenance runs of the test
+ * Archive and retention on the real PostgreSQL (docs/adr/0014). The maintenance runs of the test
  * profile archive nothing (archive-after and delete-after of 100 years): each test ends its own
  * tasks in a month of its own, long ago, and calls the archiver with a cutoff just after it.
  */
