@@ -1,5 +1,17 @@
-SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age_seconds
-FROM tasks
-WHERE status = 'PENDING'
-  AND ($1::text IS NULL OR team = $1)
-  AND ($2::text[] IS NULL OR team = ANY($2))
+-- The oldest PENDING task of each machine, and how long ago it was created: the first in FIFO order
+-- (seq) of each (machine, priority) that current_task_counts says has PENDING tasks, one probe of
+-- tasks_ready_idx each, whatever the backlog. (Retries keep their seq and created_at; seq and
+-- created_at of concurrent creates differ by the length of their transactions at most.)
+-- $1 team, $2 visible teams (NULL: all).
+SELECT p.team, p.machine, EXTRACT(EPOCH FROM now() - min(oldest.created_at))::float8 AS age_seconds
+FROM (SELECT team, machine, priority
+      FROM current_task_counts
+      WHERE status = 'PENDING' AND tasks > 0
+        AND ($1::text IS NULL OR team = $1)
+        AND ($2::text[] IS NULL OR team = ANY($2))) p
+CROSS JOIN LATERAL (SELECT t.created_at
+                    FROM tasks t
+                    WHERE t.machine = p.machine AND t.priority = p.priority AND t.status = 'PENDING'
+                    ORDER BY t.seq
+                    LIMIT 1) oldest
+GROUP BY p.team, p.machine

@@ -209,8 +209,8 @@ public interface QueueConfig {
         Duration streamInterval();
 
         /**
-         * How often the counts the console's streams send are counted again (one query for every tab
-         * of the same teams): counting reads every task row, so not at each tick.
+         * How often the counts the console's streams send are read again (one query for every tab
+         * of the same teams), not at each tick.
          */
         @WithName("counts-refresh")
         @WithDefault("5s")

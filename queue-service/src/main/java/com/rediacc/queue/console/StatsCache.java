@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The queue's counts for the console's streams, shared: every tab that shows the same teams gets
  * the same query's answer for {@code rediacc.console.counts-refresh}, so 20 open tabs cost one count,
- * not twenty, and the count (which reads every task row) runs every few seconds, not at every tick.
+ * not twenty, and the count runs every few seconds, not at every tick.
  */
 @Singleton
 public class StatsCache {

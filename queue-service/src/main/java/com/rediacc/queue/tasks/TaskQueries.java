@@ -45,7 +45,8 @@ public class TaskQueries {
                 byPriority.computeIfAbsent((int) row.getShort("priority"), p -> new EnumMap<>(TaskStatus.class))
                         .merge(status, count, Long::sum);
             }
-            return tasks.oldestPendingAgeSeconds(team, teams).map(age -> new QueueStats(byStatus, byPriority, age));
+            return tasks.oldestPending(team, teams).map(ages -> new QueueStats(byStatus, byPriority,
+                    ages.stream().map(TaskStore.PendingAge::ageSeconds).max(Double::compare).orElse(null)));
         });
     }
 }

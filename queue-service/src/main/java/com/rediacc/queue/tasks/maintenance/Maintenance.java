@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * tables as they are), settle expired leases, settle lost attempts nobody could end, ask again for
  * the end of lost attempts, wake machines whose ready work nobody claimed, and flag cron runs that
  * have not started within their checkin margin (crons fire on their own, shorter timer:
- * CronScheduler), and last move finished tasks to the archive and drop its expired months
- * (TaskArchiver). A duty that fails is logged and the next one runs; a tick that comes while the
+ * CronScheduler), fold the task count deltas, and last move finished tasks to the archive and drop
+ * its expired months (TaskArchiver). A duty that fails is logged and the next one runs; a tick that comes while the
  * previous run still goes is skipped.
  */
 @ApplicationScoped
@@ -43,6 +43,8 @@ public class Maintenance {
     StrandedWorkRedispatcher strandedWorkRedispatcher;
     @Inject
     CronLateRuns cronLateRuns;
+    @Inject
+    TaskCountsFold taskCountsFold;
     @Inject
     TaskArchiver archiver;
     @Inject
@@ -80,7 +82,7 @@ public class Maintenance {
     Uni<Void> runOnce() {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (MaintenanceService<?> duty : List.of(statistics, leaseReaper, lostAttemptSettler, lostAttemptRedispatcher,
-                strandedWorkRedispatcher, cronLateRuns, archiver)) {
+                strandedWorkRedispatcher, cronLateRuns, taskCountsFold, archiver)) {
             chain = chain.chain(() -> duty.runOnce()
                     .onFailure().invoke(e -> LOG.warnf("%s failed, the next run retries: %s",
                             duty.getClass().getSimpleName(), e.getMessage()))

@@ -369,9 +369,13 @@ public class PgTaskStore implements TaskStore {
     }
 
     @Override
-    public Uni<Double> oldestPendingAgeSeconds(String team, List<String> teams) {
-        return pool.preparedQuery(SqlFiles.load("oldest-pending")).execute(Tuple.of(team, array(teams)))
-                .map(rows -> rows.iterator().next().getDouble("age_seconds"));
+    public Uni<List<PendingAge>> oldestPending(String team, List<String> teams) {
+        return pool.preparedQuery(SqlFiles.load("oldest-pending")).execute(Tuple.of(team, array(teams))).map(rows -> {
+            List<PendingAge> ages = new ArrayList<>();
+            rows.forEach(row -> ages.add(new PendingAge(row.getString("team"), row.getString("machine"),
+                    row.getDouble("age_seconds"))));
+            return ages;
+        });
     }
 
     @Override

@@ -60,9 +60,14 @@ public interface TaskStore {
     /** The task's transitions, oldest first (an archived task's as they were when it moved). */
     Uni<List<HistoryEntry>> history(Task task);
 
+    /** Tasks per status and priority, from the counts kept as tasks move (V16): no task row is read. */
     Uni<RowSet<Row>> stats(String team, List<String> teams);
 
-    Uni<Double> oldestPendingAgeSeconds(String team, List<String> teams);
+    /** Each machine with PENDING tasks, and how long its oldest one has waited. */
+    Uni<List<PendingAge>> oldestPending(String team, List<String> teams);
+
+    record PendingAge(String team, String machine, double ageSeconds) {
+    }
 
     // --- transitions: lock, then write what TaskStateMachine decided
 

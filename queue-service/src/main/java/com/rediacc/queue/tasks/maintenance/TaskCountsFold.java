@@ -1,0 +1,23 @@
+package com.rediacc.queue.tasks.maintenance;
+
+import com.rediacc.queue.sql.SqlFiles;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+/**
+ * Folds the task count deltas that the triggers of V16 wrote into task_counts (sql/fold-task-counts.sql,
+ * docs/adr/0013), so that what the counts' readers add up stays about one row per machine, priority
+ * and status. Returns how many counts it changed.
+ */
+@Singleton
+public class TaskCountsFold implements MaintenanceService<Integer> {
+    @Inject
+    Pool pool;
+
+    @Override
+    public Uni<Integer> runOnce() {
+        return pool.query(SqlFiles.load("fold-task-counts")).execute().map(rows -> rows.rowCount());
+    }
+}
