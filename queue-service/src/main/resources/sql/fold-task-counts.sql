@@ -1,14 +1,28 @@
--- Folds the deltas the triggers of V16 wrote into task_counts, in one statement: a reader sees
--- either the deltas or their sum, never both or neither. Keys are written in one order, so two
--- replicas folding at once wait for each other instead of deadlocking; a delta is taken by one.
+-- Folds the deltas the triggers of V16 wrote into task_counts and task_flow, and drops the minutes
+-- of task_flow older than an hour, in one statement: a reader sees either the deltas or their sum,
+-- never both or neither. Keys are written in one order, so two replicas folding at once wait for
+-- each other instead of deadlocking; a delta is taken by one. Returns the counts it changed.
 WITH taken AS (
     DELETE FROM task_count_deltas RETURNING team, machine, priority, status, tasks
-), summed AS (
-    SELECT team, machine, priority, status, sum(tasks) AS tasks
+), counted AS (
+    INSERT INTO task_counts AS c (team, machine, priority, status, tasks)
+    SELECT team, machine, priority, status, sum(tasks)
     FROM taken
     GROUP BY team, machine, priority, status
     ORDER BY team, machine, priority, status
+    ON CONFLICT (team, machine, priority, status) DO UPDATE SET tasks = c.tasks + excluded.tasks
+    RETURNING 1
+), flow_taken AS (
+    DELETE FROM task_flow_deltas RETURNING minute, team, created, ended
+), flowed AS (
+    INSERT INTO task_flow AS f (minute, team, created, ended)
+    SELECT minute, team, sum(created), sum(ended)
+    FROM flow_taken
+    WHERE minute >= date_trunc('minute', now()) - interval '59 minutes'
+    GROUP BY minute, team
+    ORDER BY minute, team
+    ON CONFLICT (minute, team) DO UPDATE SET created = f.created + excluded.created, ended = f.ended + excluded.ended
+), dropped AS (
+    DELETE FROM task_flow WHERE minute < date_trunc('minute', now()) - interval '59 minutes'
 )
-INSERT INTO task_counts AS c (team, machine, priority, status, tasks)
-SELECT team, machine, priority, status, tasks FROM summed
-ON CONFLICT (team, machine, priority, status) DO UPDATE SET tasks = c.tasks + excluded.tasks
+SELECT count(*) AS changed FROM counted

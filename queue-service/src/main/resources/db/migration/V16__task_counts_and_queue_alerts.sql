@@ -20,6 +20,24 @@ CREATE TABLE task_count_deltas (
     tasks    bigint   NOT NULL
 );
 
+-- Tasks created and ended per minute and team over the last hour (the console's sparklines), kept
+-- the same way: deltas written with the tasks, folded into task_flow (and older minutes dropped) by
+-- the same job.
+CREATE TABLE task_flow (
+    minute  timestamptz NOT NULL,
+    team    text        NOT NULL,
+    created bigint      NOT NULL,
+    ended   bigint      NOT NULL,
+    PRIMARY KEY (minute, team)
+);
+
+CREATE TABLE task_flow_deltas (
+    minute  timestamptz NOT NULL,
+    team    text        NOT NULL,
+    created bigint      NOT NULL,
+    ended   bigint      NOT NULL
+);
+
 -- Inserts and deletes are counted once per statement (a batch of 256 creates is one delta row per
 -- machine and priority); a move once per moved row, and a heartbeat, which changes none of the
 -- counted columns, costs only the trigger's WHEN test.
@@ -28,6 +46,8 @@ $$
 BEGIN
     INSERT INTO task_count_deltas
     SELECT team, machine, priority, status, count(*) FROM inserted_tasks GROUP BY 1, 2, 3, 4;
+    INSERT INTO task_flow_deltas
+    SELECT date_trunc('minute', created_at), team, count(*), 0 FROM inserted_tasks GROUP BY 1, 2;
     RETURN NULL;
 END
 $$;
@@ -47,6 +67,9 @@ BEGIN
     INSERT INTO task_count_deltas
     VALUES (OLD.team, OLD.machine, OLD.priority, OLD.status, -1),
            (NEW.team, NEW.machine, NEW.priority, NEW.status, 1);
+    IF NEW.status IN ('COMPLETED', 'FAILED', 'CANCELLED') AND OLD.status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED') THEN
+        INSERT INTO task_flow_deltas VALUES (date_trunc('minute', now()), NEW.team, 0, 1);
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -56,6 +79,8 @@ $$
 BEGIN
     DELETE FROM task_count_deltas;
     DELETE FROM task_counts;
+    DELETE FROM task_flow_deltas;
+    DELETE FROM task_flow;
     RETURN NULL;
 END
 $$;
@@ -80,9 +105,24 @@ FROM (SELECT team, machine, priority, status, tasks FROM task_counts
 GROUP BY team, machine, priority, status
 HAVING sum(tasks) <> 0;
 
+CREATE VIEW current_task_flow AS
+SELECT minute, team, sum(created)::bigint AS created, sum(ended)::bigint AS ended
+FROM (SELECT minute, team, created, ended FROM task_flow
+      UNION ALL
+      SELECT minute, team, created, ended FROM task_flow_deltas) flow
+GROUP BY minute, team;
+
 -- The tasks already there, counted once (the triggers above hold the table's writers until commit).
 INSERT INTO task_counts
 SELECT team, machine, priority, status, count(*) FROM tasks GROUP BY 1, 2, 3, 4;
+INSERT INTO task_flow
+SELECT minute, team, sum(created), sum(ended)
+FROM (SELECT date_trunc('minute', created_at) AS minute, team, 1 AS created, 0 AS ended FROM tasks
+      WHERE created_at >= date_trunc('minute', now()) - interval '59 minutes'
+      UNION ALL
+      SELECT date_trunc('minute', completed_at), team, 0, 1 FROM tasks
+      WHERE completed_at >= date_trunc('minute', now()) - interval '59 minutes') recent
+GROUP BY minute, team;
 
 -- Queue-depth thresholds: of a team (machine NULL) or of one machine. The alert state is stored
 -- here, so that crossing a threshold is alerted once whatever the number of replicas

@@ -16,7 +16,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The queue's counts (GET /queue/stats, the console's overview and machines page, the metrics) read
+ * The queue's counts (GET /queue/stats, the console's overview, its sparklines and machines page, the metrics) read
  * no task rows but one per machine and priority with PENDING work, however large the backlog: with
  * 40,000 PENDING tasks on one machine their plans never scan tasks, and the oldest PENDING task is
  * found through tasks_ready_idx.
@@ -40,7 +40,7 @@ class QueueCountsPlanTest {
                     .execute(Tuple.of(machine)).await().atMost(WAIT);
             pool.query("ANALYZE tasks").execute().await().atMost(WAIT);
 
-            for (String file : List.of("queue-stats", "oldest-pending", "console-machine-counts")) {
+            for (String file : List.of("queue-stats", "oldest-pending", "console-machine-counts", "console-last-hour")) {
                 for (String team : new String[]{null, "ops"}) {
                     String plan = plan(file, team);
                     assertThat(plan).as("plan of %s.sql", file).doesNotContain("Seq Scan on tasks")

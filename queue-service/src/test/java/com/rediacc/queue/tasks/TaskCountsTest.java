@@ -87,6 +87,35 @@ class TaskCountsTest {
                 WHERE c.tasks IS DISTINCT FROM t.tasks""")).isZero();
     }
 
+    @Test
+    void createdAndEndedPerMinuteMatchTheRows() {
+        String team = "flow-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String machine = TestSupport.registerMachine(team, 1);
+        String first = TestSupport.createTask(machine, "true", 3);
+        TestSupport.createTask(machine, "true", 3);
+        admin().post("/api/v1/tasks/" + first + "/cancel").then().statusCode(200);
+        String sql = """
+                SELECT minute, created, ended FROM current_task_flow WHERE team = $1
+                EXCEPT
+                SELECT minute, sum(created), sum(ended) FROM (
+                    SELECT date_trunc('minute', created_at) AS minute, 1 AS created, 0 AS ended FROM tasks WHERE team = $1
+                    UNION ALL
+                    SELECT date_trunc('minute', completed_at), 0, 1 FROM tasks WHERE team = $1 AND completed_at IS NOT NULL) t
+                GROUP BY minute""";
+        assertThat(pool.preparedQuery(sql).execute(Tuple.of(team)).await().atMost(WAIT).size()).isZero();
+        fold.runOnce().await().atMost(WAIT);
+        assertThat(pool.preparedQuery(sql).execute(Tuple.of(team)).await().atMost(WAIT).size()).isZero();
+        long created = 0;
+        long ended = 0;
+        for (Row row : pool.preparedQuery("SELECT created, ended FROM current_task_flow WHERE team = $1").execute(Tuple.of(team))
+                .await().atMost(WAIT)) {
+            created += row.getLong("created");
+            ended += row.getLong("ended");
+        }
+        assertThat(created).isEqualTo(2);
+        assertThat(ended).isEqualTo(1);
+    }
+
     private Map<String, Long> kept(String machine) {
         return byPriorityAndStatus("SELECT priority, status, tasks FROM current_task_counts WHERE machine = $1", machine);
     }

@@ -7,9 +7,9 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /**
- * Folds the task count deltas that the triggers of V16 wrote into task_counts (sql/fold-task-counts.sql,
- * docs/adr/0013), so that what the counts' readers add up stays about one row per machine, priority
- * and status. Returns how many counts it changed.
+ * Folds the task count and flow deltas that the triggers of V16 wrote into task_counts and task_flow
+ * (sql/fold-task-counts.sql, docs/adr/0013), so that what the counts' readers add up stays about one
+ * row per machine, priority and status, and one per team and minute. Returns how many counts it changed.
  */
 @Singleton
 public class TaskCountsFold implements MaintenanceService<Integer> {
@@ -18,6 +18,7 @@ public class TaskCountsFold implements MaintenanceService<Integer> {
 
     @Override
     public Uni<Integer> runOnce() {
-        return pool.query(SqlFiles.load("fold-task-counts")).execute().map(rows -> rows.rowCount());
+        return pool.query(SqlFiles.load("fold-task-counts")).execute()
+                .map(rows -> rows.iterator().next().getLong("changed").intValue());
     }
 }
