@@ -23,4 +23,5 @@ WITH taken AS (
 DELETE FROM outbox
 USING taken
 WHERE outbox.id = taken.id
-RETURNING outbox.id, outbox.topic, outbox.message_key, outbox.payload, outbox.topics, outbox.message_keys, outbox.payloads
+RETURNING outbox.id, outbox.topic, outbox.message_key, outbox.payload, outbox.topics, outbox.message_keys, outbox.payloads,
+          outbox.created_at

@@ -44,6 +44,10 @@ public interface QueueConfig {
 
     Retention retention();
 
+    Metrics metrics();
+
+    Alerts alerts();
+
     interface Auth {
         /** The first admin token (env REDIACC_AUTH_BOOTSTRAP_TOKEN). */
         @WithName("bootstrap-token")
@@ -277,5 +281,18 @@ public interface QueueConfig {
         @WithName("batches-per-run")
         @WithDefault("4")
         int batchesPerRun();
+    }
+
+    interface Metrics {
+        /** How often the queue's gauges (counts, oldest PENDING ages, outbox backlog) are read again; a scrape reads memory. */
+        @WithDefault("5s")
+        Duration refresh();
+    }
+
+    interface Alerts {
+        /** Running work that looks stuck this long (a lost lease, an expired one, past its timeout) is alerted. */
+        @WithName("stuck-after")
+        @WithDefault("1m")
+        Duration stuckAfter();
     }
 }

@@ -1,6 +1,7 @@
 package com.rediacc.queue.crons;
 
 import com.rediacc.queue.QueueConfig;
+import com.rediacc.queue.metrics.TaskMetrics;
 import com.rediacc.queue.tasks.TaskTransitions;
 import com.rediacc.queue.tasks.maintenance.MaintenanceService;
 import io.quarkus.runtime.ShutdownEvent;
@@ -17,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -33,6 +36,8 @@ public class CronScheduler implements MaintenanceService<CronScheduler.Summary> 
     private static final int MAX_BATCHES = 100;
     private static final int CONCURRENT_BATCHES = 2;
 
+    @Inject
+    TaskMetrics metrics;
     @Inject
     TaskTransitions transitions;
     @Inject
@@ -133,13 +138,17 @@ public class CronScheduler implements MaintenanceService<CronScheduler.Summary> 
                 intents.add(new CronFiring.Intent(cron, plan.run(), plan.catchUp() ? CronRunView.Kind.CATCH_UP
                         : CronRunView.Kind.SCHEDULED, plan.missed(), detail, plan.nextSlot()));
             }
-            return firing.fire(work, intents).map(fired -> new Batch(due.size(), fired));
-        })).flatMap(batch -> {
+            return firing.fire(work, intents).map(fired -> new Batch(due.size(), fired, teams(due)));
+        })).invoke(batch -> metrics.cronRuns(batch.fired().runs(), batch.teams()::get)).flatMap(batch -> {
             Summary total = sofar.plus(batch.fired());
             return batch.crons() == size && done + 1 < MAX_BATCHES ? batches(total, done + 1) : Uni.createFrom().item(total);
         });
     }
 
-    private record Batch(int crons, CronFiring.Fired fired) {
+    private static Map<String, String> teams(List<Cron> crons) {
+        return crons.stream().collect(Collectors.toMap(Cron::name, Cron::team, (a, b) -> a));
+    }
+
+    private record Batch(int crons, CronFiring.Fired fired, Map<String, String> teams) {
     }
 }

@@ -5,6 +5,8 @@ import com.rediacc.queue.outbox.OutboxPublisher.OutboxMessage;
 import com.rediacc.queue.sql.SqlFiles;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -15,6 +17,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,6 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
 @Singleton
 public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final Duration[] RELAY_LAG_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(5)};
 
     @Inject
     Pool pool;
@@ -44,6 +51,9 @@ public class OutboxRelay {
 
     @Inject
     Vertx vertx;
+
+    @Inject
+    MeterRegistry registry;
 
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong passesStarted = new AtomicLong();
@@ -131,7 +141,14 @@ public class OutboxRelay {
                         }
                     }
                     // a refusal fails the transaction: the rows are not deleted
-                    return kafka.send(messages).map(acked -> messages.size());
+                    return kafka.send(messages).map(acked -> {
+                        Instant now = Instant.now();
+                        Timer lag = Timer.builder("rediacc.outbox.relay.lag")
+                                .description("From an outbox row's commit to Kafka's acknowledgement of its messages")
+                                .serviceLevelObjectives(RELAY_LAG_BUCKETS).register(registry);
+                        taken.forEach(row -> lag.record(Duration.between(row.getOffsetDateTime("created_at").toInstant(), now)));
+                        return messages.size();
+                    });
                 }));
     }
 }

@@ -3,6 +3,7 @@ package com.rediacc.queue.tasks;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.queue.QueueConfig;
+import com.rediacc.queue.metrics.TaskMetrics;
 import com.rediacc.queue.outbox.OutboxRelay;
 import com.rediacc.queue.outbox.OutboxRepository.OutboxRow;
 import com.rediacc.queue.tasks.lifecycle.Decision;
@@ -54,6 +55,8 @@ public class TaskTransitions {
     ObjectMapper json;
     @Inject
     Instance<GroupProgress> groupProgress;
+    @Inject
+    TaskMetrics metrics;
 
     /** What one event did to one task: the task as it was (null: no such task), the decision, the lease a move wrote. */
     public record Outcome(Task before, Decision decision, WrittenLease lease) {
@@ -103,7 +106,10 @@ public class TaskTransitions {
         }
     }
 
-    /** Runs {@code work} in one transaction; the relay is woken after the commit if it wrote messages. */
+    /**
+     * Runs {@code work} in one transaction; the relay is woken after the commit if it wrote messages,
+     * and the moves are counted in the metrics.
+     */
     public <T> Uni<T> inTransaction(Function<UnitOfWork, Uni<T>> work) {
         UnitOfWork unit = new UnitOfWork();
         return pool.withTransaction(tx -> {
@@ -114,6 +120,7 @@ public class TaskTransitions {
                     if (unit.wroteMessages) {
                         relay.wake();
                     }
+                    metrics.moved(unit.moves);
                 });
     }
 
@@ -121,6 +128,7 @@ public class TaskTransitions {
     public final class UnitOfWork {
         private SqlClient tx;
         private boolean wroteMessages;
+        private final List<Decision.Move> moves = new ArrayList<>();
 
         public SqlClient tx() {
             return tx;
@@ -171,6 +179,7 @@ public class TaskTransitions {
             moves.stream().filter(move -> move.followUps().contains(Decision.FollowUp.GROUP_PROGRESS))
                     .forEach(move -> groups.add(move.before().groupId()));
             wroteMessages |= !messages.isEmpty() || !onExits.isEmpty();
+            this.moves.addAll(moves);
             return store.apply(tx, moves, actor, leaseOwner, config.lease().duration(), messages)
                     .call(() -> onExits.isEmpty() ? Uni.createFrom().voidItem() : store.create(tx, onExits).replaceWithVoid())
                     .call(() -> !groupsFollow || groups.isEmpty() ? Uni.createFrom().voidItem()
