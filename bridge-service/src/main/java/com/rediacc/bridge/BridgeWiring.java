@@ -3,6 +3,8 @@ package com.rediacc.bridge;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.bridge.credentials.CredentialStore;
 import com.rediacc.bridge.credentials.VaultCredentialStore;
+import com.rediacc.bridge.metrics.MeteredSshSessions;
+import com.rediacc.bridge.metrics.MeteredTaskQueue;
 import com.rediacc.bridge.queue.QueueClient;
 import com.rediacc.bridge.queue.TaskQueue;
 import com.rediacc.bridge.ssh.SshSessionPool;
@@ -11,6 +13,8 @@ import com.rediacc.bridge.vault.VaultClient;
 import com.rediacc.bridge.vault.VaultDecryptor;
 import com.rediacc.bridge.work.WorkScheduler;
 import com.rediacc.bridge.work.WorkSettings;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -23,6 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
@@ -55,6 +60,7 @@ public class BridgeWiring {
 
     @Produces
     @Singleton
+    @Typed(SshSessionPool.class)
     SshSessionPool sshSessionPool(BridgeConfig config) {
         BridgeConfig.Ssh ssh = config.bridge().ssh();
         return new SshSessionPool(ssh.connectTimeout(), ssh.authTimeout(), ssh.idleTimeout(), ssh.maxChannelsPerSession());
@@ -76,8 +82,27 @@ public class BridgeWiring {
         return new VaultCredentialStore(vault, json);
     }
 
+    /** The pool, counting connect, auth and host key failures per machine; its open sessions and channels as gauges. */
     @Produces
     @Singleton
+    SshSessions sshSessions(SshSessionPool pool, MeterRegistry registry) {
+        Gauge.builder("rediacc.ssh.sessions.open", pool, SshSessionPool::openSessions)
+                .description("SSH sessions this bridge holds open").register(registry);
+        Gauge.builder("rediacc.ssh.channels.open", pool, SshSessionPool::openChannels)
+                .description("Commands running or starting on this bridge's sessions (one channel each)").register(registry);
+        return new MeteredSshSessions(pool, registry);
+    }
+
+    /** The queue-service, counting claims and lost attempts ended. */
+    @Produces
+    @Singleton
+    TaskQueue taskQueue(QueueClient client, MeterRegistry registry) {
+        return new MeteredTaskQueue(client, registry);
+    }
+
+    @Produces
+    @Singleton
+    @Typed(QueueClient.class)
     QueueClient queueClient(BridgeConfig config, @Named("bridgeId") String bridgeId, ObjectMapper json) {
         return new QueueClient(config.queue().url(), config.auth().bridgeToken(), bridgeId, json);
     }

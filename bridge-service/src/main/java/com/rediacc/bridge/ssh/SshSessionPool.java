@@ -111,6 +111,28 @@ public final class SshSessionPool implements SshSessions, AutoCloseable {
         return new ConnectionCheck(client, connectTimeout, authTimeout).run(machine, bridgeId, identity);
     }
 
+    /** Sessions open now (the metrics' rediacc_ssh_sessions_open). */
+    public int openSessions() {
+        return count(pooled -> usable(pooled.session) ? 1 : 0);
+    }
+
+    /** Shares of sessions in use now: one per command running or being started, a resource sample's included (rediacc_ssh_channels_open). */
+    public int openChannels() {
+        return count(pooled -> pooled.users.get());
+    }
+
+    private int count(java.util.function.ToIntFunction<PooledSession> each) {
+        int total = 0;
+        for (List<PooledSession> pooled : sessions.values()) {
+            synchronized (pooled) {
+                for (PooledSession session : pooled) {
+                    total += each.applyAsInt(session);
+                }
+            }
+        }
+        return total;
+    }
+
     /** Drops a session that broke, so the next task reconnects. */
     public void discard(ClientSession session) {
         for (List<PooledSession> pooled : sessions.values()) {
