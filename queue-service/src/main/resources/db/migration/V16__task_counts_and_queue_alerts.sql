@@ -124,14 +124,14 @@ FROM (SELECT date_trunc('minute', created_at) AS minute, team, 1 AS created, 0 A
       WHERE completed_at >= date_trunc('minute', now()) - interval '59 minutes') recent
 GROUP BY minute, team;
 
--- Queue-depth thresholds: of a team (machine NULL) or of one machine. The alert state is stored
--- here, so that crossing a threshold is alerted once whatever the number of replicas
--- (QueueDepthAlerts): *_since is when the alert fired, NULL while it is clear.
+-- Queue-depth thresholds: of a team (machine NULL) or of one machine; NULL: no such limit. The
+-- alert state is stored here, so that crossing a threshold is alerted once whatever the number of
+-- replicas (alerts/QueueAlerts): *_alert_since is when the alert fired, NULL while it is clear.
 CREATE TABLE queue_thresholds (
     team                    text        NOT NULL REFERENCES teams (name) ON DELETE CASCADE,
     machine                 text        REFERENCES machines (name) ON DELETE CASCADE,
     max_pending             bigint      CHECK (max_pending >= 0),
-    max_pending_age_seconds integer     CHECK (max_pending_age_seconds >= 0),
+    max_pending_age_seconds bigint      CHECK (max_pending_age_seconds >= 0),
     pending_alert_since     timestamptz,
     age_alert_since         timestamptz,
     updated_at              timestamptz NOT NULL DEFAULT now(),
@@ -139,12 +139,14 @@ CREATE TABLE queue_thresholds (
 );
 CREATE INDEX queue_thresholds_machine_idx ON queue_thresholds (machine);
 
--- Running work alerted as stuck (task_stuck_reason, V15), one row per task while it stays stuck:
--- the alert goes once when the row is made, its clearing once when the row goes.
+-- Running work that looks stuck (task_stuck_reason, V15), one row per task while it does: seen
+-- since `since`, alerted once at `alerted_at` if it stays stuck for rediacc.alerts.stuck-after, its
+-- clearing alerted once when the row goes.
 CREATE TABLE stuck_task_alerts (
-    task_id uuid PRIMARY KEY,
-    team    text        NOT NULL,
-    machine text        NOT NULL,
-    reason  text        NOT NULL,
-    since   timestamptz NOT NULL DEFAULT now()
+    task_id    uuid PRIMARY KEY,
+    team       text        NOT NULL,
+    machine    text        NOT NULL,
+    reason     text        NOT NULL,
+    since      timestamptz NOT NULL DEFAULT now(),
+    alerted_at timestamptz
 );

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
                 TaskCommands.Cancel.class, TaskCommands.Retry.class, TaskCommands.Logs.class,
                 TaskCommands.Watch.class, TaskCommands.Stats.class,
                 MachineCommands.class, BridgeCommands.class, CronCommands.class, FunctionCommands.class, GroupCommands.class, TeamCommands.class, MemberCommands.class, UserCommands.class,
-                VaultCommands.class, AuditCommand.class, LoginCommand.class, ConfigCommands.class,
+                VaultCommands.class, ThresholdCommands.class, AuditCommand.class, LoginCommand.class, ConfigCommands.class,
                 CompletionCommand.class},
         footer = {"",
                 "Connection: --url and --token, else REDIACC_URL and REDIACC_TOKEN,",
@@ -36,6 +36,7 @@ import java.util.concurrent.Callable;
                 "  rediacc cron create nightly-backup --machine db-01 --cron \"0 3 * * *\" --command ./backup.sh",
                 "  rediacc function put deploy --team Production --script-file deploy.sh --param env:enum:required --enum-values env=staging,prod",
                 "  rediacc group create --pool Production:web --function deploy --param env=prod --max-parallel 3 --wait",
+                "  rediacc threshold set --team Production --max-pending 500 --max-pending-age 15m",
                 "  source <(rediacc completion bash)"})
 public final class Rediacc implements Callable<Integer> {
     @Spec

@@ -1,6 +1,7 @@
 package com.rediacc.queue.tasks.maintenance;
 
 import com.rediacc.queue.QueueConfig;
+import com.rediacc.queue.alerts.QueueAlerts;
 import com.rediacc.queue.crons.CronLateRuns;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -22,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * tables as they are), settle expired leases, settle lost attempts nobody could end, ask again for
  * the end of lost attempts, wake machines whose ready work nobody claimed, and flag cron runs that
  * have not started within their checkin margin (crons fire on their own, shorter timer:
- * CronScheduler), fold the task count deltas, and last move finished tasks to the archive and drop
- * its expired months (TaskArchiver). A duty that fails is logged and the next one runs; a tick that comes while the
+ * CronScheduler), fold the task count deltas, alert queue-depth thresholds crossed and stuck work,
+ * and last move finished tasks to the archive and drop its expired months (TaskArchiver). A duty
+ * that fails is logged and the next one runs; a tick that comes while the
  * previous run still goes is skipped.
  */
 @ApplicationScoped
@@ -45,6 +47,8 @@ public class Maintenance {
     CronLateRuns cronLateRuns;
     @Inject
     TaskCountsFold taskCountsFold;
+    @Inject
+    QueueAlerts queueAlerts;
     @Inject
     TaskArchiver archiver;
     @Inject
@@ -82,7 +86,7 @@ public class Maintenance {
     Uni<Void> runOnce() {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (MaintenanceService<?> duty : List.of(statistics, leaseReaper, lostAttemptSettler, lostAttemptRedispatcher,
-                strandedWorkRedispatcher, cronLateRuns, taskCountsFold, archiver)) {
+                strandedWorkRedispatcher, cronLateRuns, taskCountsFold, queueAlerts, archiver)) {
             chain = chain.chain(() -> duty.runOnce()
                     .onFailure().invoke(e -> LOG.warnf("%s failed, the next run retries: %s",
                             duty.getClass().getSimpleName(), e.getMessage()))
