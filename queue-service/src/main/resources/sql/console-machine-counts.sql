@@ -6,3 +6,4 @@ WHERE status IN ('PENDING', 'ASSIGNED', 'PROCESSING')
   AND ($1::text IS NULL OR team = $1)
   AND ($2::text[] IS NULL OR team = ANY($2))
 GROUP BY machine, status
+HAVING sum(tasks) <> 0

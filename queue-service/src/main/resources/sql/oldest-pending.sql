@@ -10,9 +10,11 @@
 SELECT p.team, p.machine, EXTRACT(EPOCH FROM now() - min(oldest.created_at))::float8 AS age_seconds
 FROM (SELECT team, machine, priority
       FROM current_task_counts
-      WHERE status = 'PENDING' AND tasks > 0
+      WHERE status = 'PENDING'
         AND ($1::text IS NULL OR team = $1)
-        AND ($2::text[] IS NULL OR team = ANY($2))) p
+        AND ($2::text[] IS NULL OR team = ANY($2))
+      GROUP BY team, machine, priority
+      HAVING sum(tasks) > 0) p
 CROSS JOIN LATERAL (SELECT t.created_at
                     FROM tasks t
                     WHERE t.machine = p.machine AND t.status = 'PENDING'

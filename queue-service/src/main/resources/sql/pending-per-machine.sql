@@ -3,3 +3,4 @@ SELECT team, machine, sum(tasks)::bigint AS pending
 FROM current_task_counts
 WHERE status = 'PENDING' AND team = ANY($1)
 GROUP BY team, machine
+HAVING sum(tasks) > 0

@@ -3,3 +3,4 @@
 SELECT team, machine, priority, status, sum(tasks)::bigint AS tasks
 FROM current_task_counts
 GROUP BY GROUPING SETS ((team, machine, status), (team, priority, status))
+HAVING sum(tasks) <> 0

@@ -6,3 +6,4 @@ FROM current_task_counts
 WHERE ($1::text IS NULL OR team = $1)
   AND ($2::text[] IS NULL OR team = ANY($2))
 GROUP BY status, priority
+HAVING sum(tasks) <> 0

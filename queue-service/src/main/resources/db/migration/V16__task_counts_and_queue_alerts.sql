@@ -8,7 +8,7 @@ CREATE TABLE task_counts (
     machine  text     NOT NULL,
     priority smallint NOT NULL,
     status   text     NOT NULL,
-    tasks    bigint   NOT NULL,
+    tasks    integer  NOT NULL,
     PRIMARY KEY (team, machine, priority, status)
 );
 
@@ -17,7 +17,7 @@ CREATE TABLE task_count_deltas (
     machine  text     NOT NULL,
     priority smallint NOT NULL,
     status   text     NOT NULL,
-    tasks    bigint   NOT NULL
+    tasks    integer  NOT NULL
 );
 
 -- Tasks created and ended per minute and team over the last hour (the console's sparklines), kept
@@ -95,15 +95,14 @@ CREATE TRIGGER tasks_counted_on_move AFTER UPDATE OF status, team, machine, prio
 CREATE TRIGGER tasks_counted_on_truncate AFTER TRUNCATE ON tasks
     FOR EACH STATEMENT EXECUTE FUNCTION count_truncated_tasks();
 
--- The counts as they are now: folded and not yet folded. A filter on team or machine reaches both
--- tables; every team's counts are at most one row per machine, priority and status.
+-- The counts as they are now, as rows to add up: the folded ones and the deltas not yet folded. A
+-- reader sums them by what it needs (one aggregation: summing by the four keys first cost as much
+-- again), and leaves out the sums of 0. A filter on team or machine reaches both tables. Counts are
+-- integers: sum(integer) is a bigint, sum(bigint) a numeric, several times slower to add.
 CREATE VIEW current_task_counts AS
-SELECT team, machine, priority, status, sum(tasks)::bigint AS tasks
-FROM (SELECT team, machine, priority, status, tasks FROM task_counts
-      UNION ALL
-      SELECT team, machine, priority, status, tasks FROM task_count_deltas) counted
-GROUP BY team, machine, priority, status
-HAVING sum(tasks) <> 0;
+SELECT team, machine, priority, status, tasks FROM task_counts
+UNION ALL
+SELECT team, machine, priority, status, tasks FROM task_count_deltas;
 
 CREATE VIEW current_task_flow AS
 SELECT minute, team, sum(created)::bigint AS created, sum(ended)::bigint AS ended
