@@ -2,6 +2,7 @@ package com.rediacc.bridge.metrics;
 
 import com.rediacc.bridge.queue.TaskQueue;
 import com.rediacc.contract.bridge.AttemptResult;
+import com.rediacc.contract.bridge.BridgePresence;
 import com.rediacc.contract.bridge.ClaimedTask;
 import com.rediacc.contract.bridge.HeartbeatReply;
 import com.rediacc.contract.bridge.LostAttempt;
@@ -79,5 +80,10 @@ public final class MeteredTaskQueue implements TaskQueue {
     @Override
     public LostAttempts lostAttempts(String machine) throws QueueUnavailable {
         return queue.lostAttempts(machine);
+    }
+
+    @Override
+    public void presence(BridgePresence presence) throws QueueUnavailable {
+        queue.presence(presence);
     }
 }
