@@ -1,4 +1,4 @@
--- The queue's counts without counting task rows (docs/adr/0014): tasks per team, machine, priority
+-- The queue's counts without counting task rows (docs/adr/0015): tasks per team, machine, priority
 -- and status are task_counts plus the deltas not yet folded into it. Triggers write the deltas in
 -- the transaction that inserts, moves or deletes tasks, whichever statement does it; a delta is a
 -- row of its own (insert-only), so writers never wait on a shared counter row. The maintenance job

@@ -8,7 +8,7 @@ import jakarta.inject.Singleton;
 
 /**
  * Folds the task count and flow deltas that the triggers of V16 wrote into task_counts and task_flow
- * (sql/fold-task-counts.sql, docs/adr/0014), so that what the counts' readers add up stays about one
+ * (sql/fold-task-counts.sql, docs/adr/0015), so that what the counts' readers add up stays about one
  * row per machine, priority and status, and one per team and minute. Returns how many counts it changed.
  */
 @Singleton
