@@ -16,8 +16,9 @@ public class ProblemException extends RuntimeException {
         this(type, status, title, detail, errors, null);
     }
 
-    private ProblemException(String type, int status, String title, String detail, List<FieldError> errors,
-                             Duration retryAfter) {
+    /** With {@code retryAfter}, the response tells the client when to try again ({@code Retry-After}). */
+    public ProblemException(String type, int status, String title, String detail, List<FieldError> errors,
+                            Duration retryAfter) {
         // No stack trace: an expected failure is answered, never logged.
         super(detail, null, false, false);
         this.type = type;

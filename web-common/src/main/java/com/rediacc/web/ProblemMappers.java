@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -27,10 +28,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        Response response = respond(e.toProblem());
-        e.retryAfter().ifPresent(after -> response.getHeaders().putSingle("Retry-After",
-                Long.toString(Math.max(1, after.toSeconds()))));
-        return response;
+        return respond(e);
     }
 
     @ServerExceptionMapper
@@ -93,6 +91,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        if (Unavailable.orDatabase(e) instanceof ProblemException outage) {
+            LOG.warnf("answered 503: %s", outage.getMessage());
+            return respond(outage);
+        }
         LOG.error("unexpected failure (messages withheld)", WithheldMessages.of(e));
         return respond(new Problem("about:blank", "Internal error", 500,
                 "the server failed to handle the request; see its log", List.of()));
@@ -100,6 +102,13 @@ public class ProblemMappers {
 
     public static Response respond(Problem problem) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    /** The problem of {@code e}, with its {@code Retry-After} (whole seconds) if it has one. */
+    public static Response respond(ProblemException e) {
+        Response.ResponseBuilder response = Response.status(e.status()).type(Problem.MEDIA_TYPE).entity(e.toProblem());
+        e.retryAfter().ifPresent(wait -> response.header(HttpHeaders.RETRY_AFTER, Math.max(1, wait.toSeconds())));
+        return response.build();
     }
 
     /** The parse error behind {@code e}, if any: Jackson wraps one met inside a field's value, with that field's path. */
