@@ -48,6 +48,8 @@ public interface QueueConfig {
 
     Alerts alerts();
 
+    Database database();
+
     interface Auth {
         /** The first admin token (env REDIACC_AUTH_BOOTSTRAP_TOKEN). */
         @WithName("bootstrap-token")
@@ -183,6 +185,13 @@ public interface QueueConfig {
         /** queue-service's token at vault-service (env REDIACC_VAULT_QUEUE_TOKEN). */
         @WithName("queue-token")
         Optional<String> queueToken();
+
+        /**
+         * The longest a call to vault-service may take before it is answered "vault-service is
+         * unavailable"; below {@link Database#callDeadline()}, so a hung vault is named as such.
+         */
+        @WithDefault("3s")
+        Duration timeout();
     }
 
     interface Crons {
@@ -294,5 +303,28 @@ public interface QueueConfig {
         @WithName("stuck-after")
         @WithDefault("1m")
         Duration stuckAfter();
+    }
+
+    /** How long callers wait on PostgreSQL before they are answered 503 (docs/adr/0013). */
+    interface Database {
+        /** An API call that has not answered by then is answered "PostgreSQL is unavailable". */
+        @WithName("call-deadline")
+        @WithDefault("5s")
+        Duration callDeadline();
+
+        /** The same for calls that may rightly run long: bulk cancel, batch create, task groups. */
+        @WithName("bulk-call-deadline")
+        @WithDefault("60s")
+        Duration bulkCallDeadline();
+
+        /** The longest a statement waits for a free connection of the pool (or a new one). */
+        @WithName("acquire-timeout")
+        @WithDefault("3s")
+        Duration acquireTimeout();
+
+        /** The longest a new connection's TCP connect may take. */
+        @WithName("connect-timeout")
+        @WithDefault("3s")
+        Duration connectTimeout();
     }
 }

@@ -1,5 +1,6 @@
 package com.rediacc.queue.audit;
 
+import com.rediacc.queue.api.Deadline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.auth.Requester;
@@ -24,6 +25,7 @@ import java.util.List;
  * The audit trail, for admins: a team's ADMINs read their team's records, global admins read
  * everything (also records without a team, such as user and team creation).
  */
+@Deadline
 @Path("/api/v1/audit")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {

@@ -1,5 +1,6 @@
 package com.rediacc.queue.auth;
 
+import com.rediacc.queue.api.Deadline;
 import com.rediacc.queue.QueueConfig;
 import com.rediacc.contract.bridge.BridgeApi;
 import com.rediacc.queue.console.ConsoleSessions;
@@ -23,6 +24,7 @@ import java.util.regex.Pattern;
  * bridge token; the public API accepts the bootstrap token (a global admin) and users' tokens, or,
  * without an Authorization header, a web console session cookie (never on bridge endpoints).
  */
+@Deadline
 public class BearerTokenFilter {
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
     private static final Pattern GOOD_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");

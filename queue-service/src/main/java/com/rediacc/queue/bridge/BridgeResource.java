@@ -1,5 +1,6 @@
 package com.rediacc.queue.bridge;
 
+import com.rediacc.queue.api.Deadline;
 import com.rediacc.contract.bridge.AttemptResult;
 import com.rediacc.contract.bridge.BridgeApi;
 import com.rediacc.contract.bridge.BridgePresence;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** The endpoints bridges use to claim work and report on it; bridge token only. */
+@Deadline
 @Path(BridgeApi.BASE)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

@@ -1,5 +1,6 @@
 package com.rediacc.queue.console;
 
+import com.rediacc.queue.api.Deadline;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.auth.Caller;
 import com.rediacc.queue.auth.Requester;
@@ -32,6 +33,7 @@ import java.util.UUID;
  * the task list with every filter of its URL, the ids a bulk action would touch, one task without
  * its output, and unfinished tasks per machine. Read-only, VIEWER and up, the caller's teams only.
  */
+@Deadline
 @Path("/api/v1/console")
 @Produces(MediaType.APPLICATION_JSON)
 public class ConsoleApiResource {

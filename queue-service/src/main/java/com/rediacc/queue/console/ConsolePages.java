@@ -1,5 +1,6 @@
 package com.rediacc.queue.console;
 
+import com.rediacc.queue.api.Deadline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.queue.audit.AuditWriter;
@@ -33,6 +34,7 @@ import java.util.UUID;
  * page's script fills from the API and the one stream. Every page needs a session; without one it
  * sends the browser to the sign-in form, which comes back to the page asked for.
  */
+@Deadline
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
 public class ConsolePages {

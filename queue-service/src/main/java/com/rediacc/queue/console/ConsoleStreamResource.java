@@ -1,5 +1,6 @@
 package com.rediacc.queue.console;
 
+import com.rediacc.queue.api.Deadline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.queue.QueueConfig;
 import com.rediacc.queue.auth.Caller;
@@ -33,6 +34,7 @@ import java.util.UUID;
  * follows ({@code ?follow=<taskId>}). {@code ?team=} narrows it to one team. Built on the Kafka-fed
  * {@link TaskEventFeed}, so it shows the work of every replica; only the caller's teams' tasks appear.
  */
+@Deadline
 @Path("/api/v1/console/stream")
 public class ConsoleStreamResource {
     @Inject

@@ -1,5 +1,6 @@
 package com.rediacc.queue.crons;
 
+import com.rediacc.queue.api.Deadline;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.audit.Audited;
 import com.rediacc.queue.auth.Requester;
@@ -31,6 +32,7 @@ import java.util.List;
  * Crons: every member of the cron's team reads them and their runs, OPERATORs trigger a run now,
  * ADMINs create, change, pause, resume and delete them. Another team's cron does not exist (404).
  */
+@Deadline
 @Path("/api/v1/crons")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

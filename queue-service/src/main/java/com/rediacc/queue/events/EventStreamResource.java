@@ -1,5 +1,6 @@
 package com.rediacc.queue.events;
 
+import com.rediacc.queue.api.Deadline;
 import com.rediacc.queue.QueueConfig;
 import com.rediacc.queue.auth.Caller;
 import com.rediacc.queue.auth.Requester;
@@ -25,6 +26,7 @@ import java.util.Optional;
  * its CloudEvent type, carries the CloudEvent id and has the CloudEvent JSON (docs/events.md) as
  * data. A comment line every {@code rediacc.events.keep-alive} keeps proxies from closing it.
  */
+@Deadline
 @Path("/api/v1/events")
 public class EventStreamResource {
     @Inject

@@ -1,5 +1,6 @@
 package com.rediacc.queue.functions;
 
+import com.rediacc.queue.api.Deadline;
 import com.rediacc.queue.QueueConfig;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.audit.Audited;
@@ -26,6 +27,7 @@ import java.net.URI;
  * A team's functions: every member reads them, ADMINs write new versions and delete them. A
  * function of another team does not exist for you (404).
  */
+@Deadline
 @Path("/api/v1/teams/{team}/functions")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

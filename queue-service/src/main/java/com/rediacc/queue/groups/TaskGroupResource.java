@@ -1,5 +1,6 @@
 package com.rediacc.queue.groups;
 
+import com.rediacc.queue.api.Deadline;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.audit.Audited;
 import com.rediacc.queue.auth.Requester;
@@ -28,6 +29,7 @@ import java.util.UUID;
  * Task groups: OPERATORs of the machines' team create, cancel and retry them, every member reads
  * them. A group of another team does not exist for you (404).
  */
+@Deadline
 @Path("/api/v1/task-groups")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -38,6 +40,7 @@ public class TaskGroupResource {
     Requester requester;
 
     /** 201 with the group and its tasks, all created at once (or none). */
+    @Deadline(bulk = true)
     @POST
     @Audited("task-group.create")
     public Uni<RestResponse<TaskGroupView>> create(TaskGroupRequest request) {
@@ -73,6 +76,7 @@ public class TaskGroupResource {
         return service.get(groupId, role(Role.VIEWER));
     }
 
+    @Deadline(bulk = true)
     @POST
     @Path("/{id}/cancel")
     @Audited("task-group.cancel")
@@ -83,6 +87,7 @@ public class TaskGroupResource {
     }
 
     /** A new group of the FAILED and CANCELLED machines, linked to this one: 201. */
+    @Deadline(bulk = true)
     @POST
     @Path("/{id}/retry")
     @Audited("task-group.retry")

@@ -1,5 +1,6 @@
 package com.rediacc.queue.machines;
 
+import com.rediacc.queue.api.Deadline;
 import org.jboss.resteasy.reactive.RestResponse;
 import com.rediacc.contract.bridge.MachineCheck;
 import com.rediacc.queue.api.Page;
@@ -31,6 +32,7 @@ import java.net.URI;
 import java.util.List;
 
 /** Machines: every member of the machine's team reads them, the team's ADMINs manage them. */
+@Deadline
 @Path("/api/v1/machines")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

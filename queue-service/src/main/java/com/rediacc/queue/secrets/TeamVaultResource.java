@@ -1,5 +1,6 @@
 package com.rediacc.queue.secrets;
 
+import com.rediacc.queue.api.Deadline;
 import org.jboss.resteasy.reactive.RestResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +36,7 @@ import java.util.regex.Pattern;
  * A team's vault: named secret documents (e.g. an SSH private key), versioned, stored only as
  * vault-service ciphertext. Values go in and never come out of this API.
  */
+@Deadline
 @Path("/api/v1/teams/{team}/vault")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

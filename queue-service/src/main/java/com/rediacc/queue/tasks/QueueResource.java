@@ -1,5 +1,6 @@
 package com.rediacc.queue.tasks;
 
+import com.rediacc.queue.api.Deadline;
 import com.rediacc.web.ProblemException;
 import com.rediacc.queue.auth.Requester;
 import com.rediacc.queue.auth.Role;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+@Deadline
 @Path("/api/v1/queue")
 @Produces(MediaType.APPLICATION_JSON)
 public class QueueResource {

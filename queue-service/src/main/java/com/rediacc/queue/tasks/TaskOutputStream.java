@@ -1,5 +1,6 @@
 package com.rediacc.queue.tasks;
 
+import com.rediacc.queue.api.Deadline;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.rediacc.queue.QueueConfig;
 import io.smallrye.mutiny.Multi;
@@ -28,6 +29,7 @@ import java.util.regex.Pattern;
  * task runs. Each event carries the new output; the last one carries the final status, then the
  * stream ends. Reads PostgreSQL, so it works on any replica.
  */
+@Deadline
 @Path("/api/v1/tasks/{id}/output/follow")
 public class TaskOutputStream {
     private static final Pattern OUTPUT_PATH = Pattern.compile("/api/v1/tasks/[^/]+/output");

@@ -1,5 +1,6 @@
 package com.rediacc.queue.tasks;
 
+import com.rediacc.queue.api.Deadline;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.audit.Audited;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
+@Deadline
 @Path("/api/v1/tasks")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -72,6 +74,7 @@ public class TaskResource {
      * with the task, 200 for an idempotent repeat, or the item's own problem); a bad item fails only
      * itself. The call has one audit record.
      */
+    @Deadline(bulk = true)
     @POST
     @Path("/batch")
     @Audited("task.create-batch")
@@ -133,6 +136,7 @@ public class TaskResource {
     }
 
     /** Cancels many tasks; answers with one result per id, in the order given. */
+    @Deadline(bulk = true)
     @POST
     @Path("/cancel")
     @Audited("task.cancel-many")

@@ -1,5 +1,6 @@
 package com.rediacc.queue.teams;
 
+import com.rediacc.queue.api.Deadline;
 import org.jboss.resteasy.reactive.RestResponse;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.audit.Audited;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** A team's members and their roles: every member reads them, the team's ADMINs change them. */
+@Deadline
 @Path("/api/v1/teams/{team}/members")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

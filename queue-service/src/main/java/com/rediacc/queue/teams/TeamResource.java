@@ -1,5 +1,6 @@
 package com.rediacc.queue.teams;
 
+import com.rediacc.queue.api.Deadline;
 import org.jboss.resteasy.reactive.RestResponse;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.audit.Audited;
@@ -23,6 +24,7 @@ import java.net.URI;
 import java.util.List;
 
 /** Teams: global admins create them; members see the teams they belong to. */
+@Deadline
 @Path("/api/v1/teams")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

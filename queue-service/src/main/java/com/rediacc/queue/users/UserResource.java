@@ -1,5 +1,6 @@
 package com.rediacc.queue.users;
 
+import com.rediacc.queue.api.Deadline;
 import org.jboss.resteasy.reactive.RestResponse;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.audit.Audited;
@@ -30,6 +31,7 @@ import java.util.regex.Pattern;
  * Users and their API tokens. A token is shown once, in the answer that creates or replaces it;
  * only its hash is stored.
  */
+@Deadline
 @Path("/api/v1/users")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

@@ -5,13 +5,13 @@ import com.rediacc.contract.vault.CiphertextResponse;
 import com.rediacc.contract.vault.EncryptRequest;
 import com.rediacc.contract.vault.KeyInfo;
 import com.rediacc.web.ProblemException;
+import com.rediacc.web.Unavailable;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.util.Base64;
 
 /**
@@ -21,7 +21,6 @@ import java.util.Base64;
 @Singleton
 public class Vault {
     private static final Logger LOG = Logger.getLogger(Vault.class);
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     @Inject
     @RestClient
@@ -42,17 +41,17 @@ public class Vault {
 
     public Uni<CiphertextResponse> encrypt(String team, String context, byte[] plaintext) {
         return client.encrypt(bearer(), team, new EncryptRequest(context, Base64.getEncoder().encodeToString(plaintext)))
-                .ifNoItem().after(TIMEOUT).fail()
+                .ifNoItem().after(config.vault().timeout()).fail()
                 .onFailure().transform(e -> unavailable("encrypt", e));
     }
 
     public Uni<KeyInfo> rotate(String team) {
-        return client.rotate(bearer(), team).ifNoItem().after(TIMEOUT).fail()
+        return client.rotate(bearer(), team).ifNoItem().after(config.vault().timeout()).fail()
                 .onFailure().transform(e -> unavailable("rotate", e));
     }
 
     public Uni<com.fasterxml.jackson.databind.JsonNode> audit(String team, String since, String cursor, int limit) {
-        return client.audit(bearer(), team, since, cursor, limit).ifNoItem().after(TIMEOUT).fail()
+        return client.audit(bearer(), team, since, cursor, limit).ifNoItem().after(config.vault().timeout()).fail()
                 .onFailure().transform(e -> unavailable("list its audit trail", e));
     }
 
@@ -67,7 +66,6 @@ public class Vault {
         }
         // The cause may describe the request; it never contains the plaintext (sent base64 in the body only).
         LOG.warnf("vault-service could not %s: %s", action, cause.getClass().getSimpleName());
-        return new ProblemException(503, "Vault unavailable",
-                "vault-service could not " + action + "; nothing was stored, try again");
+        return Unavailable.of(Unavailable.VAULT_SERVICE, "could not " + action + "; nothing was stored, try again");
     }
 }
