@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -21,22 +22,39 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
-/** The queue-service REST API (base /api/v1) over java.net.http, with bearer token auth. */
+/**
+ * The queue-service REST API (base /api/v1) over java.net.http, with bearer token auth. A read (GET)
+ * that finds the server unreachable or answered 503 (something it needs is down) is tried again, up
+ * to {@link #ATTEMPTS} times, after the server's {@code Retry-After} or a doubling backoff, each wait
+ * at most {@link #MAX_WAIT}. Nothing else is ever repeated: a change may have taken effect before its
+ * answer was lost.
+ */
 final class ApiClient {
     static final ObjectMapper JSON = new ObjectMapper();
+    static final int ATTEMPTS = 4;
+    static final Duration FIRST_WAIT = Duration.ofMillis(500);
+    static final Duration MAX_WAIT = Duration.ofSeconds(10);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     private final String baseUrl;
     private final String token;
     private final HttpClient http;
+    /** Where a retried read is said so (stderr); null says nothing. */
+    private final PrintStream notes;
 
     ApiClient(String baseUrl, String token) {
+        this(baseUrl, token, null);
+    }
+
+    ApiClient(String baseUrl, String token, PrintStream notes) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.token = token;
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        this.notes = notes;
     }
 
     String baseUrl() {
@@ -179,6 +197,77 @@ final class ApiClient {
     }
 
     private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        boolean read = request.method().equals("GET");
+        for (int attempt = 1; ; attempt++) {
+            boolean last = !read || attempt == ATTEMPTS;
+            Duration wait;
+            String why;
+            try {
+                HttpResponse<T> response = exchangeOnce(request, handler);
+                if (response.statusCode() != 503 || last) {
+                    return response;
+                }
+                wait = retryAfter(response).orElse(backoff(attempt));
+                why = unavailable(response);
+            } catch (CliException e) {
+                if (e.exitCode != CliException.UNAVAILABLE || last) {
+                    throw e;
+                }
+                wait = backoff(attempt);
+                why = e.getMessage();
+            }
+            wait = wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
+            if (notes != null) {
+                notes.printf("note: %s; trying GET %s again in %.1f s (%d of %d)%n", why, request.uri().getPath(),
+                        wait.toMillis() / 1000.0, attempt + 1, ATTEMPTS);
+            }
+            pause(wait);
+        }
+    }
+
+    static Duration backoff(int attempt) {
+        return FIRST_WAIT.multipliedBy(1L << (attempt - 1));
+    }
+
+    /** {@code Retry-After} in seconds (the form this server sends); an HTTP date is not read. */
+    static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").flatMap(value -> {
+            try {
+                return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip()))));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** What the 503 says is down (its problem's detail); its body is consumed. */
+    private static String unavailable(HttpResponse<?> response) {
+        String body = "";
+        try {
+            if (response.body() instanceof String text) {
+                body = text;
+            } else if (response.body() instanceof InputStream stream) {
+                try (stream) {
+                    body = new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+        } catch (IOException e) {
+            // the detail is only for the note
+        }
+        return ApiException.of(503, response.headers().firstValue("Content-Type").orElse(null), body, "")
+                .render().lines().findFirst().orElse("HTTP 503");
+    }
+
+    private static void pause(Duration wait) {
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+    }
+
+    private <T> HttpResponse<T> exchangeOnce(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         try {
             return http.send(request, handler);
         } catch (HttpConnectTimeoutException e) {
@@ -204,7 +293,7 @@ final class ApiClient {
 
     private CliException unreachable(String why) {
         return new CliException("cannot reach the rediacc server at " + baseUrl + " (" + why + ")",
-                "is it running? set the URL with --url, REDIACC_URL or: rediacc login --url URL", CliException.FAILED);
+                "is it running? set the URL with --url, REDIACC_URL or: rediacc login --url URL", CliException.UNAVAILABLE);
     }
 
     private static void check(HttpResponse<String> response, String request) {

@@ -79,6 +79,10 @@ final class ApiException extends RuntimeException {
         return switch (status) {
             case 401 -> "the token was refused: check --token, REDIACC_TOKEN or run: rediacc login";
             case 403 -> "your role in this team does not allow it (VIEWER reads, OPERATOR runs tasks, ADMIN manages)";
+            case 503 -> request != null && request.startsWith("GET ")
+                    ? "the server is up but something it needs is down (tried " + ApiClient.ATTEMPTS + " times); try again later"
+                    : "not repeated: the change may or may not have been made; check before you repeat it"
+                    + " (create task --idempotency-key K is safe to repeat)";
             case 404 -> title == null && detail == null ? "the server does not know " + request + " (is it a rediacc queue-service of this version?)" : null;
             default -> null;
         };

@@ -4,6 +4,8 @@ package com.rediacc.cli;
 final class CliException extends RuntimeException {
     static final int FAILED = 1;
     static final int USAGE = 2;
+    /** The server cannot be reached, or answered 503 (something it needs is down): try again later. */
+    static final int UNAVAILABLE = 3;
 
     final int exitCode;
     final String hint;

@@ -26,7 +26,9 @@ import java.util.concurrent.Callable;
         footer = {"",
                 "Connection: --url and --token, else REDIACC_URL and REDIACC_TOKEN,",
                 "  else the profile in ~/.config/rediacc/config (see: rediacc login).",
-                "Exit codes: 0 ok, 1 failed (also: a waited task that FAILED), 2 usage error.",
+                "Exit codes: 0 ok, 1 failed (also: a waited task that FAILED), 2 usage error,",
+                "  3 unavailable: the server cannot be reached or something it needs is down (HTTP 503);",
+                "  reads are tried 4 times first, changes never twice.",
                 "",
                 "Examples:",
                 "  rediacc login --url http://127.0.0.1:8080",
@@ -77,7 +79,7 @@ public final class Rediacc implements Callable<Integer> {
         System.exit(run(Terminal.system(), args));
     }
 
-    /** Runs one command line; returns the exit code (0 ok, 1 failed, 2 usage). */
+    /** Runs one command line; returns the exit code (0 ok, 1 failed, 2 usage, 3 unavailable). */
     public static int run(Terminal terminal, String... args) {
         return commandLine(terminal).execute(args);
     }
@@ -112,7 +114,7 @@ public final class Rediacc implements Callable<Integer> {
                 if (api.hint() != null) {
                     terminal.err().println("hint: " + api.hint());
                 }
-                return CliException.FAILED;
+                return api.status == 503 ? CliException.UNAVAILABLE : CliException.FAILED;
             }
             if (ex instanceof CliException cli) {
                 terminal.err().println("error: " + cli.getMessage());
@@ -168,7 +170,7 @@ public final class Rediacc implements Callable<Integer> {
     ApiClient api() {
         if (api == null) {
             Config.Resolved resolved = connection();
-            api = new ApiClient(resolved.url(), resolved.token());
+            api = new ApiClient(resolved.url(), resolved.token(), terminal.err());
         }
         return api;
     }

@@ -105,7 +105,7 @@ class CommandLineTest {
     @Test
     void anUnreachableServerIsAClearFailure() {
         CliRun unreachable = run("list", "queue");
-        assertThat(unreachable.exit()).isEqualTo(1);
+        assertThat(unreachable.exit()).isEqualTo(CliException.UNAVAILABLE);
         assertThat(unreachable.err()).contains("cannot reach the rediacc server at http://127.0.0.1:")
                 .contains("connection refused").contains("hint:").doesNotContain("Exception");
     }
@@ -152,7 +152,7 @@ class CommandLineTest {
     void cancelWithoutConfirmNeedsNoServerToRefuseNothing() {
         // It looks the tasks up first: with no server that is a failure, never a cancel.
         CliRun dry = run("cancel", "queue", "3f1c2d4e-0000-0000-0000-000000000000");
-        assertThat(dry.exit()).isEqualTo(1);
+        assertThat(dry.exit()).isEqualTo(CliException.UNAVAILABLE);
         assertThat(dry.err()).contains("cannot reach");
     }
 

@@ -23,7 +23,10 @@ final class FakeApi implements AutoCloseable {
     record Request(String method, String path, JsonNode body) {
     }
 
-    private record Answer(int status, String json) {
+    private record Answer(int status, String json, String retryAfter) {
+        Answer(int status, String json) {
+            this(status, json, null);
+        }
     }
 
     final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -46,6 +49,9 @@ final class FakeApi implements AutoCloseable {
                     new Answer(404, "{\"title\":\"Not Found\",\"status\":404,\"detail\":\"no fake answer for " + path + "\"}"));
             byte[] body = answer.json().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", answer.status() >= 400 ? "application/problem+json" : "application/json");
+            if (answer.retryAfter() != null) {
+                exchange.getResponseHeaders().add("Retry-After", answer.retryAfter());
+            }
             exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
             if (body.length > 0) {
                 exchange.getResponseBody().write(body);
@@ -66,6 +72,22 @@ final class FakeApi implements AutoCloseable {
         for (String json : jsons) {
             sequence.add(new Answer(200, json));
         }
+        sequences.put(methodAndPath, sequence);
+        return this;
+    }
+
+    /**
+     * Answers {@code methodAndPath} {@code times} times 503 with {@code Retry-After: retryAfter} and
+     * {@code detail}, then as {@link #answer} was told.
+     */
+    FakeApi unavailable(String methodAndPath, int times, String retryAfter, String detail) {
+        Deque<Answer> sequence = new ArrayDeque<>();
+        for (int i = 0; i < times; i++) {
+            sequence.add(new Answer(503, "{\"type\":\"urn:rediacc:unavailable:PostgreSQL\",\"title\":\"Service unavailable\","
+                    + "\"status\":503,\"detail\":\"" + detail + "\"}", retryAfter));
+        }
+        Answer then = answers.get(methodAndPath);
+        sequence.add(then != null ? then : sequence.getLast());
         sequences.put(methodAndPath, sequence);
         return this;
     }

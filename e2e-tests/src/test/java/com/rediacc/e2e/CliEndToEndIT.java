@@ -532,7 +532,7 @@ class CliEndToEndIT {
     void anUnreachableServerIsAClearFailure() throws Exception {
         Run run = cli(Map.of("REDIACC_URL", "http://127.0.0.1:" + Ports.free(), "REDIACC_TOKEN", "x"), "",
                 "create", "task", "--machine", "demo-01", "--command", "true");
-        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.exit()).as("3: unavailable (docs/cli.md)").isEqualTo(3);
         assertThat(run.err()).contains("cannot reach the rediacc server").contains("hint:").doesNotContain("Exception");
     }
 
@@ -587,7 +587,7 @@ class CliEndToEndIT {
 
         Run unreachable = launcher(Map.of("REDIACC_URL", "http://127.0.0.1:" + Ports.free(), "REDIACC_TOKEN", "x"),
                 "list", "queue");
-        assertThat(unreachable.exit()).isEqualTo(1);
+        assertThat(unreachable.exit()).as("3: unavailable (docs/cli.md)").isEqualTo(3);
         assertThat(unreachable.err()).contains("cannot reach the rediacc server");
 
         Run completion = launcher(env, "completion", "bash");
