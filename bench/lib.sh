@@ -18,10 +18,11 @@
 #   bench_pg_drop_bench_schema
 #                       drops it with its schema (for an EXIT trap)
 #
-# Durable commits, as in production: the dev stack runs PostgreSQL with fsync=off and
-# synchronous_commit=off (throwaway data), under which neither pgbench's INSERTs nor the services'
-# commits are durable and the comparison means little. A run turns durability on (ALTER SYSTEM +
-# reload: no restart) and gives the stack its own settings back at the end.
+# Durable commits, as in production. The dev stack's PostgreSQL is durable by default; one started
+# with REDIACC_PG_NON_DURABLE=1 (dev/test's throwaway cluster) is not, and neither pgbench's INSERTs
+# nor the services' commits would be, so a run makes sure (ALTER SYSTEM + reload: no restart) and
+# gives the stack its own settings back at the end (RESET: its rediacc.conf, durable unless it was
+# started otherwise). A bench never leaves a durable stack less durable.
 
 bench_pg_connect() {
   PG_BIN=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1)

@@ -5,6 +5,8 @@
 #
 # Exposes (source this file from anywhere; it loads .dev/ports.env by itself):
 #   rediacc_pg_recreate_db NAME   drop (WITH (FORCE)) and create database NAME
+#   rediacc_pg_recreate_test_db NAME
+#                                 the same, and its sessions commit without waiting for the WAL flush
 #   rediacc_pg_ensure_db NAME     create database NAME if missing
 #   rediacc_psql [ARGS...]        psql as rediacc@127.0.0.1:$PG_PORT (db postgres unless
 #                                 ARGS has -d DB: the last -d wins)
@@ -72,7 +74,10 @@ rediacc_pg_init() {
   echo "include_if_exists = 'rediacc.conf'" >>"$REDIACC_PG_DATA/postgresql.conf"
 }
 
-# Settings that depend on the chosen port; rewritten before each start.
+# Settings that depend on the chosen port; rewritten before each start. Durable (PostgreSQL's own
+# defaults: fsync, synchronous_commit, full_page_writes on): a 201 survives a crash of PostgreSQL.
+# REDIACC_PG_NON_DURABLE=1 turns them off for this start only: for a throwaway test run (dev/test
+# when it starts the infra itself and stops it after), never for a stack someone works with.
 rediacc_pg_write_conf() {
   local conf="$REDIACC_PG_DATA/rediacc.conf"
   cat >"$conf" <<EOF
@@ -82,14 +87,26 @@ port = $PG_PORT
 unix_socket_directories = '$(rediacc_pg_socket_dir)'
 password_encryption = 'scram-sha-256'
 max_connections = 200
-# throwaway dev/test data: trade durability for speed
+log_line_prefix = '%m [%p] %q%u@%d '
+EOF
+  if [ "${REDIACC_PG_NON_DURABLE:-}" = 1 ]; then
+    cat >>"$conf" <<EOF
+# REDIACC_PG_NON_DURABLE=1 for this start: a crash may lose commits or corrupt the cluster
 fsync = off
 synchronous_commit = off
 full_page_writes = off
-log_line_prefix = '%m [%p] %q%u@%d '
 EOF
+  fi
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$conf"
   return 0
+}
+
+rediacc_pg_durability() {
+  if [ "${REDIACC_PG_NON_DURABLE:-}" = 1 ]; then
+    echo "NOT durable: fsync, synchronous_commit, full_page_writes off"
+  else
+    echo "durable"
+  fi
 }
 
 # PID of our running postmaster (from postmaster.pid), or return 1.
@@ -112,7 +129,7 @@ rediacc_pg_start() {
     rediacc_pg_prepare_dirs
     rediacc_pg_init "$bindir"
     rediacc_pg_write_conf
-    rediacc_log "starting postgres on 127.0.0.1:$PG_PORT"
+    rediacc_log "starting postgres on 127.0.0.1:$PG_PORT ($(rediacc_pg_durability))"
     printf '\n==== %s: starting postgres\n' "$(date '+%F %T')" >>"$REDIACC_LOG_DIR/postgres.log"
     if ! rediacc_pg_as_owner "$bindir/pg_ctl" -D "$REDIACC_PG_DATA" -l "$REDIACC_LOG_DIR/postgres.log" \
           -w -t 60 start >/dev/null 2>>"$REDIACC_LOG_DIR/postgres.log" 9>&-; then
@@ -160,6 +177,14 @@ rediacc_pg_ensure_db() {
   [ "$exists" = 1 ] && return 0
   rediacc_log "creating database $name"
   rediacc_psql -c "CREATE DATABASE \"$name\""
+}
+
+# rediacc_pg_recreate_test_db NAME: rediacc_pg_recreate_db, and the database's sessions commit with
+# synchronous_commit=off: a test database's last commits may be lost in a crash, nothing else
+# (the cluster and every other database stay as durable as they are).
+rediacc_pg_recreate_test_db() {
+  rediacc_pg_recreate_db "$1" &&
+    rediacc_psql -c "ALTER DATABASE \"$1\" SET synchronous_commit = off"
 }
 
 # rediacc_pg_recreate_db NAME: fresh, empty database NAME (owner rediacc).
