@@ -6,6 +6,7 @@ import com.rediacc.testsupport.Await;
 import com.rediacc.testsupport.Ports;
 import com.rediacc.testsupport.RepoRoot;
 import com.rediacc.testsupport.TempDirs;
+import com.rediacc.testsupport.TestPostgres;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -38,6 +39,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * The services of one end-to-end test class as real processes: one queue-service, one
  * vault-service and any number of bridges, on their own fresh databases, against the PostgreSQL,
  * Kafka and sshd that ./dev/test provides (PG_*, KAFKA_BOOTSTRAP_SERVERS, SSH_PORT, DEMO_SSH_*).
+ * The databases on the shared PostgreSQL commit with synchronous_commit=off (test data; the
+ * cluster is left as it is); a test that crashes PostgreSQL brings a {@link TestPostgres} of its
+ * own, whose databases keep its durable settings.
  */
 final class E2eStack implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -61,6 +65,10 @@ final class E2eStack implements AutoCloseable {
     private ServiceProcess vault;
     private String kafkaBootstrap = env("KAFKA_BOOTSTRAP_SERVERS");
     private ServiceProcess.Launcher launcher = ServiceProcess.JVM;
+    private TestPostgres postgres;
+    private int pgPort = Integer.parseInt(env("PG_PORT"));
+    private String pgUser = env("PG_USER");
+    private String pgPassword = env("PG_PASSWORD");
 
     E2eStack(String name) throws IOException {
         this.name = name;
@@ -79,6 +87,15 @@ final class E2eStack implements AutoCloseable {
         return this;
     }
 
+    /** Use a PostgreSQL cluster of the test's own instead of the shared one (for tests that crash it). */
+    E2eStack postgres(TestPostgres cluster) throws IOException {
+        this.postgres = cluster;
+        this.pgPort = cluster.port;
+        this.pgUser = cluster.user();
+        this.pgPassword = cluster.password();
+        return this;
+    }
+
     /** The queue-service's database of this stack (for checks across many tasks at once). */
     String queueDatabase() {
         return "rediacc_e2e_" + name + "_queue";
@@ -86,8 +103,7 @@ final class E2eStack implements AutoCloseable {
 
     /** A new JDBC connection to {@link #queueDatabase()}; the caller closes it. */
     Connection queueDb() throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + env("PG_PORT") + "/" + queueDatabase(),
-                env("PG_USER"), env("PG_PASSWORD"));
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/" + queueDatabase(), pgUser, pgPassword);
     }
 
     /** The queue-service process (its log, say). */
@@ -113,7 +129,7 @@ final class E2eStack implements AutoCloseable {
         String vaultDb = "rediacc_e2e_" + name + "_vault";
         recreateDatabase(queueDb);
         recreateDatabase(vaultDb);
-        String pg = "127.0.0.1:" + env("PG_PORT");
+        String pg = "127.0.0.1:" + pgPort;
         Map<String, String> vaultEnv = new HashMap<>(database());
         vaultEnv.putAll(Map.of(
                 "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + pg + "/" + vaultDb,
@@ -349,16 +365,21 @@ final class E2eStack implements AutoCloseable {
         return service;
     }
 
-    private static Map<String, String> database() {
-        return Map.of("QUARKUS_DATASOURCE_USERNAME", env("PG_USER"), "QUARKUS_DATASOURCE_PASSWORD", env("PG_PASSWORD"));
+    private Map<String, String> database() {
+        return Map.of("QUARKUS_DATASOURCE_USERNAME", pgUser, "QUARKUS_DATASOURCE_PASSWORD", pgPassword);
     }
 
-    static void recreateDatabase(String database) throws Exception {
-        String url = "jdbc:postgresql://127.0.0.1:" + env("PG_PORT") + "/postgres";
-        try (Connection connection = DriverManager.getConnection(url, env("PG_USER"), env("PG_PASSWORD"));
+    private void recreateDatabase(String database) throws Exception {
+        if (postgres != null) {
+            postgres.recreateDatabase(database);
+            return;
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres";
+        try (Connection connection = DriverManager.getConnection(url, pgUser, pgPassword);
              Statement statement = connection.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             statement.execute("CREATE DATABASE " + database);
+            statement.execute("ALTER DATABASE " + database + " SET synchronous_commit = off");
         }
     }
 
