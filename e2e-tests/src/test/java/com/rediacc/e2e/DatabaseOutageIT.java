@@ -1,6 +1,8 @@
 package com.rediacc.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rediacc.contract.vault.EncryptRequest;
+import com.rediacc.contract.vault.VaultApi;
 import com.rediacc.testsupport.Await;
 import com.rediacc.testsupport.RepoRoot;
 import com.rediacc.testsupport.TempDirs;
@@ -34,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answered 201 runs exactly once and ends COMPLETED; every call that could not be served was
  * answered 503 problem+json with Retry-After naming PostgreSQL, within seconds, never a 500;
  * readiness goes down with the database and everything recovers when it is back, without a restart.
+ * vault-service, on the same cluster, answers the same way.
  * The machines' commands append their token to a file: the remote side's record of what ran.
  */
 class DatabaseOutageIT {
@@ -92,6 +95,7 @@ class DatabaseOutageIT {
         long killedAt;
         long restartedAt;
         Duration notReadyAfter;
+        Call vaultWhileDown;
         Duration readyAfter;
         try (ExecutorService creators = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 4; i++) {
@@ -111,6 +115,7 @@ class DatabaseOutageIT {
                     call -> call.atNanos() > killedAt && call.status() == 503);
             awaitReady(false);
             notReadyAfter = Duration.ofNanos(System.nanoTime() - killedAt);
+            vaultWhileDown = vaultEncrypt();
 
             postgres.start();
             restartedAt = System.nanoTime();
@@ -124,6 +129,7 @@ class DatabaseOutageIT {
         }
 
         assertOnly201And503(calls);
+        assertUnavailable(vaultWhileDown);
         List<Call> accepted = calls.stream().filter(call -> call.status() == 201).toList();
         List<String> ids = accepted.stream().map(Call::taskId).toList();
         Duration allDone = CrashSupport.awaitAllTerminal(stack, ids);
@@ -188,6 +194,16 @@ class DatabaseOutageIT {
                         + " was accepted %d ms after SIGCONT%n",
                 whileHung.stream().map(call -> call.status() + " in " + call.millis() + " ms").toList(), notReady.toMillis(),
                 (after.atNanos() - resumedAt) / 1_000_000);
+    }
+
+    /** vault-service's own API (it keeps its keys and audit trail in PostgreSQL too), called as queue-service calls it. */
+    private static Call vaultEncrypt() throws Exception {
+        String path = VaultApi.BASE.replace("{team}", "default") + VaultApi.ENCRYPT;
+        String body = E2eStack.JSON.writeValueAsString(new EncryptRequest("outage-probe",
+                java.util.Base64.getEncoder().encodeToString("probe".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        return send(HttpRequest.newBuilder(URI.create(stack.vaultUrl() + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + stack.vaultQueueToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), null);
     }
 
     /** Each machine runs a task: the whole path works before the database goes away. */

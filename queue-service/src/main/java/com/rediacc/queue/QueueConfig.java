@@ -187,10 +187,10 @@ public interface QueueConfig {
         Optional<String> queueToken();
 
         /**
-         * The longest a call to vault-service may take before it is answered "vault-service is
-         * unavailable"; below {@link Database#callDeadline()}, so a hung vault is named as such.
+         * The longest a call to vault-service may take before it fails "vault-service is unavailable"
+         * (an API call's own deadline may come first, and names vault-service too).
          */
-        @WithDefault("3s")
+        @WithDefault("10s")
         Duration timeout();
     }
 

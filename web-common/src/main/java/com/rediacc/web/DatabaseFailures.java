@@ -73,14 +73,12 @@ public final class DatabaseFailures {
         if (state == null) {
             return null;
         }
-        if (state.startsWith("08")) {
-            return "connection lost";
-        }
         return switch (state) {
+            case "08001", "08004" -> "cannot connect";
             case "57P01", "57P02" -> "it is shutting down";
             case "57P03" -> "it is starting up";
             case "53300" -> "no connection slot left";
-            default -> null;
+            default -> state.startsWith("08") ? "connection lost" : null;
         };
     }
 

@@ -32,7 +32,7 @@ class DatabaseFailuresTest {
     @Test
     void jdbcsOutagesAreOutages() {
         assertThat(DatabaseFailures.reason(new SQLException("Connection to 127.0.0.1:5432 refused", "08001")))
-                .contains("connection lost");
+                .contains("cannot connect");
         assertThat(DatabaseFailures.reason(new SQLException("An I/O error occurred", "08006", new SocketTimeoutException("Read timed out"))))
                 .contains("connection lost");
         assertThat(DatabaseFailures.reason(new SQLException("Acquisition timeout while waiting for new connection")))

@@ -3,6 +3,8 @@ package com.rediacc.queue.api;
 import com.rediacc.queue.QueueConfig;
 import com.rediacc.web.Unavailable;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
@@ -12,10 +14,9 @@ import jakarta.interceptor.InvocationContext;
 import java.time.Duration;
 
 /**
- * Applies {@link Deadline}. PostgreSQL is the one dependency whose waits are not bounded tighter:
- * vault-service calls time out first (rediacc.vault.timeout) and name vault-service, and a dead
- * server's refused or closed connections fail at once. So a call still waiting at its deadline is
- * waiting on a database that does not answer.
+ * Applies {@link Deadline}. A dead server's refused or closed connections fail at once; a call
+ * still waiting at its deadline waits on a dependency that does not answer: vault-service while one
+ * of its vault calls is pending ({@link Waiting}), else PostgreSQL.
  */
 @Deadline
 @Interceptor
@@ -30,9 +31,10 @@ public class DeadlineInterceptor {
         if (!(result instanceof Uni<?> answer)) {
             return result;
         }
+        Context context = Vertx.currentContext();
         Duration limit = bulk(call) ? config.database().bulkCallDeadline() : config.database().callDeadline();
         return answer.ifNoItem().after(limit).failWith(() ->
-                Unavailable.of(Unavailable.POSTGRESQL, "no answer within " + limit.toMillis() + " ms"));
+                Unavailable.of(Waiting.dependency(context), "no answer within " + limit.toMillis() + " ms"));
     }
 
     private static boolean bulk(InvocationContext call) {

@@ -1,6 +1,7 @@
 package com.rediacc.queue.vault;
 
 import com.rediacc.queue.QueueConfig;
+import com.rediacc.queue.api.Waiting;
 import com.rediacc.contract.vault.CiphertextResponse;
 import com.rediacc.contract.vault.EncryptRequest;
 import com.rediacc.contract.vault.KeyInfo;
@@ -40,19 +41,21 @@ public class Vault {
     }
 
     public Uni<CiphertextResponse> encrypt(String team, String context, byte[] plaintext) {
-        return client.encrypt(bearer(), team, new EncryptRequest(context, Base64.getEncoder().encodeToString(plaintext)))
-                .ifNoItem().after(config.vault().timeout()).fail()
-                .onFailure().transform(e -> unavailable("encrypt", e));
+        return call("encrypt", client.encrypt(bearer(), team,
+                new EncryptRequest(context, Base64.getEncoder().encodeToString(plaintext))));
     }
 
     public Uni<KeyInfo> rotate(String team) {
-        return client.rotate(bearer(), team).ifNoItem().after(config.vault().timeout()).fail()
-                .onFailure().transform(e -> unavailable("rotate", e));
+        return call("rotate", client.rotate(bearer(), team));
     }
 
     public Uni<com.fasterxml.jackson.databind.JsonNode> audit(String team, String since, String cursor, int limit) {
-        return client.audit(bearer(), team, since, cursor, limit).ifNoItem().after(config.vault().timeout()).fail()
-                .onFailure().transform(e -> unavailable("list its audit trail", e));
+        return call("list its audit trail", client.audit(bearer(), team, since, cursor, limit));
+    }
+
+    private <T> Uni<T> call(String action, Uni<T> call) {
+        return Waiting.onVault(call.ifNoItem().after(config.vault().timeout()).fail()
+                .onFailure().transform(e -> unavailable(action, e)));
     }
 
     private String bearer() {
