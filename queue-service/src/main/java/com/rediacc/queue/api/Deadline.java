@@ -11,13 +11,16 @@ import java.lang.annotation.Target;
 /**
  * Every call of the annotated resource or filter (each method that returns a {@code Uni}) answers
  * within {@code rediacc.database.call-deadline}, or is answered 503 "PostgreSQL is unavailable":
- * a hung database must not hang its callers (docs/adr/0013). Streams ({@code Multi}) are not bound.
+ * a hung database must not hang its callers (docs/adr/0015). Streams ({@code Multi}) are not bound.
  */
 @InterceptorBinding
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
 public @interface Deadline {
-    /** A call that may rightly run long (bulk changes): {@code rediacc.database.bulk-call-deadline} instead. */
+    /**
+     * A call that may rightly run long (bulk changes, a machine check with its own 45 s limit):
+     * {@code rediacc.database.bulk-call-deadline} instead.
+     */
     @Nonbinding
     boolean bulk() default false;
 }

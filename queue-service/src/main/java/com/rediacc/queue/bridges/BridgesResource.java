@@ -1,5 +1,6 @@
 package com.rediacc.queue.bridges;
 
+import com.rediacc.queue.api.Deadline;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.auth.Requester;
 import com.rediacc.queue.auth.Role;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
  * The bridges, for troubleshooting (docs/operations.md): every caller sees every bridge, with only
  * the machines and tasks of their own teams on it.
  */
+@Deadline
 @Path("/api/v1/bridges")
 @Produces(MediaType.APPLICATION_JSON)
 public class BridgesResource {

@@ -92,6 +92,7 @@ public class MachineResource {
      * Has the bridge that serves the machine log in to it step by step (connect, host key, auth,
      * {@code true}) and answers each step's result and time; 503 when no live bridge serves it.
      */
+    @Deadline(bulk = true)
     @POST
     @Path("/{name}/check")
     @Audited("machine.check")
