@@ -305,7 +305,7 @@ public interface QueueConfig {
         Duration stuckAfter();
     }
 
-    /** How long callers wait on PostgreSQL before they are answered 503 (docs/adr/0015). */
+    /** How long callers wait on PostgreSQL before they are answered 503 (docs/adr/0016). */
     interface Database {
         /** An API call that has not answered by then is answered "PostgreSQL is unavailable". */
         @WithName("call-deadline")

@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
 /**
  * Every call of the annotated resource or filter (each method that returns a {@code Uni}) answers
  * within {@code rediacc.database.call-deadline}, or is answered 503 "PostgreSQL is unavailable":
- * a hung database must not hang its callers (docs/adr/0015). Streams ({@code Multi}) are not bound.
+ * a hung database must not hang its callers (docs/adr/0016). Streams ({@code Multi}) are not bound.
  */
 @InterceptorBinding
 @Retention(RetentionPolicy.RUNTIME)

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * statements up to 2,048 characters and Quarkus cannot configure that; a longer one (create-tasks.sql
  * with its comments) was parsed and planned again on every execution.
  *
- * <p>And waits are bounded (rediacc.database.*, docs/adr/0015): a statement waits at most
+ * <p>And waits are bounded (rediacc.database.*, docs/adr/0016): a statement waits at most
  * {@code acquire-timeout} for a connection, a new connection's TCP connect at most
  * {@code connect-timeout}, so that a database that is down or hung fails new work fast instead of
  * queueing it without end.
