@@ -1,5 +1,6 @@
 package com.rediacc.queue.alerts;
 
+import com.rediacc.queue.api.Deadline;
 import com.rediacc.queue.api.Page;
 import com.rediacc.queue.audit.Audited;
 import com.rediacc.queue.auth.Requester;
@@ -24,6 +25,7 @@ import org.jboss.resteasy.reactive.RestResponse;
  * Queue-depth thresholds (alerts/QueueAlerts): every member of a team reads its thresholds and
  * their alert state, its ADMINs set and delete them. Another team's, or machine's, is 404.
  */
+@Deadline
 @Path("/api/v1/queue/thresholds")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
