@@ -57,6 +57,11 @@ public final class MeteredTaskQueue implements TaskQueue {
     }
 
     @Override
+    public List<String> readyMachines(List<Integer> partitions, int partitionCount) throws QueueUnavailable {
+        return queue.readyMachines(partitions, partitionCount);
+    }
+
+    @Override
     public boolean start(ClaimedTask task) throws QueueUnavailable {
         return queue.start(task);
     }

@@ -1,8 +1,10 @@
 package com.rediacc.bridge.presence;
 
+import com.rediacc.bridge.work.WorkScheduler;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -14,7 +16,8 @@ import java.util.concurrent.ConcurrentSkipListSet;
 /**
  * The dispatch partitions Kafka assigned to this bridge (= the machines it serves), as the
  * dispatch channel's rebalances tell them (consumer-rebalance-listener.name in
- * application.properties), and how many partitions the topic has.
+ * application.properties), and how many partitions the topic has. Newly assigned partitions have
+ * their machines' ready work looked at at once (docs/adr/0017).
  */
 @ApplicationScoped
 @Identifier(AssignedPartitions.NAME)
@@ -24,6 +27,9 @@ public class AssignedPartitions implements KafkaConsumerRebalanceListener {
     private final Set<Integer> assigned = new ConcurrentSkipListSet<>();
     private volatile int count;
 
+    @Inject
+    WorkScheduler scheduler;
+
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         // The dispatch channel reads one topic: every partition here is one of its.
@@ -31,6 +37,7 @@ public class AssignedPartitions implements KafkaConsumerRebalanceListener {
             assigned.add(p.partition());
             count = consumer.partitionsFor(p.topic()).size();
         });
+        scheduler.wakeReady(partitions.stream().map(TopicPartition::partition).toList(), count);
     }
 
     @Override

@@ -14,6 +14,7 @@ import com.rediacc.contract.bridge.LostAttempt;
 import com.rediacc.contract.bridge.LostAttemptEnded;
 import com.rediacc.contract.bridge.LostAttempts;
 import com.rediacc.contract.bridge.LostAttemptsRequest;
+import com.rediacc.contract.bridge.ReadyMachinesRequest;
 
 import java.io.IOException;
 import java.net.URI;
@@ -29,6 +30,8 @@ import java.util.UUID;
 public class QueueClient implements TaskQueue {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     private static final TypeReference<List<ClaimedTask>> CLAIMED = new TypeReference<>() {
+    };
+    private static final TypeReference<List<String>> NAMES = new TypeReference<>() {
     };
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -52,6 +55,17 @@ public class QueueClient implements TaskQueue {
             return json.readValue(response.body(), CLAIMED);
         } catch (IOException e) {
             throw new QueueUnavailable("unreadable claim response: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<String> readyMachines(List<Integer> partitions, int partitionCount) throws QueueUnavailable {
+        HttpResponse<String> response = post(BridgeApi.READY_MACHINES, new ReadyMachinesRequest(partitions, partitionCount));
+        expect(response, 200);
+        try {
+            return json.readValue(response.body(), NAMES);
+        } catch (IOException e) {
+            throw new QueueUnavailable("unreadable ready-machines response: " + e.getMessage(), e);
         }
     }
 

@@ -19,6 +19,9 @@ public interface TaskQueue {
     /** Up to {@code max} ready tasks of {@code machine} carrying only tags in {@code tags}, now leased to this bridge. */
     List<ClaimedTask> claim(String machine, List<String> tags, int max) throws QueueUnavailable;
 
+    /** The machines on dispatch {@code partitions} (of {@code partitionCount}) with ready work and room to run it. */
+    List<String> readyMachines(List<Integer> partitions, int partitionCount) throws QueueUnavailable;
+
     /** True when the lease still holds and the task is now PROCESSING. */
     boolean start(ClaimedTask task) throws QueueUnavailable;
 

@@ -91,6 +91,29 @@ public final class WorkScheduler implements AutoCloseable {
         claimer.execute(this::claimWanted);
     }
 
+    /**
+     * Kafka just gave this bridge dispatch {@code partitions}: the wake-ups of their machines may have
+     * gone to the previous owner while they moved, so look up which have ready work and claim there.
+     */
+    public void wakeReady(List<Integer> partitions, int partitionCount) {
+        if (!accepting || partitions.isEmpty()) {
+            return;
+        }
+        claimer.execute(() -> {
+            List<String> ready;
+            try {
+                ready = queue.readyMachines(partitions, partitionCount);
+            } catch (TaskQueue.QueueUnavailable e) {
+                LOG.warnf("looking up the ready machines of partitions %s failed, retrying in %s: %s", partitions,
+                        CLAIM_RETRY, e.getMessage());
+                timers.after(CLAIM_RETRY, () -> wakeReady(partitions, partitionCount));
+                return;
+            }
+            LOG.debugf("partitions %s assigned: machines with ready work %s", partitions, ready);
+            ready.forEach(this::wake);
+        });
+    }
+
     public int running() {
         return settings.batchSize() - slots.availablePermits();
     }

@@ -74,6 +74,11 @@ class PresenceReporterTest {
         }
 
         @Override
+        public List<String> readyMachines(List<Integer> partitions, int partitionCount) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public boolean start(ClaimedTask task) {
             throw new UnsupportedOperationException();
         }

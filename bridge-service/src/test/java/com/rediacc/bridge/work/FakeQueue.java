@@ -43,13 +43,16 @@ final class FakeQueue implements TaskQueue {
     private final Map<String, Deque<ClaimedTask>> ready = new ConcurrentHashMap<>();
     private final Map<String, LostAttempts> lost = new ConcurrentHashMap<>();
     private final Deque<HeartbeatAnswer> heartbeatAnswers = new ConcurrentLinkedDeque<>();
+    private final Map<String, Integer> partitions = new ConcurrentHashMap<>();
     private final AtomicInteger claimFailures = new AtomicInteger();
+    private final AtomicInteger readyMachinesFailures = new AtomicInteger();
     private final AtomicInteger finishFailures = new AtomicInteger();
     private volatile QueueUnavailable startFailure;
     private volatile boolean startRefused;
     private volatile QueueUnavailable lostAttemptsFailure;
 
     final List<Claim> claims = new CopyOnWriteArrayList<>();
+    final List<List<Integer>> readyMachinesAsked = new CopyOnWriteArrayList<>();
     final List<Beat> heartbeats = new CopyOnWriteArrayList<>();
     final List<UUID> started = new CopyOnWriteArrayList<>();
     final List<Ended> lostAttemptsEnded = new CopyOnWriteArrayList<>();
@@ -82,6 +85,15 @@ final class FakeQueue implements TaskQueue {
 
     void ready(String machine, ClaimedTask... tasks) {
         ready.computeIfAbsent(machine, m -> new ConcurrentLinkedDeque<>()).addAll(List.of(tasks));
+    }
+
+    /** Machine {@code machine} is dispatched on {@code partition}. */
+    void onPartition(String machine, int partition) {
+        partitions.put(machine, partition);
+    }
+
+    void failNextReadyMachines(int count) {
+        readyMachinesFailures.set(count);
     }
 
     void failNextClaims(int count) {
@@ -128,6 +140,17 @@ final class FakeQueue implements TaskQueue {
 
     List<Beat> heartbeatsOf(UUID taskId) {
         return heartbeats.stream().filter(beat -> beat.taskId().equals(taskId)).toList();
+    }
+
+    @Override
+    public List<String> readyMachines(List<Integer> asked, int partitionCount) throws QueueUnavailable {
+        readyMachinesAsked.add(asked);
+        if (readyMachinesFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new QueueUnavailable("queue-service answered 503 to /ready-machines", null);
+        }
+        return ready.entrySet().stream()
+                .filter(e -> !e.getValue().isEmpty() && asked.contains(partitions.get(e.getKey())))
+                .map(Map.Entry::getKey).toList();
     }
 
     @Override

@@ -140,6 +140,42 @@ class WorkSchedulerTest {
     }
 
     @Test
+    void newlyAssignedPartitionsHaveTheirMachinesWithReadyWorkClaimed() {
+        WorkScheduler scheduler = scheduler(settings(2));
+        queue.onPartition("m1", 0);
+        queue.onPartition("m2", 1);
+        queue.onPartition("m3", 2);
+        queue.ready("m1", task("m1", "a1"));
+        queue.ready("m3", task("m3", "c1"));
+
+        scheduler.wakeReady(List.of(0, 1), 3);
+        claimer.runPending();
+
+        ssh.awaitRunning("a1");
+        assertThat(queue.readyMachinesAsked).containsExactly(List.of(0, 1));
+        assertThat(queue.claims).as("m2 has no ready work, m3 is on another bridge's partition")
+                .containsExactly(new FakeQueue.Claim("m1", 2));
+    }
+
+    @Test
+    void aReadyMachinesLookupTheQueueCannotAnswerIsRetriedASecondLater() {
+        WorkScheduler scheduler = scheduler(settings(2));
+        queue.onPartition("m1", 0);
+        queue.ready("m1", task("m1", "a1"));
+        queue.failNextReadyMachines(1);
+
+        scheduler.wakeReady(List.of(0), 1);
+        claimer.runPending();
+        timers.advance(Duration.ofMillis(999));
+        assertThat(claimer.hasPending()).isFalse();
+
+        timers.advance(Duration.ofMillis(1));
+        claimer.runPending();
+        ssh.awaitRunning("a1");
+        assertThat(queue.readyMachinesAsked).containsExactly(List.of(0), List.of(0));
+    }
+
+    @Test
     void aRunningTaskHeartbeatsEveryPeriodUntilItEnds() {
         WorkScheduler scheduler = scheduler(settings(2));
         ClaimedTask task = task("m1", "long job");

@@ -15,6 +15,8 @@ public final class BridgeApi {
     public static final String LOST_ATTEMPT_ENDED = "/tasks/{taskId}/lost-attempt-ended";
     /** A bridge says it is alive, what it serves and what it sampled ({@link BridgePresence}). */
     public static final String PRESENCE = "/presence";
+    /** The machines with ready work on some dispatch partitions ({@link ReadyMachinesRequest} -> names). */
+    public static final String READY_MACHINES = "/ready-machines";
     /**
      * Served by bridge-service itself (bridge token only): queue-service asks the bridge that serves a
      * machine to check its SSH connectivity ({@link MachineCheckRequest} -> {@link MachineCheck}).

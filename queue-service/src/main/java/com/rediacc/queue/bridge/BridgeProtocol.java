@@ -9,6 +9,7 @@ import com.rediacc.contract.bridge.LostAttemptEnded;
 import com.rediacc.contract.bridge.LostAttempts;
 import com.rediacc.contract.bridge.MachineConnection;
 import com.rediacc.queue.QueueConfig;
+import com.rediacc.queue.bridges.DispatchPartitions;
 import com.rediacc.queue.machines.Machine;
 import com.rediacc.queue.machines.MachineRepository;
 import com.rediacc.queue.secrets.TeamSecret;
@@ -26,6 +27,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -124,6 +126,16 @@ public class BridgeProtocol {
     /** A claimed task the bridge never started goes back to its place in the queue. */
     public Uni<Void> release(UUID taskId, long leaseToken, String bridgeId) {
         return heldBy(taskId, new TaskEvent.Release(leaseToken), actor(bridgeId));
+    }
+
+    /**
+     * The machines dispatched on {@code partitions} (of {@code partitionCount}) that have ready work
+     * and room to run it now: what a bridge just given those partitions looks at (docs/adr/0017).
+     */
+    public Uni<List<String>> readyMachines(List<Integer> partitions, int partitionCount) {
+        return tasks.machinesWithStrandedWork(Duration.ZERO).map(found -> found.stream()
+                .filter(machine -> partitions.contains(DispatchPartitions.of(machine, partitionCount)))
+                .toList());
     }
 
     /** The lost attempts of a machine, with how to log in there, for a bridge that ends their commands. */

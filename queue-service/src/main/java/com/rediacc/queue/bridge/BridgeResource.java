@@ -12,6 +12,7 @@ import com.rediacc.contract.bridge.LeaseReport;
 import com.rediacc.contract.bridge.LostAttemptEnded;
 import com.rediacc.contract.bridge.LostAttempts;
 import com.rediacc.contract.bridge.LostAttemptsRequest;
+import com.rediacc.contract.bridge.ReadyMachinesRequest;
 import com.rediacc.queue.bridges.BridgeDirectory;
 import com.rediacc.web.ProblemException;
 import io.smallrye.mutiny.Uni;
@@ -100,6 +101,19 @@ public class BridgeResource {
             throw ProblemException.badRequest("a lost-attempt report needs attemptToken");
         }
         return tasks.lostAttemptEnded(taskId, report, bridgeId);
+    }
+
+    @POST
+    @Path(BridgeApi.READY_MACHINES)
+    public Uni<List<String>> readyMachines(ReadyMachinesRequest request) {
+        if (request == null || request.partitionCount() < 1) {
+            throw ProblemException.badRequest("a ready-machines request needs partitionCount >= 1");
+        }
+        if (request.partitions() == null || request.partitions().stream()
+                .anyMatch(p -> p == null || p < 0 || p >= request.partitionCount())) {
+            throw ProblemException.badRequest("partitions must each be between 0 and partitionCount - 1");
+        }
+        return tasks.readyMachines(request.partitions(), request.partitionCount());
     }
 
     /** A bridge is alive: what it serves, and the resources of its machines it sampled since the last one. */
