@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What KEDA does to the bridges (k8s/overlays/production): one is added, later one is stopped with
  * SIGTERM, while every machine (one on each dispatch partition) always has a short task queued. The
  * group's rebalances move machines between bridges: every task completes, none starts or runs twice.
- * The longest wait from creation to start in each phase is printed, not bounded: it is well above the
- * 5 s issue 21 asks for (docs/operations.md, "Bridges under scaling"). A measurement, not part of
+ * The longest wait from creation to start in each phase is printed, not bounded: 2 to 5 s here since
+ * ADR 17, against the 5 s issue 21 asks for (docs/operations.md, "Bridges under scaling"). A measurement, not part of
  * ./dev/test (not an *IT: 3 to 5 minutes here, and its phases wait minutes when rebalances stall):
  * {@code ./mvnw -pl e2e-tests -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=BridgeScalingBench}.
  */
