@@ -49,6 +49,13 @@ public interface BridgeConfig {
         @WithDefault("60s")
         Duration reportRetryFor();
 
+        /**
+         * A task whose secrets cannot be decrypted because vault-service is unreachable goes back to the
+         * queue without using an attempt, for 1 s, then twice as long at each such answer in a row, up to this.
+         */
+        @WithDefault("30s")
+        Duration unavailableRetryMax();
+
         /** On SIGTERM, how long running tasks may take to finish before the bridge exits. */
         @WithDefault("20s")
         Duration shutdownGrace();
@@ -87,6 +94,17 @@ public interface BridgeConfig {
         /** Tasks sharing one SSH connection; OpenSSH's MaxSessions (default 10) must be larger. */
         @WithDefault("8")
         int maxChannelsPerSession();
+
+        /**
+         * A keepalive goes to each machine this often; a machine that leaves {@code keepalive-missed} of
+         * them in a row unanswered (it dropped off the network) is taken as gone: its running commands
+         * fail with a connection error, within about interval * (missed + 1).
+         */
+        @WithDefault("5s")
+        Duration keepaliveInterval();
+
+        @WithDefault("3")
+        int keepaliveMissed();
 
         /** A pooled session unused this long is closed. */
         @WithDefault("5m")

@@ -63,7 +63,8 @@ public class BridgeWiring {
     @Typed(SshSessionPool.class)
     SshSessionPool sshSessionPool(BridgeConfig config) {
         BridgeConfig.Ssh ssh = config.bridge().ssh();
-        return new SshSessionPool(ssh.connectTimeout(), ssh.authTimeout(), ssh.idleTimeout(), ssh.maxChannelsPerSession());
+        return new SshSessionPool(ssh.connectTimeout(), ssh.authTimeout(), ssh.idleTimeout(), ssh.maxChannelsPerSession(),
+                ssh.keepaliveInterval(), ssh.keepaliveMissed());
     }
 
     void closeSshSessionPool(@Disposes SshSessionPool pool) {
@@ -115,7 +116,7 @@ public class BridgeWiring {
         List<String> tags = bridge.tags().orElse(List.of());
         LOG.infof("bridge %s: up to %d tasks at once, tags %s", bridgeId, bridge.batchSize(), tags);
         return new WorkScheduler(queue, ssh, credentials, vault, new WorkSettings(bridge.batchSize(), tags,
-                bridge.heartbeatEvery(), bridge.output().maxBytes(), bridge.reportRetryFor(), bridge.shutdownGrace()));
+                bridge.heartbeatEvery(), bridge.output().maxBytes(), bridge.reportRetryFor(), bridge.shutdownGrace(), bridge.unavailableRetryMax()));
     }
 
     @Produces

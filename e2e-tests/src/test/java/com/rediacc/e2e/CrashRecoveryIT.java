@@ -307,9 +307,7 @@ class CrashRecoveryIT {
     }
 
     private static List<JsonNode> history(String taskId) throws Exception {
-        List<JsonNode> entries = new ArrayList<>();
-        stack.get("/api/v1/tasks/" + taskId + "/history").path("items").forEach(entries::add);
-        return entries;
+        return stack.history(taskId);
     }
 
     /** The bridge id of the last claim of a task. */

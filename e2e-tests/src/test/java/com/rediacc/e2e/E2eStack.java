@@ -63,6 +63,7 @@ final class E2eStack implements AutoCloseable {
     private ServiceProcess queue;
     private Map<String, String> queueEnv;
     private ServiceProcess vault;
+    private Map<String, String> vaultEnv;
     private String kafkaBootstrap = env("KAFKA_BOOTSTRAP_SERVERS");
     private ServiceProcess.Launcher launcher = ServiceProcess.JVM;
     private TestPostgres postgres;
@@ -137,6 +138,7 @@ final class E2eStack implements AutoCloseable {
                 "REDIACC_VAULT_GENERATE_ROOT_KEY", "true",
                 "REDIACC_VAULT_AUTH_QUEUE_TOKEN", vaultQueueToken,
                 "REDIACC_VAULT_AUTH_BRIDGE_TOKEN", vaultBridgeToken));
+        this.vaultEnv = Map.copyOf(vaultEnv);
         vault = start("vault-service", vaultEnv);
         Map<String, String> queueEnv = new HashMap<>(database());
         queueEnv.putAll(Map.of(
@@ -172,6 +174,17 @@ final class E2eStack implements AutoCloseable {
         queue = start("queue-service", queueEnv, instance);
         queue.awaitReady(SERVICE_START);
         return queue;
+    }
+
+    /** Stops vault-service (SIGTERM) and waits until it exited: decrypts fail with a connection error meanwhile. */
+    void stopVault() throws InterruptedException {
+        vault.stop(SERVICE_START);
+    }
+
+    /** Starts vault-service again on its port and database (log {@code instance}), and waits until it is ready. */
+    void restartVault(String instance) throws Exception {
+        vault = start("vault-service", vaultEnv, instance, vault.port);
+        vault.awaitReady(SERVICE_START);
     }
 
     /** Starts a bridge named {@code id} and waits until it is ready. */
@@ -230,8 +243,14 @@ final class E2eStack implements AutoCloseable {
 
     /** Registers a machine on the demo sshd (or another one) logging in with the demo key (team vault entry demo-01-key). */
     void registerMachine(String machine, int port, String user, String hostKey, int maxConcurrency) throws Exception {
+        registerMachine(machine, "127.0.0.1", port, user, hostKey, maxConcurrency);
+    }
+
+    /** As above, on {@code host} (a machine in a network namespace, say). */
+    void registerMachine(String machine, String host, int port, String user, String hostKey, int maxConcurrency)
+            throws Exception {
         HttpResponse<String> response = post("/api/v1/machines", Map.of(
-                "name", machine, "team", "default", "host", "127.0.0.1", "port", port,
+                "name", machine, "team", "default", "host", host, "port", port,
                 "user", user, "hostKey", hostKey, "credential", "demo-01-key",
                 "maxConcurrency", maxConcurrency));
         if (response.statusCode() != 201) {
@@ -262,6 +281,13 @@ final class E2eStack implements AutoCloseable {
 
     JsonNode awaitTerminal(String taskId) {
         return awaitStatus(taskId, TERMINAL, Duration.ofSeconds(120));
+    }
+
+    /** The task's history entries, oldest first (from, to, at, actor, detail). */
+    List<JsonNode> history(String taskId) throws Exception {
+        List<JsonNode> entries = new ArrayList<>();
+        get("/api/v1/tasks/" + taskId + "/history").path("items").forEach(entries::add);
+        return entries;
     }
 
     List<String> transitions(String taskId) throws Exception {
@@ -375,7 +401,11 @@ final class E2eStack implements AutoCloseable {
     }
 
     private ServiceProcess start(String module, Map<String, String> env, String name) throws IOException {
-        ServiceProcess service = ServiceProcess.start(launcher, root, module, this.name + "-" + name, Ports.free(), env);
+        return start(module, env, name, Ports.free());
+    }
+
+    private ServiceProcess start(String module, Map<String, String> env, String name, int port) throws IOException {
+        ServiceProcess service = ServiceProcess.start(launcher, root, module, this.name + "-" + name, port, env);
         services.add(service);
         return service;
     }

@@ -22,8 +22,13 @@ public final class Ports {
 
     /** Whether something accepts connections on 127.0.0.1:{@code port} now. */
     public static boolean listening(int port) {
+        return listening("127.0.0.1", port);
+    }
+
+    /** Whether something accepts connections on {@code host}:{@code port} now. */
+    public static boolean listening(String host, int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            socket.connect(new InetSocketAddress(host, port), 200);
             return true;
         } catch (IOException e) {
             return false;
@@ -35,11 +40,17 @@ public final class Ports {
      * exits, and after {@code atMost}, with {@code diagnostics} (its log, say) either way.
      */
     public static void awaitListening(String name, Process process, int port, Duration atMost, Supplier<String> diagnostics) {
-        Await.until(name + " listens on 127.0.0.1:" + port, atMost, () -> {
+        awaitListening(name, process, "127.0.0.1", port, atMost, diagnostics);
+    }
+
+    /** As above, on {@code host}:{@code port}. */
+    public static void awaitListening(String name, Process process, String host, int port, Duration atMost,
+                                      Supplier<String> diagnostics) {
+        Await.until(name + " listens on " + host + ":" + port, atMost, () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + diagnostics.get());
             }
-            return listening(port);
+            return listening(host, port);
         }, diagnostics);
     }
 }

@@ -55,7 +55,7 @@ public final class TestSshd implements AutoCloseable {
         return publicKeyLine(dir.resolve("key.pub"));
     }
 
-    private static Path newDir() throws IOException {
+    static Path newDir() throws IOException {
         if (!Files.isExecutable(SSHD)) {
             throw new IllegalStateException(SSHD + " is missing: install openssh-server");
         }
@@ -66,14 +66,33 @@ public final class TestSshd implements AutoCloseable {
     }
 
     private static TestSshd start(Path dir, Path clientKey) throws Exception {
+        int port = Ports.free();
+        Path config = configure(dir, clientKey, "127.0.0.1", port);
+        Path log = dir.resolve("sshd.log");
+        Process process = launch(List.of(), config, log);
+        TestSshd sshd = new TestSshd(dir, port, MachineUser.name(), publicKeyLine(dir.resolve("host_key.pub")), clientKey, process);
+        try {
+            Ports.awaitListening("sshd", process, port, Duration.ofSeconds(60), () -> readQuietly(log));
+        } catch (RuntimeException | Error e) {
+            sshd.close();
+            throw e;
+        }
+        return sshd;
+    }
+
+    /**
+     * Writes into {@code dir} a host key, the authorized key (the public half of {@code clientKey}) and an
+     * sshd_config listening on {@code address}:{@code port} that lets in {@link MachineUser} only; returns the config.
+     */
+    static Path configure(Path dir, Path clientKey, String address, int port) throws Exception {
         String user = MachineUser.name();
         keygen(dir.resolve("host_key"));
         Path authorized = Files.copy(Path.of(clientKey + ".pub"), dir.resolve("authorized_keys"));
         Files.setPosixFilePermissions(authorized, PosixFilePermissions.fromString("rw-r--r--"));
         Files.createDirectories(Path.of("/run/sshd"));
-        int port = Ports.free();
-        Files.writeString(dir.resolve("sshd_config"), String.join("\n",
-                "ListenAddress 127.0.0.1",
+        Path config = dir.resolve("sshd_config");
+        Files.writeString(config, String.join("\n",
+                "ListenAddress " + address,
                 "Port " + port,
                 "HostKey " + dir.resolve("host_key"),
                 "PidFile " + dir.resolve("sshd.pid"),
@@ -90,19 +109,17 @@ public final class TestSshd implements AutoCloseable {
                 "MaxStartups 64:30:128",
                 "MaxSessions 64",
                 "") + "\n");
-        Path log = dir.resolve("sshd.log");
-        Process process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", dir.resolve("sshd_config").toString())
+        return config;
+    }
+
+    /** Starts sshd in the foreground on {@code config}, behind {@code prefix} (e.g. ip netns exec NAME), appending to {@code log}. */
+    static Process launch(List<String> prefix, Path config, Path log) throws IOException {
+        List<String> command = new java.util.ArrayList<>(prefix);
+        command.addAll(List.of(SSHD.toString(), "-D", "-e", "-f", config.toString()));
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        TestSshd sshd = new TestSshd(dir, port, user, publicKeyLine(dir.resolve("host_key.pub")), clientKey, process);
-        try {
-            Ports.awaitListening("sshd", process, port, Duration.ofSeconds(60), () -> readQuietly(log));
-        } catch (RuntimeException | Error e) {
-            sshd.close();
-            throw e;
-        }
-        return sshd;
     }
 
     private static void keygen(Path file) throws Exception {
@@ -115,12 +132,12 @@ public final class TestSshd implements AutoCloseable {
     }
 
     /** "type base64" of a public key file, without its comment. */
-    private static String publicKeyLine(Path file) throws IOException {
+    static String publicKeyLine(Path file) throws IOException {
         String[] fields = Files.readString(file).trim().split("\\s+");
         return fields[0] + " " + fields[1];
     }
 
-    private static String readQuietly(Path file) {
+    static String readQuietly(Path file) {
         try {
             return Files.readString(file);
         } catch (IOException e) {

@@ -21,15 +21,30 @@ public interface CredentialStore {
             try {
                 return keyPair(team, machine);
             } catch (CredentialException e) {
-                throw new SshFailure(SshFailure.Kind.CREDENTIAL, e.getMessage(), e);
+                throw new SshFailure(e.unavailable() ? SshFailure.Kind.CREDENTIAL_UNAVAILABLE : SshFailure.Kind.CREDENTIAL,
+                        e.getMessage(), e);
             }
         };
     }
 
-    /** The credential cannot be used; the message says why and never contains secret material. */
+    /**
+     * The credential cannot be used; the message says why and never contains secret material.
+     * {@link #unavailable()}: it could not be decrypted because vault-service was unavailable.
+     */
     class CredentialException extends Exception {
+        private final boolean unavailable;
+
         public CredentialException(String message, Throwable cause) {
+            this(message, cause, false);
+        }
+
+        public CredentialException(String message, Throwable cause, boolean unavailable) {
             super(message, cause);
+            this.unavailable = unavailable;
+        }
+
+        public boolean unavailable() {
+            return unavailable;
         }
     }
 }

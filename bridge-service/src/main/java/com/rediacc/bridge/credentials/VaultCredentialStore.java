@@ -53,7 +53,8 @@ public final class VaultCredentialStore implements CredentialStore {
             }
             return it.next();
         } catch (VaultDecryptor.VaultFailure e) {
-            throw new CredentialException("vault: credential '" + machine.credential() + "': " + e.getMessage(), null);
+            throw new CredentialException("vault: credential '" + machine.credential() + "': " + e.getMessage(), null,
+                    e.unavailable());
         } catch (CredentialException e) {
             throw e;
         } catch (Exception e) {

@@ -10,6 +10,7 @@ import com.rediacc.contract.bridge.LostAttempts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -73,8 +74,8 @@ public final class MeteredTaskQueue implements TaskQueue {
     }
 
     @Override
-    public boolean release(ClaimedTask task) throws QueueUnavailable {
-        return queue.release(task);
+    public boolean release(ClaimedTask task, String reason, Duration retryAfter) throws QueueUnavailable {
+        return queue.release(task, reason, retryAfter);
     }
 
     @Override

@@ -15,6 +15,7 @@ import com.rediacc.contract.bridge.LostAttemptEnded;
 import com.rediacc.contract.bridge.LostAttempts;
 import com.rediacc.contract.bridge.LostAttemptsRequest;
 import com.rediacc.contract.bridge.ReadyMachinesRequest;
+import com.rediacc.contract.bridge.ReleaseReport;
 
 import java.io.IOException;
 import java.net.URI;
@@ -91,8 +92,9 @@ public class QueueClient implements TaskQueue {
     }
 
     @Override
-    public boolean release(ClaimedTask task) throws QueueUnavailable {
-        return accepted(post(path(BridgeApi.RELEASE, task.taskId()), new LeaseReport(task.leaseToken())));
+    public boolean release(ClaimedTask task, String reason, Duration retryAfter) throws QueueUnavailable {
+        return accepted(post(path(BridgeApi.RELEASE, task.taskId()), new ReleaseReport(task.leaseToken(), reason,
+                retryAfter.isZero() ? null : (int) Math.max(1, Math.min(retryAfter.toSeconds(), ReleaseReport.MAX_RETRY_AFTER_SECONDS)))));
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.rediacc.contract.bridge.HeartbeatReply;
 import com.rediacc.contract.bridge.LostAttempt;
 import com.rediacc.contract.bridge.LostAttempts;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,8 +30,12 @@ public interface TaskQueue {
     Optional<HeartbeatReply> heartbeat(ClaimedTask task, int outputOffset, String outputChunk, Long remotePid)
             throws QueueUnavailable;
 
-    /** Gives back a claimed task that was not started; true when it went back to the queue. */
-    boolean release(ClaimedTask task) throws QueueUnavailable;
+    /**
+     * Gives back a claimed task that was not started; true when it went back to the queue. Without a
+     * {@code reason} (the bridge is stopping) at once, at its place; with one (what the attempt needed
+     * was unavailable) not before {@code retryAfter}. No attempt is counted either way.
+     */
+    boolean release(ClaimedTask task, String reason, Duration retryAfter) throws QueueUnavailable;
 
     /** True when the result was recorded; false when the lease was lost meanwhile. */
     boolean finish(ClaimedTask task, AttemptResult result) throws QueueUnavailable;

@@ -129,8 +129,10 @@ public final class RemoteCommand implements RunningCommand {
         Integer exit = channel.getExitStatus();
         String signal = channel.getExitSignal();
         if (exit == null && signal == null) {
-            throw new SshFailure(SshFailure.Kind.CONNECTION_LOST,
-                    "connection lost while the command ran", null);
+            String cause = session.getAttribute(SshSessionPool.FAILURE);
+            throw new SshFailure(SshFailure.Kind.CONNECTION_LOST, "connection lost while the command ran: "
+                    + (cause != null ? cause : session.isOpen() ? "its channel closed without an exit status"
+                    : "the machine closed the connection"), null);
         }
         return new ExecResult(exit, signal, output.text(), output.truncated());
     }

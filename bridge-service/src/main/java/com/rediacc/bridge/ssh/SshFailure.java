@@ -5,7 +5,8 @@ package com.rediacc.bridge.ssh;
  * authentication and host key problems apart, so a task's error says which one it was.
  */
 public class SshFailure extends Exception {
-    public enum Kind { CONNECT, HOST_KEY_MISMATCH, AUTH, CREDENTIAL, CHANNEL, CONNECTION_LOST }
+    /** {@code CREDENTIAL_UNAVAILABLE}: the login key could not be decrypted because vault-service was unavailable. */
+    public enum Kind { CONNECT, HOST_KEY_MISMATCH, AUTH, CREDENTIAL, CREDENTIAL_UNAVAILABLE, CHANNEL, CONNECTION_LOST }
 
     private final Kind kind;
 

@@ -10,6 +10,8 @@ import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
 
 import java.io.IOException;
@@ -22,6 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
@@ -29,26 +34,67 @@ import java.util.function.LongConsumer;
 /**
  * One shared {@link SshClient}; authenticated sessions per machine, reused by every task on it
  * (each task gets its own channel). Sessions are keyed by everything that identifies the login, so
- * a changed host, host key or credential opens a new one.
+ * a changed host, host key or credential opens a new one. A session no task used for
+ * {@code idleTimeout} is closed by the pool itself: the keepalive replies count as traffic for
+ * MINA's own idle timeout, which would then never close it.
  */
 public final class SshSessionPool implements SshSessions, AutoCloseable {
+    /** Why a session broke (no keepalive answer, connection reset, ...), as its last exception said. */
+    static final AttributeRepository.AttributeKey<String> FAILURE = new AttributeRepository.AttributeKey<>();
+
     private final SshClient client;
     private final Duration connectTimeout;
     private final Duration authTimeout;
     private final int maxChannelsPerSession;
+    private final Duration idleTimeout;
     private final Map<SessionKey, List<PooledSession>> sessions = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService idleCheck = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("ssh-idle-sessions").factory());
 
-    public SshSessionPool(Duration connectTimeout, Duration authTimeout, Duration idleTimeout, int maxChannelsPerSession) {
+    /**
+     * {@code keepaliveEvery}: a keepalive request goes to each machine this often; after
+     * {@code keepaliveMissed} unanswered ones in a row the session is closed, so a machine that dropped
+     * off the network fails its running commands within about {@code keepaliveEvery * (keepaliveMissed + 1)}.
+     */
+    public SshSessionPool(Duration connectTimeout, Duration authTimeout, Duration idleTimeout, int maxChannelsPerSession,
+                          Duration keepaliveEvery, int keepaliveMissed) {
         this.connectTimeout = connectTimeout;
         this.authTimeout = authTimeout;
         this.maxChannelsPerSession = maxChannelsPerSession;
+        this.idleTimeout = idleTimeout;
         client = SshClient.setUpDefaultClient();
         // Never consult ~/.ssh: the machine registry is the only source of hosts, users and host keys.
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         client.setServerKeyVerifier(new HostKeyCheck.Verifier());
-        CoreModuleProperties.IDLE_TIMEOUT.set(client, idleTimeout);
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, keepaliveEvery);
+        CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, keepaliveEvery);
+        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, keepaliveMissed);
+        client.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionException(Session session, Throwable t) {
+                session.setAttribute(FAILURE, rootMessage(t));
+            }
+        });
         client.start();
+        long every = Math.max(100, Math.min(idleTimeout.toMillis() / 2, 30_000));
+        idleCheck.scheduleWithFixedDelay(this::closeIdle, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes the sessions no task has used for {@code idleTimeout}. */
+    void closeIdle() {
+        long now = System.nanoTime();
+        for (List<PooledSession> pooled : sessions.values()) {
+            synchronized (pooled) {
+                pooled.removeIf(p -> {
+                    boolean idle = p.users.get() == 0 && now - p.idleSince >= idleTimeout.toNanos();
+                    if (idle) {
+                        p.session.close(true);
+                    }
+                    return idle;
+                });
+            }
+        }
     }
 
     /**
@@ -77,12 +123,12 @@ public final class SshSessionPool implements SshSessions, AutoCloseable {
             pooled.removeIf(p -> !usable(p.session));
             for (PooledSession candidate : pooled) {
                 if (candidate.users.get() < maxChannelsPerSession) {
-                    return new Lease(this, candidate);
+                    return new Lease(this, candidate, true);
                 }
             }
             PooledSession fresh = new PooledSession(machine.name(), connect(machine, identity.keyPair()));
             pooled.add(fresh);
-            return new Lease(this, fresh);
+            return new Lease(this, fresh, true);
         }
     }
 
@@ -97,7 +143,8 @@ public final class SshSessionPool implements SshSessions, AutoCloseable {
                 for (PooledSession candidate : pooled) {
                     if (usable(candidate.session) && candidate.users.get() < maxChannelsPerSession
                             && !shares.containsKey(candidate.machine)) {
-                        shares.put(candidate.machine, new Lease(this, candidate));
+                        // a resource sample does not keep an idle session open
+                        shares.put(candidate.machine, new Lease(this, candidate, false));
                     }
                 }
             }
@@ -152,7 +199,8 @@ public final class SshSessionPool implements SshSessions, AutoCloseable {
                     AttributeRepository.ofKeyValuePair(HostKeyCheck.KEY, check));
             session = connecting.verify(connectTimeout).getSession();
         } catch (IOException e) {
-            throw new SshFailure(SshFailure.Kind.CONNECT, "cannot connect to " + address + ": " + rootMessage(e), e);
+            throw new SshFailure(SshFailure.Kind.CONNECT, "cannot connect to " + address + " (machine '" + machine.name()
+                    + "'): " + rootMessage(e), e);
         }
         try {
             session.addPublicKeyIdentity(identity);
@@ -197,6 +245,7 @@ public final class SshSessionPool implements SshSessions, AutoCloseable {
 
     @Override
     public void close() {
+        idleCheck.shutdownNow();
         for (List<PooledSession> pooled : sessions.values()) {
             synchronized (pooled) {
                 pooled.forEach(p -> p.session.close(true));
@@ -213,6 +262,8 @@ public final class SshSessionPool implements SshSessions, AutoCloseable {
         final String machine;
         final ClientSession session;
         final AtomicInteger users = new AtomicInteger();
+        /** When its last task gave it back (System.nanoTime); read only while no task uses it. */
+        volatile long idleSince = System.nanoTime();
 
         PooledSession(String machine, ClientSession session) {
             this.machine = machine;
@@ -225,10 +276,13 @@ public final class SshSessionPool implements SshSessions, AutoCloseable {
         private final SshSessionPool pool;
         private final PooledSession pooled;
         private final AtomicBoolean closed = new AtomicBoolean();
+        /** Whether giving it back counts as a use of the session (a task's share), for the idle timeout. */
+        private final boolean use;
 
-        private Lease(SshSessionPool pool, PooledSession pooled) {
+        private Lease(SshSessionPool pool, PooledSession pooled, boolean use) {
             this.pool = pool;
             this.pooled = pooled;
+            this.use = use;
             pooled.users.incrementAndGet();
         }
 
@@ -260,6 +314,9 @@ public final class SshSessionPool implements SshSessions, AutoCloseable {
         @Override
         public void close() {
             if (closed.compareAndSet(false, true)) {
+                if (use) {
+                    pooled.idleSince = System.nanoTime();
+                }
                 pooled.users.decrementAndGet();
             }
         }

@@ -43,10 +43,15 @@ public class VaultClient implements VaultDecryptor {
                     .build();
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new VaultFailure("vault-service unreachable: " + e.getClass().getSimpleName());
+            throw new VaultFailure("vault-service unreachable at " + base + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new VaultFailure("interrupted while decrypting");
+            throw new VaultFailure("interrupted while decrypting", true);
+        }
+        if (response.statusCode() >= 500) {
+            throw new VaultFailure("vault-service unavailable (" + response.statusCode() + "): " + detail(response.body()),
+                    true);
         }
         if (response.statusCode() != 200) {
             throw new VaultFailure("vault-service refused to decrypt (" + response.statusCode() + "): " + detail(response.body()));

@@ -7,10 +7,25 @@ package com.rediacc.bridge.vault;
 public interface VaultDecryptor {
     byte[] decrypt(String team, String context, String ciphertext) throws VaultFailure;
 
-    /** Decryption failed; the message is safe to show (it never contains plaintext). */
+    /**
+     * Decryption failed; the message is safe to show (it never contains plaintext). {@link #unavailable()}:
+     * vault-service could not be reached or could not answer (down, overloaded, timed out), so the same
+     * request may work later; otherwise it refused this ciphertext.
+     */
     class VaultFailure extends Exception {
+        private final boolean unavailable;
+
         public VaultFailure(String message) {
+            this(message, false);
+        }
+
+        public VaultFailure(String message, boolean unavailable) {
             super(message);
+            this.unavailable = unavailable;
+        }
+
+        public boolean unavailable() {
+            return unavailable;
         }
     }
 }

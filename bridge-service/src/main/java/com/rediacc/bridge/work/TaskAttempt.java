@@ -41,6 +41,7 @@ final class TaskAttempt {
     private final Duration reportRetryFor;
     private final RetryClock retryClock;
     private final BooleanSupplier accepting;
+    private final UnavailableBackoff vaultBackoff;
 
     private volatile RunningCommand running;
     private volatile boolean cancelled;
@@ -53,7 +54,7 @@ final class TaskAttempt {
 
     /** {@code accepting}: false once the bridge stops taking work; a task not started by then is given back. */
     TaskAttempt(ClaimedTask task, TaskQueue queue, SshSessions ssh, CredentialStore credentials, VaultDecryptor vault,
-                WorkSettings settings, RetryClock retryClock, BooleanSupplier accepting) {
+                WorkSettings settings, RetryClock retryClock, BooleanSupplier accepting, UnavailableBackoff vaultBackoff) {
         this.task = task;
         this.queue = queue;
         this.ssh = ssh;
@@ -63,6 +64,7 @@ final class TaskAttempt {
         this.reportRetryFor = settings.reportRetryFor();
         this.retryClock = retryClock;
         this.accepting = accepting;
+        this.vaultBackoff = vaultBackoff;
     }
 
     ClaimedTask task() {
@@ -75,7 +77,11 @@ final class TaskAttempt {
             stdin = task.vaultData() != null ? vault.decrypt(task.team(), task.vaultDataContext(), task.vaultData())
                     : task.stdin() != null ? task.stdin().getBytes(StandardCharsets.UTF_8) : null;
         } catch (VaultDecryptor.VaultFailure e) {
-            report(notRun("vault: vaultData: " + e.getMessage()));
+            if (e.unavailable()) {
+                giveBack("vault: vaultData: " + e.getMessage());
+            } else {
+                report(notRun("vault: vaultData: " + e.getMessage()));
+            }
             return;
         }
         try {
@@ -83,9 +89,14 @@ final class TaskAttempt {
             try {
                 share = ssh.acquire(task.machine(), identityId(task), credentials.identity(task.team(), task.machine()));
             } catch (SshFailure e) {
-                report(notRun(e.getMessage()));
+                if (e.kind() == SshFailure.Kind.CREDENTIAL_UNAVAILABLE) {
+                    giveBack(e.getMessage());
+                } else {
+                    report(notRun(e.getMessage()));
+                }
                 return;
             }
+            vaultBackoff.reset();
             try (share) {
                 runOn(share, stdin);
             }
@@ -124,12 +135,18 @@ final class TaskAttempt {
                     stdin, task.attemptToken(), this::remotePidKnown);
             result = await(running);
         } catch (SshFailure e) {
+            String error = e.getMessage();
+            AttemptOutcome outcome = AttemptOutcome.FAILED;
             if (e.kind() == SshFailure.Kind.CONNECTION_LOST) {
+                // The command may still run on the machine: the queue has it ended before it settles the task.
                 share.discardSession();
+                MachineConnection machine = task.machine();
+                error = "machine '" + machine.name() + "' (" + machine.host() + ":" + machine.port() + "): " + error;
+                outcome = running == null ? AttemptOutcome.FAILED : AttemptOutcome.CONNECTION_LOST;
             }
             RunningCommand partial = running;
-            result = new AttemptResult(task.leaseToken(), AttemptOutcome.FAILED, null,
-                    partial == null ? "" : partial.output(), partial != null && partial.outputTruncated(), e.getMessage());
+            result = new AttemptResult(task.leaseToken(), outcome, null,
+                    partial == null ? "" : partial.output(), partial != null && partial.outputTruncated(), error);
         } finally {
             commandEnded = true;
             if (running != null) {
@@ -223,9 +240,26 @@ final class TaskAttempt {
 
     private void release() {
         try {
-            queue.release(task);
+            queue.release(task, null, Duration.ZERO);
         } catch (TaskQueue.QueueUnavailable e) {
             LOG.warnf("task %s: cannot release it, its lease will expire: %s", task.taskId(), e.getMessage());
+        }
+    }
+
+    /**
+     * What the attempt needs could not be had for now (vault-service unavailable): the command never
+     * ran and nothing was wrong with the task, so it goes back without using an attempt or a retry,
+     * for the back-off's delay. Unreported (queue unreachable), its lease expires to the same effect.
+     */
+    private void giveBack(String reason) {
+        Duration retryAfter = vaultBackoff.next();
+        LOG.warnf("task %s: not run, given back for %s: %s", task.taskId(), retryAfter, reason);
+        try {
+            if (!queue.release(task, reason, retryAfter)) {
+                LOG.warnf("task %s: give-back refused, the lease was lost meanwhile", task.taskId());
+            }
+        } catch (TaskQueue.QueueUnavailable e) {
+            LOG.warnf("task %s: cannot give it back, its lease will expire: %s", task.taskId(), e.getMessage());
         }
     }
 

@@ -40,6 +40,7 @@ public final class WorkScheduler implements AutoCloseable {
     private final Set<String> cleaning = ConcurrentHashMap.newKeySet();
     private final LostAttemptCleanup lostAttempts;
     private final ExecutorService runners = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-", 0).factory());
+    private final UnavailableBackoff vaultBackoff;
     private volatile boolean accepting = true;
 
     public WorkScheduler(TaskQueue queue, SshSessions ssh, CredentialStore credentials, VaultDecryptor vault,
@@ -62,6 +63,7 @@ public final class WorkScheduler implements AutoCloseable {
         this.retryClock = retryClock;
         this.slots = new Semaphore(settings.batchSize());
         this.lostAttempts = new LostAttemptCleanup(queue, ssh, credentials);
+        this.vaultBackoff = new UnavailableBackoff(settings.unavailableRetryMax());
     }
 
     /**
@@ -144,7 +146,8 @@ public final class WorkScheduler implements AutoCloseable {
     }
 
     private void runAttempt(ClaimedTask task) {
-        TaskAttempt attempt = new TaskAttempt(task, queue, ssh, credentials, vault, settings, retryClock, () -> accepting);
+        TaskAttempt attempt = new TaskAttempt(task, queue, ssh, credentials, vault, settings, retryClock, () -> accepting,
+                vaultBackoff);
         Timers.Repeating heartbeat = timers.every(settings.heartbeatEvery(), attempt::heartbeat);
         try {
             attempt.run();

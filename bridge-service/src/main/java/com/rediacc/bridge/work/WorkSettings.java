@@ -12,7 +12,8 @@ import java.util.List;
  * @param maxOutputBytes output kept per task
  * @param reportRetryFor how long a result is retried while the queue cannot be reached
  * @param shutdownGrace  on close, how long running tasks may take to finish
+ * @param unavailableRetryMax the longest a task given back during a vault-service outage waits before it is claimed again
  */
 public record WorkSettings(int batchSize, List<String> tags, Duration heartbeatEvery, int maxOutputBytes,
-                           Duration reportRetryFor, Duration shutdownGrace) {
+                           Duration reportRetryFor, Duration shutdownGrace, Duration unavailableRetryMax) {
 }

@@ -36,7 +36,7 @@ class MeteredSshSessionsTest {
     @BeforeAll
     static void start() throws Exception {
         sshd = TestSshd.start();
-        pool = new SshSessionPool(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1), 2);
+        pool = new SshSessionPool(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1), 2, Duration.ofSeconds(5), 3);
         try (var in = Files.newInputStream(sshd.clientKey)) {
             identity = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(sshd.clientKey.toString()), in,
                     FilePasswordProvider.EMPTY).iterator().next();

@@ -26,7 +26,8 @@ class PresenceReporterTest {
     @Test
     void samplesThatCouldNotBeSentGoWithTheNextPresenceUnlessANewerOneCame() {
         PresenceQueue queue = new PresenceQueue();
-        try (SshSessionPool pool = new SshSessionPool(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1), 8)) {
+        try (SshSessionPool pool = new SshSessionPool(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1), 8,
+                Duration.ofSeconds(5), 3)) {
             ResourceSampler sampler = new ResourceSampler(pool);
             PresenceReporter reporter = new PresenceReporter(queue, sampler, () -> new BridgePresence("b1", "1.0",
                     List.of("gpu"), "http://10.0.0.7:8081", List.of(0, 3), 6, 8, 5000, List.of()));
@@ -89,7 +90,7 @@ class PresenceReporterTest {
         }
 
         @Override
-        public boolean release(ClaimedTask task) {
+        public boolean release(ClaimedTask task, String reason, Duration retryAfter) {
             throw new UnsupportedOperationException();
         }
 

@@ -45,7 +45,8 @@ class ResourceSamplerTest {
 
     @Test
     void samplesAMachineOnItsPooledSessionAndNeverConnectsItself() throws Exception {
-        try (SshSessionPool pool = new SshSessionPool(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1), 2)) {
+        try (SshSessionPool pool = new SshSessionPool(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1), 2,
+                Duration.ofSeconds(5), 3)) {
             ResourceSampler sampler = new ResourceSampler(pool);
             sampler.sampleAll();
             assertThat(sampler.drain()).as("no session yet: nothing sampled, nothing connected").isEmpty();
@@ -70,7 +71,8 @@ class ResourceSamplerTest {
 
     @Test
     void aSessionWhoseChannelsTasksHoldIsLeftAlone() throws Exception {
-        try (SshSessionPool pool = new SshSessionPool(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1), 2);
+        try (SshSessionPool pool = new SshSessionPool(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1), 2,
+                     Duration.ofSeconds(5), 3);
              var first = pool.acquire(machine(), identity);
              var second = pool.acquire(machine(), identity)) {
             ResourceSampler sampler = new ResourceSampler(pool);

@@ -23,7 +23,7 @@ class ConnectionCheckTest {
     @BeforeAll
     static void start() throws Exception {
         sshd = TestSshd.start();
-        pool = new SshSessionPool(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1), 2);
+        pool = new SshSessionPool(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1), 2, Duration.ofSeconds(5), 3);
         identity = SshExecutionTest.loadKey(sshd.clientKey);
     }
 

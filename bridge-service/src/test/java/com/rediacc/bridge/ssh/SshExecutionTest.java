@@ -34,7 +34,7 @@ class SshExecutionTest {
     @BeforeAll
     static void start() throws Exception {
         sshd = TestSshd.start();
-        pool = new SshSessionPool(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1), 2);
+        pool = new SshSessionPool(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1), 2, Duration.ofSeconds(5), 3);
         identity = loadKey(sshd.clientKey);
     }
 
@@ -64,6 +64,23 @@ class SshExecutionTest {
 
     private static MachineConnection machine(String hostKey) {
         return MachineConnection.withoutSecrets("test-01", "127.0.0.1", sshd.port, sshd.user, hostKey, "demo");
+    }
+
+    @Test
+    void aSessionNoTaskUsesIsClosedAfterTheIdleTimeoutWhileKeepalivesGoOn() throws Exception {
+        try (SshSessionPool idlePool = new SshSessionPool(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), 2,
+                Duration.ofMillis(200), 3)) {
+            ClientSession session;
+            try (SshSessionPool.Lease share = idlePool.acquire(machine(sshd.hostKey), identity)) {
+                session = share.session();
+                assertThat(RemoteCommand.run(session, "true", 1024).exitCode()).isZero();
+            }
+            Await.until("the idle session closed", Duration.ofSeconds(60), () -> !session.isOpen());
+            try (SshSessionPool.Lease share = idlePool.acquire(machine(sshd.hostKey), identity)) {
+                assertThat(share.session()).as("a new one").isNotSameAs(session);
+                assertThat(RemoteCommand.run(share.session(), "true", 1024).exitCode()).isZero();
+            }
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.rediacc.contract.bridge.HeartbeatReply;
 import com.rediacc.contract.bridge.LostAttempt;
 import com.rediacc.contract.bridge.LostAttempts;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -59,6 +60,11 @@ final class FakeQueue implements TaskQueue {
     final AtomicInteger finishCalls = new AtomicInteger();
     private final Map<UUID, CompletableFuture<AttemptResult>> results = new ConcurrentHashMap<>();
     private final Map<UUID, CompletableFuture<Void>> releases = new ConcurrentHashMap<>();
+    /** How each released task was given back: the reason (null: the bridge is stopping) and the delay. */
+    final Map<UUID, Released> givenBack = new ConcurrentHashMap<>();
+
+    record Released(String reason, Duration retryAfter) {
+    }
 
     static HeartbeatAnswer cancelRequested() {
         return beat -> Optional.of(new HeartbeatReply(true, stored(beat)));
@@ -189,7 +195,8 @@ final class FakeQueue implements TaskQueue {
     }
 
     @Override
-    public boolean release(ClaimedTask task) {
+    public boolean release(ClaimedTask task, String reason, Duration retryAfter) {
+        givenBack.put(task.taskId(), new Released(reason, retryAfter));
         released(task.taskId()).complete(null);
         return true;
     }

@@ -29,6 +29,7 @@ class TaskAttemptTest {
     private final FakeCredentials credentials = new FakeCredentials();
     private final FakeVault vault = new FakeVault();
     private final FakeRetryClock retryClock = new FakeRetryClock();
+    private final UnavailableBackoff vaultBackoff = new UnavailableBackoff(Duration.ofSeconds(30));
     private volatile boolean accepting = true;
 
     private TaskAttempt attempt(ClaimedTask task) {
@@ -36,7 +37,7 @@ class TaskAttemptTest {
     }
 
     private TaskAttempt attempt(ClaimedTask task, WorkSettings settings) {
-        return new TaskAttempt(task, queue, ssh, credentials, vault, settings, retryClock, () -> accepting);
+        return new TaskAttempt(task, queue, ssh, credentials, vault, settings, retryClock, () -> accepting, vaultBackoff);
     }
 
     /** Runs an attempt that needs no command played, on its own thread so that a wrong one cannot hang the test. */
@@ -200,8 +201,9 @@ class TaskAttemptTest {
         command.loseConnection();
 
         assertThat(run).as("the session is given back after the report").succeedsWithin(WAIT);
-        assertThat(reported(task)).isEqualTo(new AttemptResult(7, AttemptOutcome.FAILED, null, "partial\n", false,
-                "connection lost while the command ran"));
+        assertThat(reported(task)).as("it may still run there: the queue has it ended first")
+                .isEqualTo(new AttemptResult(7, AttemptOutcome.CONNECTION_LOST, null, "partial\n", false,
+                        "machine 'm1' (10.0.0.7:22): connection lost while the command ran"));
         assertThat(ssh.shares).singleElement().satisfies(share -> {
             assertThat(share.discarded).isTrue();
             assertThat(share.closed).isTrue();
@@ -257,6 +259,51 @@ class TaskAttemptTest {
     }
 
     @Test
+    void anUnreachableVaultGivesTheTaskBackWithAGrowingDelayInsteadOfFailingIt() {
+        vault.fail(new VaultDecryptor.VaultFailure("vault-service unreachable at http://127.0.0.1:1: ConnectException", true));
+        List<Duration> delays = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            ClaimedTask task = withVaultData(task("m1", "cat " + i), "ciphertext-1");
+            runToEnd(attempt(task));
+            FakeQueue.Released released = queue.givenBack.get(task.taskId());
+            assertThat(released.reason()).isEqualTo("vault: vaultData: vault-service unreachable at http://127.0.0.1:1: ConnectException");
+            delays.add(released.retryAfter());
+            assertThat(queue.hasResult(task.taskId())).as("no result: no attempt counted").isFalse();
+        }
+        assertThat(delays.getFirst()).isBetween(Duration.ofMillis(1000), Duration.ofMillis(1200));
+        assertThat(delays.get(3)).as("8 s ±20%").isBetween(Duration.ofMillis(6400), Duration.ofMillis(9600));
+        assertThat(delays.getLast()).as("capped at 30 s ±20%").isBetween(Duration.ofSeconds(24), Duration.ofSeconds(36));
+        assertThat(ssh.shares).as("no login").isEmpty();
+        assertThat(queue.started).isEmpty();
+
+        vault.fail(null);
+        vault.encrypted("ciphertext-1", "{}");
+        ClaimedTask works = withVaultData(task("m1", "cat ok"), "ciphertext-1");
+        Background.run(attempt(works)::run);
+        ssh.awaitRunning("cat ok").exit(0);
+        assertThat(reported(works).outcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
+        vault.fail(new VaultDecryptor.VaultFailure("vault-service unavailable (503): down", true));
+        ClaimedTask again = withVaultData(task("m1", "cat again"), "ciphertext-1");
+        runToEnd(attempt(again));
+        assertThat(queue.givenBack.get(again.taskId()).retryAfter()).as("a new outage starts over")
+                .isBetween(Duration.ofMillis(1000), Duration.ofMillis(1200));
+    }
+
+    @Test
+    void aCredentialThatCannotBeDecryptedWhileTheVaultIsDownGivesTheTaskBack() {
+        ClaimedTask task = task("m1", "echo hello");
+        credentials.fail(new CredentialStore.CredentialException(
+                "vault: credential 'deploy-key': vault-service unreachable at http://127.0.0.1:1: ConnectException", null, true));
+
+        runToEnd(attempt(task));
+
+        assertThat(queue.givenBack.get(task.taskId()).reason())
+                .isEqualTo("vault: credential 'deploy-key': vault-service unreachable at http://127.0.0.1:1: ConnectException");
+        assertThat(queue.hasResult(task.taskId())).isFalse();
+        assertThat(queue.started).isEmpty();
+    }
+
+    @Test
     void aCredentialFailureIsReportedAsNeverRun() {
         ClaimedTask task = task("m1", "echo hello");
         credentials.fail(new CredentialStore.CredentialException("credential 'deploy-key' holds no private key", null));
@@ -299,7 +346,7 @@ class TaskAttemptTest {
         ssh.failLogins(new SshFailure(SshFailure.Kind.AUTH, "authentication as 'deploy' failed", null));
         queue.failNextFinishes(Integer.MAX_VALUE);
         WorkSettings retryFor20s = new WorkSettings(8, List.of(), Duration.ofSeconds(2), 1 << 20,
-                Duration.ofSeconds(20), Duration.ofSeconds(30));
+                Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(30));
 
         runToEnd(attempt(task, retryFor20s));
 

@@ -19,7 +19,7 @@ final class TestTasks {
 
     static WorkSettings settings(int batchSize) {
         return new WorkSettings(batchSize, List.of(), Duration.ofSeconds(2), 1 << 20, Duration.ofSeconds(60),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), Duration.ofSeconds(30));
     }
 
     static MachineConnection machine(String name) {

@@ -231,7 +231,8 @@ class WorkSchedulerTest {
 
     @Test
     void aTaskStillRunningWhenTheGraceIsOverIsLeftToItsLease() {
-        WorkSettings noGrace = new WorkSettings(2, List.of(), HEARTBEAT, 1 << 20, Duration.ofSeconds(60), Duration.ZERO);
+        WorkSettings noGrace = new WorkSettings(2, List.of(), HEARTBEAT, 1 << 20, Duration.ofSeconds(60), Duration.ZERO,
+                Duration.ofSeconds(30));
         WorkScheduler scheduler = scheduler(noGrace);
         ClaimedTask task = task("m1", "long job");
         queue.ready("m1", task);

@@ -8,6 +8,7 @@ import com.rediacc.contract.bridge.HeartbeatReply;
 import com.rediacc.contract.bridge.LostAttemptEnded;
 import com.rediacc.contract.bridge.LostAttempts;
 import com.rediacc.contract.bridge.MachineConnection;
+import com.rediacc.contract.bridge.ReleaseReport;
 import com.rediacc.queue.QueueConfig;
 import com.rediacc.queue.bridges.DispatchPartitions;
 import com.rediacc.queue.machines.Machine;
@@ -123,9 +124,10 @@ public class BridgeProtocol {
         return heldBy(taskId, new TaskEvent.AttemptEnded(result.leaseToken(), report(result)), actor(bridgeId));
     }
 
-    /** A claimed task the bridge never started goes back to its place in the queue. */
-    public Uni<Void> release(UUID taskId, long leaseToken, String bridgeId) {
-        return heldBy(taskId, new TaskEvent.Release(leaseToken), actor(bridgeId));
+    /** A claimed task the bridge never started goes back to the queue, at once or after the given delay. */
+    public Uni<Void> release(UUID taskId, ReleaseReport report, String bridgeId) {
+        Duration retryAfter = Duration.ofSeconds(report.retryAfterSeconds() == null ? 0 : report.retryAfterSeconds());
+        return heldBy(taskId, new TaskEvent.Release(report.leaseToken(), report.reason(), retryAfter), actor(bridgeId));
     }
 
     /**
@@ -177,6 +179,7 @@ public class BridgeProtocol {
         AttemptReport.Outcome outcome = switch (result.outcome()) {
             case SUCCEEDED -> AttemptReport.Outcome.SUCCEEDED;
             case FAILED -> AttemptReport.Outcome.FAILED;
+            case CONNECTION_LOST -> AttemptReport.Outcome.CONNECTION_LOST;
             case NOT_RUN -> AttemptReport.Outcome.NOT_RUN;
             case CANCELLED -> AttemptReport.Outcome.CANCELLED;
         };

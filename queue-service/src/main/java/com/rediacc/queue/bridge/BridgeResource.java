@@ -13,7 +13,9 @@ import com.rediacc.contract.bridge.LostAttemptEnded;
 import com.rediacc.contract.bridge.LostAttempts;
 import com.rediacc.contract.bridge.LostAttemptsRequest;
 import com.rediacc.contract.bridge.ReadyMachinesRequest;
+import com.rediacc.contract.bridge.ReleaseReport;
 import com.rediacc.queue.bridges.BridgeDirectory;
+import com.rediacc.web.FieldError;
 import com.rediacc.web.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -79,9 +81,21 @@ public class BridgeResource {
 
     @POST
     @Path(BridgeApi.RELEASE)
-    public Uni<Void> release(@PathParam("taskId") UUID taskId, LeaseReport report,
+    public Uni<Void> release(@PathParam("taskId") UUID taskId, ReleaseReport report,
                              @HeaderParam(BRIDGE_ID_HEADER) String bridgeId) {
-        return tasks.release(taskId, required(report).leaseToken(), bridgeId);
+        if (report == null) {
+            throw ProblemException.badRequest("a report needs leaseToken");
+        }
+        Integer retryAfter = report.retryAfterSeconds();
+        if (retryAfter != null && (retryAfter < 0 || retryAfter > ReleaseReport.MAX_RETRY_AFTER_SECONDS)) {
+            throw ProblemException.invalid(List.of(new FieldError("retryAfterSeconds",
+                    "must be between 0 and " + ReleaseReport.MAX_RETRY_AFTER_SECONDS)));
+        }
+        if (report.reason() != null && (report.reason().isBlank() || report.reason().length() > ReleaseReport.MAX_REASON_LENGTH)) {
+            throw ProblemException.invalid(List.of(new FieldError("reason",
+                    "must be 1 to " + ReleaseReport.MAX_REASON_LENGTH + " characters")));
+        }
+        return tasks.release(taskId, report, bridgeId);
     }
 
     @POST

@@ -92,6 +92,55 @@ class ClaimAndReportTest {
     }
 
     @Test
+    void aTaskGivenBackBecauseTheVaultIsDownWaitsWithoutAnAttemptAndBadReleasesChangeNothing() {
+        String machine = TestSupport.registerMachine(1);
+        String id = TestSupport.createTask(machine, "true", 3);
+        long token = ((Number) claimOne(machine).get("leaseToken")).longValue();
+        bridge().body(Map.of("leaseToken", token, "reason", "vault: vaultData: x", "retryAfterSeconds", 3601))
+                .post("/api/v1/bridge/tasks/" + id + "/release").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("retryAfterSeconds"));
+        bridge().body(Map.of("leaseToken", token, "reason", " ", "retryAfterSeconds", 5))
+                .post("/api/v1/bridge/tasks/" + id + "/release").then().statusCode(400)
+                .body("errors[0].field", equalTo("reason"));
+        admin().get("/api/v1/tasks/" + id).then().body("status", equalTo("ASSIGNED"));
+
+        bridge().body(Map.of("leaseToken", token, "reason", "vault: vaultData: vault-service unreachable at http://127.0.0.1:1",
+                        "retryAfterSeconds", 60))
+                .post("/api/v1/bridge/tasks/" + id + "/release").then().statusCode(204);
+        admin().get("/api/v1/tasks/" + id).then()
+                .body("status", equalTo("PENDING"))
+                .body("attempts", equalTo(0))
+                .body("error", equalTo("not run: vault: vaultData: vault-service unreachable at http://127.0.0.1:1"))
+                .body("notBefore", notNullValue());
+        assertThat(claim(machine, 1)).as("not claimable before its delay ran out").isEmpty();
+        List<String> details = admin().get("/api/v1/tasks/" + id + "/history").then().extract().path("items.detail");
+        assertThat(details.getLast()).startsWith("not run: vault: vaultData: vault-service unreachable at http://127.0.0.1:1; "
+                + "no attempt counted, again not before ");
+    }
+
+    @Test
+    void aConnectionLostWhileRunningLeavesTheAttemptLostUntilItsCommandWasEnded() {
+        String machine = TestSupport.registerMachine(1);
+        String id = TestSupport.createTask(machine, "sleep 60", 3);
+        Map<String, Object> claimed = claimOne(machine);
+        long token = ((Number) claimed.get("leaseToken")).longValue();
+        bridge().body(Map.of("leaseToken", token)).post("/api/v1/bridge/tasks/" + id + "/start").then().statusCode(204);
+        String error = "machine '" + machine + "' (127.0.0.1:22): connection lost while the command ran: the machine closed the connection";
+        bridge().body(Map.of("leaseToken", token, "outcome", "CONNECTION_LOST", "output", "so far\n", "error", error))
+                .post("/api/v1/bridge/tasks/" + id + "/finish").then().statusCode(204);
+        admin().get("/api/v1/tasks/" + id).then()
+                .body("status", equalTo("PROCESSING")).body("lostSince", notNullValue()).body("error", equalTo(error));
+        bridge().body(Map.of("leaseToken", token)).post("/api/v1/bridge/tasks/" + id + "/heartbeat")
+                .then().statusCode(409);
+
+        bridge().body(Map.of("attemptToken", claimed.get("attemptToken"), "killed", true))
+                .post("/api/v1/bridge/tasks/" + id + "/lost-attempt-ended").then().statusCode(204);
+        admin().get("/api/v1/tasks/" + id).then()
+                .body("status", equalTo("FAILED")).body("error", equalTo("interrupted: " + error))
+                .body("output", equalTo("so far\n"));
+    }
+
+    @Test
     void failedExitKeepsCodeAndOutput() {
         String machine = TestSupport.registerMachine(1);
         String id = TestSupport.createTask(machine, "exit 3", 3);

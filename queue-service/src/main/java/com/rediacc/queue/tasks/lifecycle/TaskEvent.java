@@ -25,8 +25,19 @@ public sealed interface TaskEvent {
     record AttemptEnded(long leaseToken, AttemptReport report) implements TaskEvent {
     }
 
-    /** The bridge holding the lease gives back a task it never started (it is stopping). */
-    record Release(long leaseToken) implements TaskEvent {
+    /**
+     * The bridge holding the lease gives back a task it never started: it is stopping, or (with a
+     * {@code reason}) something the attempt needs was unavailable, so it comes back after {@code retryAfter}.
+     */
+    record Release(long leaseToken, String reason, Duration retryAfter) implements TaskEvent {
+        public Release {
+            retryAfter = retryAfter == null ? Duration.ZERO : retryAfter;
+        }
+
+        /** A stopping bridge gives the task back to its place at once. */
+        public Release(long leaseToken) {
+            this(leaseToken, null, Duration.ZERO);
+        }
     }
 
     /** Someone cancels the task; {@code reason} (null: "cancelled") is what its error says. */

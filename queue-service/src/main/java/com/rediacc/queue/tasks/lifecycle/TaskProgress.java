@@ -58,6 +58,12 @@ public record TaskProgress(
                 cancelRequested, false);
     }
 
+    /** Not claimable before {@code at}; no retry is used. */
+    TaskProgress notBefore(Instant at) {
+        return new TaskProgress(status, at, retryCount, exitCode, output, outputTruncated, error, attempts,
+                cancelRequested, held);
+    }
+
     TaskProgress retryAt(Instant at) {
         return new TaskProgress(status, at, retryCount - 1, exitCode, output, outputTruncated, error, attempts,
                 cancelRequested, held);

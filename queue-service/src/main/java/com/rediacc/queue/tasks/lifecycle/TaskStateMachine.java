@@ -32,6 +32,8 @@ import java.util.Set;
  */
 public final class TaskStateMachine {
     public static final TaskStatus INITIAL = TaskStatus.PENDING;
+    /** Why an attempt whose lease expired is lost; kept as its error until it is settled. */
+    static final String BRIDGE_LOST = "the bridge running it was lost";
 
     private final RetryPolicy retries;
 
@@ -45,7 +47,7 @@ public final class TaskStateMachine {
             case Start start -> start(task, start);
             case Heartbeat heartbeat -> heartbeat(task, heartbeat);
             case AttemptEnded ended -> attemptEnded(task, ended, now);
-            case Release release -> release(task, release);
+            case Release release -> release(task, release, now);
             case Cancel cancel -> cancel(task, cancel.reason());
             case GroupRelease ignored -> groupRelease(task);
             case LeaseExpired ignored -> leaseExpired(task, now);
@@ -94,6 +96,10 @@ public final class TaskStateMachine {
             return leaseNotHeld(task);
         }
         AttemptReport report = ended.report();
+        if (report.outcome() == AttemptReport.Outcome.CONNECTION_LOST && task.status() == TaskStatus.PROCESSING
+                && task.attemptToken() != null) {
+            return connectionLost(task, report);
+        }
         // A command that never ran (ASSIGNED) still counts as an attempt: it was tried.
         int attempts = task.status() == TaskStatus.ASSIGNED ? task.attempts() + 1 : task.attempts();
         TaskProgress tried = TaskProgress.of(task).attempts(attempts);
@@ -110,7 +116,26 @@ public final class TaskStateMachine {
         return failed(task, tried.result(report.exitCode(), report.output(), report.outputTruncated(), error), now);
     }
 
-    private Decision release(Task task, Release release) {
+    /**
+     * The command never ran, and not because of the task or its machine (the bridge is stopping, or
+     * vault-service was unreachable): no attempt is counted and no retry used. A release with a
+     * reason keeps the task off the claims for {@code retryAfter}, so an outage does not make bridges
+     * claim and give back the same tasks in a loop; the sweeper wakes the machine when it is due.
+     */
+    /**
+     * The bridge lost its connection to the machine while the command ran: the command may still run
+     * there (OpenSSH does not end a command whose connection drops). As a lost bridge's attempt, it
+     * keeps its slot and is settled only once a bridge ended it (docs/adr/0004), so that a retry never
+     * overlaps it; the connection error is kept as the reason.
+     */
+    private static Decision connectionLost(Task task, AttemptReport report) {
+        String error = report.error() == null ? "connection to the machine lost while the command ran" : report.error();
+        return new Move(task, TaskProgress.of(task).result(null, report.output(), report.outputTruncated(), error),
+                Lease.LOSE, Recording.HISTORY, error + "; its remote command is ended before the task is settled",
+                Set.of(FollowUp.END_LOST_ATTEMPT));
+    }
+
+    private Decision release(Task task, Release release, Instant now) {
         if (!leaseHeldBy(task, release.leaseToken())) {
             return leaseNotHeld(task);
         }
@@ -118,7 +143,16 @@ public final class TaskStateMachine {
             return new Refuse(Refusal.NOT_APPLICABLE, "task " + task.taskId() + " is " + task.status()
                     + "; only ASSIGNED tasks can be released");
         }
-        return backInQueue(task, "released by the bridge before start");
+        if (release.reason() == null) {
+            return backInQueue(task, "released by the bridge before start");
+        }
+        String why = "not run: " + release.reason();
+        TaskProgress waiting = TaskProgress.of(task).status(TaskStatus.PENDING).error(why);
+        if (release.retryAfter().isPositive()) {
+            Instant at = now.plus(release.retryAfter());
+            return settled(task, waiting.notBefore(at), why + "; no attempt counted, again not before " + at);
+        }
+        return settled(task, waiting, why + "; no attempt counted");
     }
 
     private Decision cancel(Task task, String reason) {
@@ -153,7 +187,8 @@ public final class TaskStateMachine {
             return notApplicable(task, "holds no lease");
         }
         if (task.status() == TaskStatus.PROCESSING && task.attemptToken() != null) {
-            return new Move(task, TaskProgress.of(task), Lease.LOSE, Recording.NONE, null, Set.of(FollowUp.END_LOST_ATTEMPT));
+            return new Move(task, TaskProgress.of(task).error(BRIDGE_LOST), Lease.LOSE, Recording.NONE, null,
+                    Set.of(FollowUp.END_LOST_ATTEMPT));
         }
         return afterLostBridge(task, now, "");
     }
@@ -173,7 +208,7 @@ public final class TaskStateMachine {
         if (!lostAttempt(task)) {
             return notApplicable(task, "has no lost attempt");
         }
-        String unconfirmed = "the bridge running it was lost and no bridge could end its remote command within "
+        String unconfirmed = lostReason(task) + " and no bridge could end its remote command within "
                 + waited.toSeconds() + " s (machine unreachable or not served); it may still be running";
         if (task.cancelRequested()) {
             return settled(task, TaskProgress.of(task).status(TaskStatus.CANCELLED)
@@ -183,21 +218,30 @@ public final class TaskStateMachine {
                 "interrupted: " + unconfirmed), now);
     }
 
-    /** The lost lease's rules: cancelled if asked, else back at its place if it never ran or is resumable, else failed. */
+    /**
+     * The lost lease's rules: cancelled if asked, else back at its place if it never ran or is
+     * resumable, else failed. A running attempt was lost with its bridge or its connection ({@link #lostReason}).
+     */
     private Decision afterLostBridge(Task task, Instant now, String suffix) {
+        String lost = task.status() == TaskStatus.ASSIGNED ? BRIDGE_LOST : lostReason(task);
+        String how = lost.equals(BRIDGE_LOST) ? "lease expired" : lost;
         if (task.cancelRequested()) {
             return settled(task, TaskProgress.of(task).status(TaskStatus.CANCELLED)
-                    .result(null, null, task.outputTruncated(), "cancelled; the bridge running it was lost"),
-                    "lease expired" + suffix);
+                    .result(null, null, task.outputTruncated(), "cancelled; " + lost), how + suffix);
         }
         if (task.status() == TaskStatus.ASSIGNED) {
             return backInQueue(task, "lease expired before start: back to its place in the queue" + suffix);
         }
         if (task.resumable()) {
-            return backInQueue(task, "lease expired while running; resumable: back to its place, no retry used" + suffix);
+            return backInQueue(task, how + (lost.equals(BRIDGE_LOST) ? " while running" : "")
+                    + "; resumable: back to its place, no retry used" + suffix);
         }
-        return failed(task, TaskProgress.of(task).result(null, null, task.outputTruncated(),
-                "interrupted: the bridge running it was lost"), now, suffix);
+        return failed(task, TaskProgress.of(task).result(null, null, task.outputTruncated(), "interrupted: " + lost), now, suffix);
+    }
+
+    /** Why a lost attempt was lost: its error since it was marked lost (its bridge, or its connection to the machine). */
+    private static String lostReason(Task task) {
+        return task.error() == null ? BRIDGE_LOST : task.error();
     }
 
     private static boolean lostAttempt(Task task) {

@@ -26,6 +26,7 @@ public final class TaskBuilder {
     private String onExitCommand;
     private UUID groupId;
     private boolean held;
+    private String error;
 
     public static TaskBuilder task(TaskStatus status) {
         TaskBuilder builder = new TaskBuilder();
@@ -90,6 +91,11 @@ public final class TaskBuilder {
         return this;
     }
 
+    public TaskBuilder error(String value) {
+        this.error = value;
+        return this;
+    }
+
     public TaskBuilder onExit(String command) {
         this.onExitCommand = command;
         return this;
@@ -105,7 +111,7 @@ public final class TaskBuilder {
     public Task build() {
         return new Task(UUID.randomUUID(), "team", "m-01", "true", status, 3, retriesLeft < 0 ? retries : retriesLeft,
                 retries, retryDelay, backoff, failureAction, tag, resumable, null, notBefore, null, null,
-                cancelRequested, null, "partial", false, null, null, 1, CREATED, null, null, null, 1L, leaseToken, null,
+                cancelRequested, null, "partial", false, null, error, 1, CREATED, null, null, null, 1L, leaseToken, null,
                 attemptToken, lostSince, onExitCommand, null, null, null, null, groupId, held, false);
     }
 }

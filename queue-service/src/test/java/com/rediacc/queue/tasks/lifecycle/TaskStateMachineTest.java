@@ -33,8 +33,8 @@ class TaskStateMachineTest {
     static final String ATTEMPT = TaskStates.ATTEMPT;
 
     enum Event {
-        CLAIM, START, START_STALE, HEARTBEAT, HEARTBEAT_STALE, ENDED_SUCCEEDED, ENDED_FAILED, ENDED_NOT_RUN,
-        ENDED_STALE, RELEASE, RELEASE_STALE, CANCEL, LEASE_EXPIRED, LOST_ENDED, LOST_ENDED_OTHER_ATTEMPT,
+        CLAIM, START, START_STALE, HEARTBEAT, HEARTBEAT_STALE, ENDED_SUCCEEDED, ENDED_FAILED, ENDED_CONNECTION_LOST, ENDED_NOT_RUN,
+        ENDED_STALE, RELEASE, RELEASE_UNAVAILABLE, RELEASE_STALE, CANCEL, LEASE_EXPIRED, LOST_ENDED, LOST_ENDED_OTHER_ATTEMPT,
         LOST_UNCONFIRMED, GROUP_RELEASE
     }
 
@@ -50,9 +50,11 @@ class TaskStateMachineTest {
             PENDING                     HEARTBEAT_STALE           LEASE_NOT_HELD
             PENDING                     ENDED_SUCCEEDED           LEASE_NOT_HELD
             PENDING                     ENDED_FAILED              LEASE_NOT_HELD
+            PENDING                     ENDED_CONNECTION_LOST     LEASE_NOT_HELD
             PENDING                     ENDED_NOT_RUN             LEASE_NOT_HELD
             PENDING                     ENDED_STALE               LEASE_NOT_HELD
             PENDING                     RELEASE                   LEASE_NOT_HELD
+            PENDING                     RELEASE_UNAVAILABLE       LEASE_NOT_HELD
             PENDING                     RELEASE_STALE             LEASE_NOT_HELD
             PENDING                     CANCEL                    CANCELLED
             PENDING                     LEASE_EXPIRED             NOT_APPLICABLE
@@ -67,9 +69,11 @@ class TaskStateMachineTest {
             PENDING_NOT_DUE             HEARTBEAT_STALE           LEASE_NOT_HELD
             PENDING_NOT_DUE             ENDED_SUCCEEDED           LEASE_NOT_HELD
             PENDING_NOT_DUE             ENDED_FAILED              LEASE_NOT_HELD
+            PENDING_NOT_DUE             ENDED_CONNECTION_LOST     LEASE_NOT_HELD
             PENDING_NOT_DUE             ENDED_NOT_RUN             LEASE_NOT_HELD
             PENDING_NOT_DUE             ENDED_STALE               LEASE_NOT_HELD
             PENDING_NOT_DUE             RELEASE                   LEASE_NOT_HELD
+            PENDING_NOT_DUE             RELEASE_UNAVAILABLE       LEASE_NOT_HELD
             PENDING_NOT_DUE             RELEASE_STALE             LEASE_NOT_HELD
             PENDING_NOT_DUE             CANCEL                    CANCELLED
             PENDING_NOT_DUE             LEASE_EXPIRED             NOT_APPLICABLE
@@ -84,9 +88,11 @@ class TaskStateMachineTest {
             PENDING_HELD                HEARTBEAT_STALE           LEASE_NOT_HELD
             PENDING_HELD                ENDED_SUCCEEDED           LEASE_NOT_HELD
             PENDING_HELD                ENDED_FAILED              LEASE_NOT_HELD
+            PENDING_HELD                ENDED_CONNECTION_LOST     LEASE_NOT_HELD
             PENDING_HELD                ENDED_NOT_RUN             LEASE_NOT_HELD
             PENDING_HELD                ENDED_STALE               LEASE_NOT_HELD
             PENDING_HELD                RELEASE                   LEASE_NOT_HELD
+            PENDING_HELD                RELEASE_UNAVAILABLE       LEASE_NOT_HELD
             PENDING_HELD                RELEASE_STALE             LEASE_NOT_HELD
             PENDING_HELD                CANCEL                    CANCELLED
             PENDING_HELD                LEASE_EXPIRED             NOT_APPLICABLE
@@ -101,9 +107,11 @@ class TaskStateMachineTest {
             ASSIGNED                    HEARTBEAT_STALE           LEASE_NOT_HELD
             ASSIGNED                    ENDED_SUCCEEDED           COMPLETED
             ASSIGNED                    ENDED_FAILED              FAILED
+            ASSIGNED                    ENDED_CONNECTION_LOST     FAILED
             ASSIGNED                    ENDED_NOT_RUN             FAILED
             ASSIGNED                    ENDED_STALE               LEASE_NOT_HELD
             ASSIGNED                    RELEASE                   PENDING
+            ASSIGNED                    RELEASE_UNAVAILABLE       PENDING
             ASSIGNED                    RELEASE_STALE             LEASE_NOT_HELD
             ASSIGNED                    CANCEL                    CANCELLED
             ASSIGNED                    LEASE_EXPIRED             PENDING
@@ -118,9 +126,11 @@ class TaskStateMachineTest {
             PROCESSING                  HEARTBEAT_STALE           LEASE_NOT_HELD
             PROCESSING                  ENDED_SUCCEEDED           COMPLETED
             PROCESSING                  ENDED_FAILED              FAILED
+            PROCESSING                  ENDED_CONNECTION_LOST     PROCESSING lost
             PROCESSING                  ENDED_NOT_RUN             FAILED
             PROCESSING                  ENDED_STALE               LEASE_NOT_HELD
             PROCESSING                  RELEASE                   NOT_APPLICABLE
+            PROCESSING                  RELEASE_UNAVAILABLE       NOT_APPLICABLE
             PROCESSING                  RELEASE_STALE             LEASE_NOT_HELD
             PROCESSING                  CANCEL                    PROCESSING cancel-requested
             PROCESSING                  LEASE_EXPIRED             PROCESSING lost
@@ -135,9 +145,11 @@ class TaskStateMachineTest {
             PROCESSING_CANCEL_REQUESTED HEARTBEAT_STALE           LEASE_NOT_HELD
             PROCESSING_CANCEL_REQUESTED ENDED_SUCCEEDED           COMPLETED
             PROCESSING_CANCEL_REQUESTED ENDED_FAILED              CANCELLED
+            PROCESSING_CANCEL_REQUESTED ENDED_CONNECTION_LOST     PROCESSING lost
             PROCESSING_CANCEL_REQUESTED ENDED_NOT_RUN             CANCELLED
             PROCESSING_CANCEL_REQUESTED ENDED_STALE               LEASE_NOT_HELD
             PROCESSING_CANCEL_REQUESTED RELEASE                   NOT_APPLICABLE
+            PROCESSING_CANCEL_REQUESTED RELEASE_UNAVAILABLE       NOT_APPLICABLE
             PROCESSING_CANCEL_REQUESTED RELEASE_STALE             LEASE_NOT_HELD
             PROCESSING_CANCEL_REQUESTED CANCEL                    STAY
             PROCESSING_CANCEL_REQUESTED LEASE_EXPIRED             PROCESSING lost
@@ -152,9 +164,11 @@ class TaskStateMachineTest {
             PROCESSING_LOST             HEARTBEAT_STALE           LEASE_NOT_HELD
             PROCESSING_LOST             ENDED_SUCCEEDED           LEASE_NOT_HELD
             PROCESSING_LOST             ENDED_FAILED              LEASE_NOT_HELD
+            PROCESSING_LOST             ENDED_CONNECTION_LOST     LEASE_NOT_HELD
             PROCESSING_LOST             ENDED_NOT_RUN             LEASE_NOT_HELD
             PROCESSING_LOST             ENDED_STALE               LEASE_NOT_HELD
             PROCESSING_LOST             RELEASE                   LEASE_NOT_HELD
+            PROCESSING_LOST             RELEASE_UNAVAILABLE       LEASE_NOT_HELD
             PROCESSING_LOST             RELEASE_STALE             LEASE_NOT_HELD
             PROCESSING_LOST             CANCEL                    PROCESSING cancel-requested
             PROCESSING_LOST             LEASE_EXPIRED             NOT_APPLICABLE
@@ -169,9 +183,11 @@ class TaskStateMachineTest {
             COMPLETED                   HEARTBEAT_STALE           LEASE_NOT_HELD
             COMPLETED                   ENDED_SUCCEEDED           LEASE_NOT_HELD
             COMPLETED                   ENDED_FAILED              LEASE_NOT_HELD
+            COMPLETED                   ENDED_CONNECTION_LOST     LEASE_NOT_HELD
             COMPLETED                   ENDED_NOT_RUN             LEASE_NOT_HELD
             COMPLETED                   ENDED_STALE               LEASE_NOT_HELD
             COMPLETED                   RELEASE                   LEASE_NOT_HELD
+            COMPLETED                   RELEASE_UNAVAILABLE       LEASE_NOT_HELD
             COMPLETED                   RELEASE_STALE             LEASE_NOT_HELD
             COMPLETED                   CANCEL                    ALREADY_ENDED
             COMPLETED                   LEASE_EXPIRED             ALREADY_ENDED
@@ -186,9 +202,11 @@ class TaskStateMachineTest {
             FAILED                      HEARTBEAT_STALE           LEASE_NOT_HELD
             FAILED                      ENDED_SUCCEEDED           LEASE_NOT_HELD
             FAILED                      ENDED_FAILED              LEASE_NOT_HELD
+            FAILED                      ENDED_CONNECTION_LOST     LEASE_NOT_HELD
             FAILED                      ENDED_NOT_RUN             LEASE_NOT_HELD
             FAILED                      ENDED_STALE               LEASE_NOT_HELD
             FAILED                      RELEASE                   LEASE_NOT_HELD
+            FAILED                      RELEASE_UNAVAILABLE       LEASE_NOT_HELD
             FAILED                      RELEASE_STALE             LEASE_NOT_HELD
             FAILED                      CANCEL                    ALREADY_ENDED
             FAILED                      LEASE_EXPIRED             ALREADY_ENDED
@@ -203,9 +221,11 @@ class TaskStateMachineTest {
             CANCELLED                   HEARTBEAT_STALE           LEASE_NOT_HELD
             CANCELLED                   ENDED_SUCCEEDED           LEASE_NOT_HELD
             CANCELLED                   ENDED_FAILED              LEASE_NOT_HELD
+            CANCELLED                   ENDED_CONNECTION_LOST     LEASE_NOT_HELD
             CANCELLED                   ENDED_NOT_RUN             LEASE_NOT_HELD
             CANCELLED                   ENDED_STALE               LEASE_NOT_HELD
             CANCELLED                   RELEASE                   LEASE_NOT_HELD
+            CANCELLED                   RELEASE_UNAVAILABLE       LEASE_NOT_HELD
             CANCELLED                   RELEASE_STALE             LEASE_NOT_HELD
             CANCELLED                   CANCEL                    ALREADY_ENDED
             CANCELLED                   LEASE_EXPIRED             ALREADY_ENDED
@@ -291,6 +311,57 @@ class TaskStateMachineTest {
         assertThat(move.progress().error()).isEqualTo("cannot connect");
         assertThat(move.followUps()).as("woken by the sweeper once due, not now").isEmpty();
         assertThat(move.detail()).isEqualTo("attempt 2 failed (cannot connect); retry 1 of 2 not before " + NOW.plusSeconds(30));
+    }
+
+    @Test
+    void aTaskGivenBackBecauseTheVaultWasDownWaitsWithoutUsingAnAttemptOrARetry() {
+        Task assigned = TaskStates.builder(TaskStates.State.ASSIGNED).retries(2).build();
+        Move move = (Move) machine.decide(assigned, event(Event.RELEASE_UNAVAILABLE), NOW);
+        assertThat(move.to()).isEqualTo(TaskStatus.PENDING);
+        assertThat(move.progress().attempts()).as("no attempt counted").isEqualTo(assigned.attempts());
+        assertThat(move.progress().retryCount()).as("no retry used").isEqualTo(2);
+        assertThat(move.progress().notBefore()).isEqualTo(NOW.plusSeconds(8));
+        assertThat(move.progress().error()).isEqualTo("not run: vault-service unavailable");
+        assertThat(move.lease()).isEqualTo(Lease.CLEAR);
+        assertThat(move.recording()).isEqualTo(Recording.HISTORY_AND_EVENT);
+        assertThat(move.followUps()).as("woken by the sweeper once due, not now").isEmpty();
+        assertThat(move.detail()).isEqualTo("not run: vault-service unavailable; no attempt counted, again not before "
+                + NOW.plusSeconds(8));
+        Move atOnce = (Move) machine.decide(assigned, new TaskEvent.Release(LEASE, "vault-service unavailable", Duration.ZERO), NOW);
+        assertThat(atOnce.progress().notBefore()).as("its old place").isNull();
+        assertThat(atOnce.followUps()).containsExactly(FollowUp.WAKE_MACHINE);
+    }
+
+    @Test
+    void aConnectionLostWhileRunningIsALostAttemptSettledWithItsErrorOnceItsCommandWasEnded() {
+        Task running = TaskStates.builder(TaskStates.State.PROCESSING).retries(1).build();
+        String error = "machine 'm1' (10.0.0.7:22): connection lost while the command ran: no keepalive reply";
+        Move lost = (Move) machine.decide(running, ended(AttemptReport.Outcome.CONNECTION_LOST, null, error), NOW);
+        assertThat(lost.to()).as("it may still run: it keeps its slot").isEqualTo(TaskStatus.PROCESSING);
+        assertThat(lost.lease()).isEqualTo(Lease.LOSE);
+        assertThat(lost.followUps()).containsExactly(FollowUp.END_LOST_ATTEMPT);
+        assertThat(lost.recording()).isEqualTo(Recording.HISTORY);
+        assertThat(lost.detail()).isEqualTo(error + "; its remote command is ended before the task is settled");
+        assertThat(lost.progress().error()).isEqualTo(error);
+        assertThat(lost.progress().output()).as("the output so far").isEqualTo("out");
+        assertThat(lost.progress().retryCount()).as("nothing decided yet").isEqualTo(1);
+
+        Move retried = (Move) machine.decide(TaskStates.builder(TaskStates.State.PROCESSING_LOST).retries(1).error(error).build(),
+                event(Event.LOST_ENDED), NOW);
+        assertThat(retried.to()).as("the retry policy decides").isEqualTo(TaskStatus.PENDING);
+        assertThat(retried.progress().retryCount()).isZero();
+        assertThat(retried.progress().error()).isEqualTo("interrupted: " + error);
+        Move failed = (Move) machine.decide(TaskStates.builder(TaskStates.State.PROCESSING_LOST).error(error).build(),
+                event(Event.LOST_ENDED), NOW);
+        assertThat(failed.to()).isEqualTo(TaskStatus.FAILED);
+        assertThat(failed.detail()).isEqualTo("interrupted: " + error + "; remote command killed by bridge:b2");
+        Move unconfirmed = (Move) machine.decide(TaskStates.builder(TaskStates.State.PROCESSING_LOST).error(error).build(),
+                event(Event.LOST_UNCONFIRMED), NOW);
+        assertThat(unconfirmed.progress().error()).isEqualTo("interrupted: " + error
+                + " and no bridge could end its remote command within 120 s (machine unreachable or not served); it may still be running");
+
+        Move bridgeLost = (Move) machine.decide(TaskStates.task(TaskStates.State.PROCESSING), event(Event.LEASE_EXPIRED), NOW);
+        assertThat(bridgeLost.progress().error()).isEqualTo("the bridge running it was lost");
     }
 
     @Test
@@ -395,10 +466,12 @@ class TaskStateMachineTest {
             case HEARTBEAT_STALE -> new TaskEvent.Heartbeat(LEASE - 1);
             case ENDED_SUCCEEDED -> ended(AttemptReport.Outcome.SUCCEEDED, 0, null);
             case ENDED_FAILED -> ended(AttemptReport.Outcome.FAILED, 1, "exit 1");
+            case ENDED_CONNECTION_LOST -> ended(AttemptReport.Outcome.CONNECTION_LOST, null, "connection lost");
             case ENDED_NOT_RUN -> ended(AttemptReport.Outcome.NOT_RUN, null, "cannot connect");
             case ENDED_STALE -> new TaskEvent.AttemptEnded(LEASE - 1, new AttemptReport(AttemptReport.Outcome.SUCCEEDED,
                     0, "", false, null));
             case RELEASE -> new TaskEvent.Release(LEASE);
+            case RELEASE_UNAVAILABLE -> new TaskEvent.Release(LEASE, "vault-service unavailable", Duration.ofSeconds(8));
             case RELEASE_STALE -> new TaskEvent.Release(LEASE - 1);
             case CANCEL -> new TaskEvent.Cancel();
             case LEASE_EXPIRED -> new TaskEvent.LeaseExpired();
