@@ -65,6 +65,13 @@ final class QueueApi {
                 .build());
     }
 
+    Reply patch(String path, Object body) throws IOException, InterruptedException {
+        return send(request(path)
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+                .build());
+    }
+
     Reply delete(String path) throws IOException, InterruptedException {
         return send(request(path).DELETE().build());
     }
