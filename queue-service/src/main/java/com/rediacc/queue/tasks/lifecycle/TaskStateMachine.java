@@ -117,12 +117,6 @@ public final class TaskStateMachine {
     }
 
     /**
-     * The command never ran, and not because of the task or its machine (the bridge is stopping, or
-     * vault-service was unreachable): no attempt is counted and no retry used. A release with a
-     * reason keeps the task off the claims for {@code retryAfter}, so an outage does not make bridges
-     * claim and give back the same tasks in a loop; the sweeper wakes the machine when it is due.
-     */
-    /**
      * The bridge lost its connection to the machine while the command ran: the command may still run
      * there (OpenSSH does not end a command whose connection drops). As a lost bridge's attempt, it
      * keeps its slot and is settled only once a bridge ended it (docs/adr/0004), so that a retry never
@@ -135,6 +129,12 @@ public final class TaskStateMachine {
                 Set.of(FollowUp.END_LOST_ATTEMPT));
     }
 
+    /**
+     * The command never ran, and not because of the task or its machine (the bridge is stopping, or
+     * vault-service was unreachable): no attempt is counted and no retry used. A release with a
+     * reason keeps the task off the claims for {@code retryAfter}, so an outage does not make bridges
+     * claim and give back the same tasks in a loop; the sweeper wakes the machine when it is due.
+     */
     private Decision release(Task task, Release release, Instant now) {
         if (!leaseHeldBy(task, release.leaseToken())) {
             return leaseNotHeld(task);
@@ -241,7 +241,7 @@ public final class TaskStateMachine {
 
     /** Why a lost attempt was lost: its error since it was marked lost (its bridge, or its connection to the machine). */
     private static String lostReason(Task task) {
-        return task.error() == null ? BRIDGE_LOST : task.error();
+        return task.lostSince() == null || task.error() == null ? BRIDGE_LOST : task.error();
     }
 
     private static boolean lostAttempt(Task task) {
