@@ -286,7 +286,7 @@ final class MachineCommands extends BaseCommand.Group {
 
     @Command(name = "check", description = {"Check a machine's SSH connectivity through the bridge that serves it:",
             "connect, host key, auth and running `true`, each step with its time (OPERATOR).",
-            "Exits 0 when every step passed, 1 otherwise."},
+            "Exits 0 when every step passed, 1 when one failed, 3 when no live bridge serves the machine now."},
             footer = {"", "Examples:", "  rediacc machine check prod-01", "  rediacc machine check prod-01 -o json"})
     static final class Check extends BaseCommand {
         @Parameters(paramLabel = "NAME")
