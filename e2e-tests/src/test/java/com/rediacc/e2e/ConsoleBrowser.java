@@ -62,6 +62,8 @@ final class ConsoleBrowser implements AutoCloseable {
     /** Signs in through the form, as a user would: the token typed once, then the page asked for. */
     ConsoleBrowser signIn(String token, String next) {
         driver.get(base + "/sign-in?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8));
+        // A browser just started may return from its first get before the page is there (seen on a loaded CI run).
+        until("the sign-in form", d -> !d.findElements(By.id("token")).isEmpty());
         driver.findElement(By.id("token")).sendKeys(token);
         driver.findElement(By.id("sign-in")).click();
         until("signed in", d -> !d.getCurrentUrl().contains("/sign-in"));
