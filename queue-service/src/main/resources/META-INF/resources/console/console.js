@@ -49,12 +49,18 @@
     return body;
   };
 
-  /** The tab's one stream (docs/console.md): at most one `tick` message per interval. */
-  R.stream = function (params, onTick) {
+  /**
+   * The tab's one stream (docs/console.md): at most one `tick` message per interval. `onOpen` runs each time
+   * it (re)connects: what changed before that, after the page read its data, came in no tick.
+   */
+  R.stream = function (params, onTick, onOpen) {
     const live = document.getElementById('live');
     const query = params instanceof URLSearchParams ? params : new URLSearchParams(params || {});
     const source = new EventSource('/api/v1/console/stream?' + query.toString());
-    source.addEventListener('open', () => live && live.classList.add('on'));
+    source.addEventListener('open', () => {
+      if (live) live.classList.add('on');
+      if (onOpen) onOpen();
+    });
     source.addEventListener('error', () => live && live.classList.remove('on'));
     source.addEventListener('tick', event => {
       R.messages = (R.messages || 0) + 1;

@@ -152,12 +152,13 @@
   }));
 
   let reloadTimer = null;
-  load().catch(e => R.toast(e.message)).finally(R.ready);
+  function reloadSoon() {
+    clearTimeout(reloadTimer);
+    reloadTimer = setTimeout(() => load().catch(() => {}), 100);
+  }
+  const loaded = load().catch(e => R.toast(e.message)).finally(R.ready);
   R.stream({ follow: id }, message => {
     if (message.output) onOutput(message.output);
-    if ((message.changed || []).includes(id) || (message.output && message.output.end)) {
-      clearTimeout(reloadTimer);
-      reloadTimer = setTimeout(() => load().catch(() => {}), 100);
-    }
-  });
+    if ((message.changed || []).includes(id) || (message.output && message.output.end)) reloadSoon();
+  }, () => loaded.then(reloadSoon));
 })();
