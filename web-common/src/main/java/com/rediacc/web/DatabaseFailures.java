@@ -43,7 +43,8 @@ public final class DatabaseFailures {
         if (e instanceof SocketTimeoutException) {
             return "no answer in time";
         }
-        if (e instanceof ClosedChannelException) {
+        // A connection reset (the server was killed): the reactive client fails the statement with the bare cause.
+        if (e instanceof ClosedChannelException || e instanceof java.net.SocketException) {
             return "connection lost";
         }
         if (e instanceof SQLTransientConnectionException) {
