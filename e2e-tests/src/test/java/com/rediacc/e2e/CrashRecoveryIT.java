@@ -2,6 +2,7 @@ package com.rediacc.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rediacc.testsupport.Await;
+import com.rediacc.testsupport.Teardown;
 import com.rediacc.testsupport.TempDirs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,13 +67,7 @@ class CrashRecoveryIT {
 
     @AfterAll
     static void stopServices() throws Exception {
-        try {
-            if (stack != null) {
-                stack.close();
-            }
-        } finally {
-            TempDirs.delete(remote);
-        }
+        Teardown.closeInOrder(stack, () -> TempDirs.delete(remote));
     }
 
     private static ServiceProcess startBridge(String id) throws Exception {

@@ -5,6 +5,7 @@ import com.rediacc.contract.vault.EncryptRequest;
 import com.rediacc.contract.vault.VaultApi;
 import com.rediacc.testsupport.Await;
 import com.rediacc.testsupport.RepoRoot;
+import com.rediacc.testsupport.Teardown;
 import com.rediacc.testsupport.TempDirs;
 import com.rediacc.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -70,19 +71,7 @@ class DatabaseOutageIT {
 
     @AfterAll
     static void stopServices() throws Exception {
-        try {
-            if (stack != null) {
-                stack.close();
-            }
-        } finally {
-            try {
-                if (postgres != null) {
-                    postgres.close();
-                }
-            } finally {
-                TempDirs.delete(remote);
-            }
-        }
+        Teardown.closeInOrder(stack, postgres, () -> TempDirs.delete(remote));
     }
 
     @Test

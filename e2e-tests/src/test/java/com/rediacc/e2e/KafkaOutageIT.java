@@ -3,6 +3,7 @@ package com.rediacc.e2e;
 import com.rediacc.contract.events.Topics;
 import com.rediacc.testsupport.Await;
 import com.rediacc.testsupport.RepoRoot;
+import com.rediacc.testsupport.Teardown;
 import com.rediacc.testsupport.TempDirs;
 import com.rediacc.testsupport.TestKafka;
 import org.junit.jupiter.api.AfterAll;
@@ -50,19 +51,7 @@ class KafkaOutageIT {
 
     @AfterAll
     static void stopServices() throws Exception {
-        try {
-            if (stack != null) {
-                stack.close();
-            }
-        } finally {
-            try {
-                if (kafka != null) {
-                    kafka.close();
-                }
-            } finally {
-                TempDirs.delete(remote);
-            }
-        }
+        Teardown.closeInOrder(stack, kafka, () -> TempDirs.delete(remote));
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.rediacc.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rediacc.testsupport.Await;
+import com.rediacc.testsupport.Teardown;
 import com.rediacc.testsupport.TempDirs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,13 +39,7 @@ class VaultOutageIT {
 
     @AfterAll
     static void stopServices() throws Exception {
-        try {
-            if (stack != null) {
-                stack.close();
-            }
-        } finally {
-            TempDirs.delete(remote);
-        }
+        Teardown.closeInOrder(stack, () -> TempDirs.delete(remote));
     }
 
     @Test
