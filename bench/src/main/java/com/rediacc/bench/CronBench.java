@@ -29,6 +29,8 @@ import java.util.stream.IntStream;
  */
 public final class CronBench {
     private static final Duration POLL = Duration.ofMillis(50);
+    /** The slot's hour plus one of 23 others, its day plus one of 30 others, and the plain one. */
+    static final int MAX_EXPRESSIONS = 1 + 23 * 30;
     /** Creation must end this long before the slot: the CPU window starts at the slot on a stack at rest. */
     private static final Duration CREATED_BEFORE_SLOT = Duration.ofSeconds(2);
     private static final List<String> REST_OF_STACK = List.of("bridge-service", "vault-service", "kafka", "sshd");
@@ -58,9 +60,13 @@ public final class CronBench {
         int machines = intOpt("machines", 100);
         int clients = intOpt("clients", 16);
         int leadSeconds = intOpt("lead-seconds", 30 + crons / 100);
+        int expressions = intOpt("expressions", 1);
         String runId = opts.getOrDefault("run-id", Long.toString(Instant.now().getEpochSecond()));
         if (!runId.matches("[a-z0-9][a-z0-9-]{0,30}") || crons < 1 || machines < 1 || clients < 1) {
             throw new IllegalArgumentException("want --run-id of lowercase letters, digits and '-', and positive counts");
+        }
+        if (expressions < 1 || expressions > MAX_EXPRESSIONS) {
+            throw new IllegalArgumentException("want --expressions from 1 to " + MAX_EXPRESSIONS);
         }
         prefix = "bench-cron-" + runId + "-";
         Path out = Path.of(opts.getOrDefault("out", "bench-crons.json"));
@@ -76,6 +82,7 @@ public final class CronBench {
         settings.put("crons", crons);
         settings.put("machines", machines);
         settings.put("clients", clients);
+        settings.put("expressions", expressions);
         settings.put("leadSeconds", leadSeconds);
         settings.put("pollMs", POLL.toMillis());
         settings.put("postgres", opts.getOrDefault("pg-durability", "unknown"));
@@ -91,10 +98,11 @@ public final class CronBench {
                 List<String> machineNames = registerMachines(machines, clients);
                 Instant slot = Instant.now().plusSeconds(leadSeconds).truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
                 ZonedDateTime at = slot.atZone(ZoneOffset.UTC);
-                String cronString = at.getMinute() + " " + at.getHour() + " * * *";
+                List<String> cronStrings = cronStrings(at, expressions);
                 results.put("slot", slot.toString());
-                results.put("cronString", cronString + " (UTC)");
-                createCrons(crons, machineNames, cronString, clients, slot);
+                results.put("cronString", cronStrings.getFirst() + " (UTC)" + (expressions > 1 ? " and "
+                        + (expressions - 1) + " other expressions due at the same slot" : ""));
+                createCrons(crons, machineNames, cronStrings, clients, slot);
                 int scheduled = db.scheduledAt(slot);
                 if (scheduled != crons) {
                     throw new IllegalStateException(scheduled + " of the " + crons + " crons have their next slot at " + slot);
@@ -108,7 +116,7 @@ public final class CronBench {
             }
         }
 
-        List<Map<String, Object>> table = table(crons, machines);
+        List<Map<String, Object>> table = table(crons, machines, expressions);
         results.put("table", table);
         results.put("couldNotMeasure", couldNotMeasure);
         results.put("finishedAt", Instant.now().toString());
@@ -146,10 +154,28 @@ public final class CronBench {
         return names;
     }
 
-    private void createCrons(int count, List<String> machines, String cronString, int clients, Instant slot)
+    /**
+     * {@code count} distinct expressions whose first slot after the lead time is {@code at}: the slot's
+     * minute and hour with another hour and another day of the month added (crons that share an
+     * expression share its slot computations; --expressions shows what distinct ones cost).
+     */
+    static List<String> cronStrings(ZonedDateTime at, int count) {
+        List<Integer> otherHours = IntStream.range(0, 24).filter(h -> h != at.getHour()).boxed().toList();
+        List<Integer> otherDays = IntStream.rangeClosed(1, 31).filter(d -> d != at.getDayOfMonth()).boxed().toList();
+        List<String> strings = new ArrayList<>(count);
+        strings.add(at.getMinute() + " " + at.getHour() + " * * *");
+        for (int i = 0; strings.size() < count; i++) {
+            strings.add(String.format("%d %d,%d %d,%d * *", at.getMinute(), at.getHour(), otherHours.get(i % otherHours.size()),
+                    at.getDayOfMonth(), otherDays.get(i / otherHours.size())));
+        }
+        return strings;
+    }
+
+    private void createCrons(int count, List<String> machines, List<String> cronStrings, int clients, Instant slot)
             throws Exception {
-        Log.info("creating %d crons `%s` (UTC) over %d machines, %d clients; the slot is %s", count, cronString,
-                machines.size(), clients, slot);
+        Log.info("creating %d crons `%s`%s (UTC) over %d machines, %d clients; the slot is %s", count, cronStrings.getFirst(),
+                cronStrings.size() > 1 ? " and " + (cronStrings.size() - 1) + " other expressions" : "", machines.size(),
+                clients, slot);
         List<Integer> indexes = IntStream.range(0, count).boxed().toList();
         Duration limit = Duration.between(Instant.now(), slot.minus(CREATED_BEFORE_SLOT));
         Parallel.Outcome created = Parallel.forEach(indexes, clients, limit, i -> {
@@ -157,7 +183,7 @@ public final class CronBench {
             body.put("name", cronName(i));
             body.put("machine", machines.get(i % machines.size()));
             body.put("command", "true");
-            body.put("cronString", cronString);
+            body.put("cronString", cronStrings.get(i % cronStrings.size()));
             body.put("timezone", "UTC");
             api.createCron(body);
         });
@@ -298,10 +324,11 @@ public final class CronBench {
     }
 
     @SuppressWarnings("unchecked")
-    private List<Map<String, Object>> table(int crons, int machines) {
+    private List<Map<String, Object>> table(int crons, int machines, int expressions) {
         List<Map<String, Object>> rows = new ArrayList<>();
         if (results.get("creation") instanceof Map<?, ?> c) {
-            rows.add(Table.row("crons created over " + machines + " paused machines (" + c.get("seconds") + " s)",
+            rows.add(Table.row("crons created over " + machines + " paused machines, " + expressions + " expression"
+                    + (expressions == 1 ? "" : "s") + " (" + c.get("seconds") + " s)",
                     ((Integer) c.get("created")).doubleValue(), "", null, null));
             rows.add(Table.row("cron creates per second, POST /api/v1/crons", (Double) c.get("perSecond"), "/s", null, null));
         }

@@ -53,6 +53,20 @@ class CronScheduleTest {
     }
 
     @Test
+    void aStoredScheduleSharedByCronsAnswersEachSlotWithItsOwnFollowingSlot() throws Exception {
+        CronSchedule first = CronSchedule.stored("*/5 * * * *", "Europe/Paris");
+        CronSchedule second = CronSchedule.stored("*/5 * * * *", "Europe/Paris");
+        assertThat(second).as("the same expression and zone: one schedule").isSameAs(first);
+        Instant slot = Instant.parse("2026-03-01T10:05:00Z");
+        assertThat(first.next(slot)).contains(Instant.parse("2026-03-01T10:10:00Z"));
+        assertThat(second.next(slot)).as("asked again for the same slot").contains(Instant.parse("2026-03-01T10:10:00Z"));
+        assertThat(second.next(slot.plusSeconds(1))).as("another time: not the remembered answer")
+                .contains(Instant.parse("2026-03-01T10:10:00Z"));
+        assertThat(first.next(Instant.parse("2026-03-01T10:10:00Z"))).contains(Instant.parse("2026-03-01T10:15:00Z"));
+        assertThat(first.next(slot)).as("back to the first slot").contains(Instant.parse("2026-03-01T10:10:00Z"));
+    }
+
+    @Test
     void theNextSlotComesFromTheGivenOneNotFromSomeClock() throws Exception {
         CronSchedule nightly = CronSchedule.parse("0 3 * * *", "UTC");
         assertThat(nightly.next(Instant.parse("2026-01-01T03:00:00Z"))).contains(Instant.parse("2026-01-02T03:00:00Z"));
