@@ -6,6 +6,8 @@
 #                       stack's queue database
 #   bench_pg_durable    turns durable commits on for the run and checks PostgreSQL took them;
 #                       sets PG_DURABILITY (name=setting,...)
+#   bench_pg_check_durable
+#                       only checks (a stack the bench must not reconfigure); sets PG_DURABILITY
 #   bench_pg_stack_settings
 #                       gives the stack its own settings back (for an EXIT trap)
 #   bench_pg_insert_table
@@ -38,6 +40,10 @@ bench_pg_durable() {
     -c 'ALTER SYSTEM SET synchronous_commit = on' -c 'ALTER SYSTEM SET full_page_writes = on' \
     -c 'SELECT pg_reload_conf()' >/dev/null || die "could not turn PostgreSQL's durability on (ALTER SYSTEM)"
   sleep 1
+  bench_pg_check_durable
+}
+
+bench_pg_check_durable() {
   PG_DURABILITY=$("$PG_BIN/psql" -X -At -c "SELECT string_agg(name || '=' || setting, ',' ORDER BY name) FROM pg_settings
                                             WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method')")
   log "PostgreSQL for this run: $PG_DURABILITY"

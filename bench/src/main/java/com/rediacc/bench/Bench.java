@@ -33,6 +33,8 @@ import java.util.stream.Collectors;
  *       (compared with pgbench's 1-row INSERT TPS, each window paired with a pgbench round run just before it)</li>
  *   <li>end to end: N tasks of {@code true} on one machine (maxConcurrency 8), first POST to last COMPLETED</li>
  *   <li>latency: sequential tasks on an idle system, 201 to PROCESSING (server and client clocks)</li>
+ *   <li>queue cost: the stack's CPU per task, tasks/s and created -> PROCESSING with 200 machines on an
+ *       in-process SSH server that costs next to nothing per command ({@link QueueCost})</li>
  *   <li>RSS of the three services after the run</li>
  * </ol>
  * Progress goes to stderr; the table to stdout; everything to the JSON file given by --out.
@@ -227,6 +229,10 @@ public final class Bench {
             phase("idleBeforeLatency", () -> waitIdle(Duration.ofSeconds(90)));
             phase("latency", () -> latency(intOpt("latency-tasks", 200), intOpt("latency-pause-ms", 100)));
         }
+        if (only.contains(QueueCost.PHASE)) {
+            phase("idleBeforeQueueCost", () -> waitIdle(Duration.ofSeconds(90)));
+            phase(QueueCost.PHASE, () -> new QueueCost(api, pids, pg, profiler, runId, opts).run());
+        }
         phase("rss", this::rss);
         if (!"false".equals(opts.getOrDefault("cleanup", "true"))) {
             phase("cleanup", this::cleanup);
@@ -254,7 +260,7 @@ public final class Bench {
 
     /** The measured phases to run: all, or those named by {@code --only} (bench/run --only enqueue,latency). */
     private Set<String> only() {
-        Set<String> all = new LinkedHashSet<>(List.of("rawSsh", "enqueue", "endToEnd", "latency"));
+        Set<String> all = new LinkedHashSet<>(List.of("rawSsh", "enqueue", "endToEnd", "latency", QueueCost.PHASE));
         String wanted = opts.getOrDefault("only", "");
         if (wanted.isBlank()) {
             return all;
@@ -985,6 +991,7 @@ public final class Bench {
         } else {
             rows.add(Table.row("latency: not measured", null, "", "< 50 / < 250 ms", null));
         }
+        rows.addAll(QueueCost.rows(results.get(QueueCost.PHASE)));
         if (results.get("rss") instanceof Map<?, ?> rss) {
             for (Map.Entry<?, ?> en : rss.entrySet()) {
                 if (en.getValue() instanceof Map<?, ?> v && v.get("rssMiB") instanceof Double mib) {
@@ -1027,6 +1034,9 @@ public final class Bench {
         }
         if (results.get("endToEnd") instanceof Map<?, ?> e) {
             phases.put("end to end", e.get("cpu"));
+        }
+        if (results.get(QueueCost.PHASE) instanceof Map<?, ?> q && q.get("saturated") instanceof Map<?, ?> sat) {
+            phases.put("queue cost", sat.get("cpu"));
         }
         List<String> busy = new ArrayList<>();
         phases.forEach((name, c) -> {
@@ -1076,6 +1086,7 @@ public final class Bench {
         s.put("latencyTasks", intOpt("latency-tasks", 200));
         s.put("latencyPauseMs", intOpt("latency-pause-ms", 100));
         s.put("bridgeBatchSize", bridgeBatchSize());
+        s.put("queueCost", new QueueCost(api, pids, pg, profiler, runId, opts).settings());
         return s;
     }
 

@@ -46,12 +46,7 @@ final class RawSsh implements AutoCloseable {
     RawSsh(String user, int port, String hostKeyLine, Path keyFile) throws Exception {
         PublicKey hostKey = AuthorizedKeyEntry.parseAuthorizedKeyEntry(hostKeyLine.trim())
                 .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
-        KeyPair identity;
-        try (InputStream in = Files.newInputStream(keyFile)) {
-            Iterable<KeyPair> keys = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(keyFile.getFileName().toString()),
-                    in, FilePasswordProvider.EMPTY);
-            identity = keys.iterator().next();
-        }
+        KeyPair identity = identity(keyFile);
         client = SshClient.setUpDefaultClient();
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
@@ -70,6 +65,15 @@ final class RawSsh implements AutoCloseable {
             throw e;
         }
         session = s;
+    }
+
+    /** The key pair of an OpenSSH private key file without a passphrase. */
+    static KeyPair identity(Path keyFile) throws Exception {
+        try (InputStream in = Files.newInputStream(keyFile)) {
+            Iterable<KeyPair> keys = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(keyFile.getFileName().toString()),
+                    in, FilePasswordProvider.EMPTY);
+            return keys.iterator().next();
+        }
     }
 
     /**
