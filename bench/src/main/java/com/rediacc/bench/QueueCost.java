@@ -58,6 +58,7 @@ final class QueueCost {
     private final Path workDir;
     private final List<String> machines = new ArrayList<>();
     private final AtomicLong created = new AtomicLong();
+    private TaskCalls counters;
 
     QueueCost(QueueApi api, Map<String, Long> stackPids, PgStats pg, Profiler profiler, String runId,
               Map<String, String> opts) {
@@ -115,7 +116,8 @@ final class QueueCost {
         Path keyFile = Path.of(Bench.env("DEMO_SSH_KEY_FILE"));
         String user = Bench.env("DEMO_SSH_USER");
         KeyPair identity = RawSsh.identity(keyFile);
-        try (BenchSshServer server = new BenchSshServer(user, identity.getPublic());
+        try (TaskCalls calls = new TaskCalls(Bench.env("REDIACC_URL"), Bench.env("KAFKA_BOOTSTRAP_SERVERS"));
+             BenchSshServer server = new BenchSshServer(user, identity.getPublic());
              SecondBridge bridge2 = SecondBridge.start(stackPids.get("bridge-service"), workDir.resolve("bridge-service-2.log"))) {
             Map<String, Long> pids = new LinkedHashMap<>();
             for (String name : STACK) {
@@ -125,6 +127,7 @@ final class QueueCost {
                 }
             }
             Cpu cpu = new Cpu(pids);
+            counters = calls;
             try {
                 out.put("server", "127.0.0.1:" + server.port() + " (in the benchmark's JVM, " + server.hostKeyLine().split(" ")[0] + ")");
                 out.put("secondBridge", Map.of("pid", bridge2.pid(), "port", bridge2.port()));
@@ -247,6 +250,7 @@ final class QueueCost {
         long limit = 2L * machineCount;
         String body = batchBody();
         Map<String, Long> pgA = pg.snapshot();
+        Map<String, Double> countersA = counters.snapshot();
         Cpu.Snapshot a = cpu.snapshot();
         long benchCpuA = benchCpuNanos();
         long ranA = server.tasksRun();
@@ -266,10 +270,11 @@ final class QueueCost {
         Cpu.Snapshot b = cpu.snapshot();
         long benchCpuB = benchCpuNanos();
         Map<String, Long> pgB = pg.snapshot();
+        Map<String, Double> countersB = counters.snapshot();
         if (profileLabel != null && profiler != null) {
             profiler.stop(profileLabel);
         }
-        Map<String, Object> out = figures(a, b, pgA, pgB, (int) ran, benchCpuB - benchCpuA);
+        Map<String, Object> out = figures(a, b, pgA, pgB, countersA, countersB, (int) ran, benchCpuB - benchCpuA);
         out.put("created", created.get() - createdA);
         out.put("outstandingLimit", limit);
         Log.info("queue cost: %d tasks ran in %d s: %s tasks/s, %s ms of stack CPU per task (%s)", ran, secs,
@@ -282,6 +287,7 @@ final class QueueCost {
         Log.info("queue cost: %.0f tasks/s (half the saturated rate) for %d s", rate, secs);
         Instant from = Instant.now();
         Map<String, Long> pgA = pg.snapshot();
+        Map<String, Double> countersA = counters.snapshot();
         Cpu.Snapshot a = cpu.snapshot();
         long benchCpuA = benchCpuNanos();
         long ranA = server.tasksRun();
@@ -303,7 +309,8 @@ final class QueueCost {
         waitDrained(server, DRAIN_LIMIT);
         Cpu.Snapshot b = cpu.snapshot();
         Map<String, Long> pgB = pg.snapshot();
-        Map<String, Object> out = figures(a, b, pgA, pgB, (int) (server.tasksRun() - ranA), benchCpuNanos() - benchCpuA);
+        Map<String, Object> out = figures(a, b, pgA, pgB, countersA, counters.snapshot(), (int) (server.tasksRun() - ranA),
+                benchCpuNanos() - benchCpuA);
         out.put("targetTasksPerSecond", Stats.round(rate));
         out.put("created", sent);
         out.put("createdToProcessingMs", createdToProcessing(from, to));
@@ -312,7 +319,7 @@ final class QueueCost {
     }
 
     private Map<String, Object> figures(Cpu.Snapshot a, Cpu.Snapshot b, Map<String, Long> pgA, Map<String, Long> pgB,
-                                        int ran, long benchCpuNanos) {
+                                        Map<String, Double> countersA, Map<String, Double> countersB, int ran, long benchCpuNanos) {
         Map<String, Object> out = new LinkedHashMap<>();
         double secs = (b.nanoTime() - a.nanoTime()) / 1e9;
         out.put("seconds", Stats.round(secs));
@@ -323,6 +330,7 @@ final class QueueCost {
         out.put("cpu", between);
         out.put("benchProcessCpuMsPerTask", ran > 0 ? Stats.round(benchCpuNanos / 1e6 / ran) : Double.NaN);
         out.put("postgres", PgStats.between(pgA, pgB, ran));
+        out.put("counters", TaskCalls.between(countersA, countersB, ran));
         return out;
     }
 
@@ -396,7 +404,7 @@ final class QueueCost {
         return out;
     }
 
-    private static List<String> psql(String sql) throws IOException, InterruptedException {
+    static List<String> psql(String sql) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(Bench.env("BENCH_PSQL"), "-X", "-A", "-t", "-c", sql).redirectErrorStream(true).start();
         List<String> lines = new String(p.getInputStream().readAllBytes()).lines().filter(l -> !l.isBlank()).toList();
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
