@@ -74,12 +74,21 @@ final class BenchSshServer implements AutoCloseable {
     private final Map<Long, Running> running = new ConcurrentHashMap<>();
     private final AtomicLong tasksRun = new AtomicLong();
 
-    /** Listens on 127.0.0.1 (a free port); {@code user} may log in with {@code userKey} only. */
-    BenchSshServer(String user, PublicKey userKey) throws Exception {
+    /**
+     * Listens on 127.0.0.1 and on {@code machines} more loopback addresses ({@link #address}), one
+     * free port on all; {@code user} may log in with {@code userKey} only. The bridge pools one
+     * session per host, port, user and key: machines on distinct addresses get their own session,
+     * as real machines do.
+     */
+    BenchSshServer(String user, PublicKey userKey, int machines) throws Exception {
         KeyPair hostKey = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
         hostKeyLine = PublicKeyEntry.toString(hostKey.getPublic());
         server = SshServer.setUpDefaultServer();
-        server.setHost("127.0.0.1");
+        List<String> hosts = new ArrayList<>(List.of("127.0.0.1"));
+        for (int i = 0; i < machines; i++) {
+            hosts.add(address(i));
+        }
+        server.setHost(String.join(",", hosts));
         server.setPort(0);
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
         server.setPasswordAuthenticator(null);
@@ -87,6 +96,11 @@ final class BenchSshServer implements AutoCloseable {
         server.setPublickeyAuthenticator((name, key, session) -> user.equals(name) && KeyUtils.compareKeys(userKey, key));
         server.setCommandFactory((channel, command) -> new Exec(command));
         server.start();
+    }
+
+    /** The loopback address of machine {@code i} (127.1.0.1, 127.1.0.2, ...; all of 127/8 is the loopback). */
+    static String address(int i) {
+        return "127.1." + (i / 250) + "." + (i % 250 + 1);
     }
 
     int port() {
@@ -101,6 +115,11 @@ final class BenchSshServer implements AutoCloseable {
     /** Tasks' commands (wrapped with an attempt token: not probes, kills, clean-ups or a ceiling's commands) ended so far. */
     long tasksRun() {
         return tasksRun.get();
+    }
+
+    /** SSH sessions connected now (each bridge keeps one per machine it served lately). */
+    int sessionsOpen() {
+        return server.getActiveSessions().size();
     }
 
     @Override

@@ -103,10 +103,16 @@ final class QueueApi {
     /** Registers a machine on the dev stack's sshd (201), or fails. */
     JsonNode registerMachine(String name, String team, int sshPort, String user, String hostKey, String credential,
                              int maxConcurrency) throws IOException, InterruptedException {
+        return registerMachine(name, team, "127.0.0.1", sshPort, user, hostKey, credential, maxConcurrency);
+    }
+
+    /** As above on {@code host} (a loopback address). */
+    JsonNode registerMachine(String name, String team, String host, int sshPort, String user, String hostKey, String credential,
+                             int maxConcurrency) throws IOException, InterruptedException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("team", team);
-        body.put("host", "127.0.0.1");
+        body.put("host", host);
         body.put("port", sshPort);
         body.put("user", user);
         body.put("hostKey", hostKey);

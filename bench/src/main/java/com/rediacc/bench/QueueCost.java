@@ -55,6 +55,7 @@ final class QueueCost {
     private final int machineCount;
     private final int warmupSeconds;
     private final int seconds;
+    private final int sessionMachines;
     private final Path workDir;
     private final List<String> machines = new ArrayList<>();
     private final AtomicLong created = new AtomicLong();
@@ -70,6 +71,7 @@ final class QueueCost {
         this.machineCount = Bench.intOpt(opts, "queue-cost-machines", 200);
         this.warmupSeconds = Bench.intOpt(opts, "queue-cost-warmup-seconds", 30);
         this.seconds = Bench.intOpt(opts, "queue-cost-seconds", 30);
+        this.sessionMachines = Bench.intOpt(opts, "queue-cost-session-machines", 1000);
         this.workDir = Path.of(opts.getOrDefault("work-dir", System.getProperty("java.io.tmpdir")));
     }
 
@@ -80,6 +82,7 @@ final class QueueCost {
         s.put("warmupSeconds", warmupSeconds);
         s.put("seconds", seconds);
         s.put("ceilingSessions", CEILING_SESSIONS);
+        s.put("sessionMachines", sessionMachines);
         return s;
     }
 
@@ -108,6 +111,12 @@ final class QueueCost {
         } else {
             rows.add(Table.row("queue cost: created -> PROCESSING at half rate: not measured", null, "", "< 50 ms", null));
         }
+        if (q.get("sessions") instanceof Map<?, ?> sessions && sessions.get("bridgeRssMiB") instanceof Double rss) {
+            rows.add(Table.row("queue cost: bridge-service RSS, one bridge, " + sessions.get("sessionsOpen") + " sessions open ("
+                    + sessions.get("machines") + " machines)", rss, " MiB", "< 512 MiB", rss < 512));
+        } else {
+            rows.add(Table.row("queue cost: bridge-service RSS with 1,000 sessions: not measured", null, "", "< 512 MiB", null));
+        }
         return rows;
     }
 
@@ -117,7 +126,7 @@ final class QueueCost {
         String user = Bench.env("DEMO_SSH_USER");
         KeyPair identity = RawSsh.identity(keyFile);
         try (TaskCalls calls = new TaskCalls(Bench.env("REDIACC_URL"), Bench.env("KAFKA_BOOTSTRAP_SERVERS"));
-             BenchSshServer server = new BenchSshServer(user, identity.getPublic());
+             BenchSshServer server = new BenchSshServer(user, identity.getPublic(), Math.max(machineCount, sessionMachines));
              SecondBridge bridge2 = SecondBridge.start(stackPids.get("bridge-service"), workDir.resolve("bridge-service-2.log"))) {
             Map<String, Long> pids = new LinkedHashMap<>();
             for (String name : STACK) {
@@ -133,7 +142,7 @@ final class QueueCost {
                 out.put("secondBridge", Map.of("pid", bridge2.pid(), "port", bridge2.port()));
                 out.put("machines", machineCount);
                 out.put("maxConcurrency", SLOTS_PER_MACHINE);
-                register(server, user);
+                register(server, user, machineCount);
                 out.put("machineNames", machines.getFirst() + " .. " + machines.getLast());
 
                 Log.info("queue cost: warm-up, %d s saturated", warmupSeconds);
@@ -152,6 +161,7 @@ final class QueueCost {
                 out.put("halfRate", halfRate(server, cpu, rate / 2, seconds));
                 out.put("endStates", endStates());
                 out.put("rssMiB", Map.of("bridge-service", rssMiB(stackPids.get("bridge-service")), SECOND_BRIDGE, rssMiB(bridge2.pid())));
+                out.put("sessions", sessions(server, user, bridge2));
             } finally {
                 out.put("machinesDeleted", deleteMachines(server));
             }
@@ -161,15 +171,19 @@ final class QueueCost {
 
     // ------------------------------------------------------------------------------ machines
 
-    private void register(BenchSshServer server, String user) throws Exception {
+    /** Registers machines on the server until there are {@code count}. */
+    private void register(BenchSshServer server, String user, int count) throws Exception {
         String prefix = "bench-qc-" + runId + "-";
-        for (int i = 0; i < machineCount; i++) {
-            machines.add(prefix + String.format("%03d", i));
+        List<String> added = new ArrayList<>();
+        for (int i = machines.size(); i < count; i++) {
+            added.add(prefix + String.format("%03d", i));
         }
-        Log.info("queue cost: registering %d machines %s... on 127.0.0.1:%d (maxConcurrency %d)", machineCount, prefix,
+        Log.info("queue cost: registering %d machines %s... on 127.1.x.y:%d (maxConcurrency %d)", added.size(), prefix,
                 server.port(), SLOTS_PER_MACHINE);
-        Parallel.Outcome registered = Parallel.forEach(machines, 8, Duration.ofSeconds(120), name ->
-                api.registerMachine(name, "default", server.port(), user, server.hostKeyLine(), "demo-01", SLOTS_PER_MACHINE));
+        machines.addAll(added);
+        Parallel.Outcome registered = Parallel.forEach(added, 8, Duration.ofSeconds(300), name ->
+                api.registerMachine(name, "default", BenchSshServer.address(machines.indexOf(name)), server.port(), user,
+                        server.hostKeyLine(), "demo-01", SLOTS_PER_MACHINE));
         if (!registered.complete()) {
             throw new IllegalStateException("registering the machines: " + registered.describe());
         }
@@ -184,7 +198,7 @@ final class QueueCost {
         }
         AtomicInteger deleted = new AtomicInteger();
         try {
-            Parallel.forEach(machines, 8, Duration.ofSeconds(120), name -> {
+            Parallel.forEach(machines, 8, Duration.ofSeconds(600), name -> {
                 if (api.delete("/api/v1/machines/" + name).status() == 204) {
                     deleted.incrementAndGet();
                 } else {
@@ -199,6 +213,31 @@ final class QueueCost {
     }
 
     // ------------------------------------------------------------------------------ the figures
+
+    /**
+     * The stack's bridge alone (the second one stopped: its partitions move to the first) runs one
+     * task on each of {@code --queue-cost-session-machines} (1,000) machines; its RSS with their
+     * sessions open (pooled sessions close after 5 idle minutes, rediacc.bridge.ssh.idle-timeout).
+     */
+    private Map<String, Object> sessions(BenchSshServer server, String user, SecondBridge bridge2) throws Exception {
+        bridge2.close();
+        register(server, user, sessionMachines);
+        Log.info("queue cost: one task on each of %d machines, the stack's bridge alone", machines.size());
+        for (int from = 0; from < machines.size(); from += 1000) {
+            int n = Math.min(1000, machines.size() - from);
+            createBatch(batchBody(n, from), n);
+        }
+        waitDrained(server, DRAIN_LIMIT);
+        Long pid = stackPids.get("bridge-service");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("machines", machines.size());
+        out.put("sessionsOpen", server.sessionsOpen());
+        out.put("bridgeRssMiB", rssMiB(pid));
+        out.put("bridgePeakRssMiB", Stats.round(status(pid, "VmHWM:") / 1024.0));
+        out.put("bridgeThreads", status(pid, "Threads:"));
+        Log.info("queue cost: %d sessions open, the stack's bridge at %s MiB RSS", server.sessionsOpen(), out.get("bridgeRssMiB"));
+        return out;
+    }
 
     /** Exec channels per second over pooled sessions to the server, 4 at once on each (the bridge's wrapper around true). */
     private Map<String, Object> ceiling(BenchSshServer server, String user, Path keyFile) throws Exception {
@@ -344,7 +383,7 @@ final class QueueCost {
     private String batchBody(int n, long offset) {
         StringBuilder sb = new StringBuilder("{\"tasks\":[");
         for (int i = 0; i < n; i++) {
-            sb.append(i == 0 ? "" : ",").append(QueueApi.taskBody(machines.get((int) ((offset + i) % machineCount)), "true", 3));
+            sb.append(i == 0 ? "" : ",").append(QueueApi.taskBody(machines.get((int) ((offset + i) % machines.size())), "true", 3));
         }
         return sb.append("]}").toString();
     }
@@ -418,13 +457,18 @@ final class QueueCost {
     }
 
     static double rssMiB(Long pid) {
+        return Stats.round(status(pid, "VmRSS:") / 1024.0);
+    }
+
+    /** A number of /proc/PID/status (kB for the Vm* lines); NaN when the process is gone. */
+    private static double status(Long pid, String field) {
         if (pid == null) {
             return Double.NaN;
         }
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Stats.round(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0);
+                if (line.startsWith(field)) {
+                    return Double.parseDouble(line.replaceAll("[^0-9]", ""));
                 }
             }
         } catch (IOException e) {
@@ -490,6 +534,9 @@ final class QueueCost {
 
         @Override
         public void close() throws InterruptedException {
+            if (!process.isAlive()) {
+                return;
+            }
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
