@@ -159,9 +159,9 @@ final class QueueCost {
                 double rate = (Double) saturated.get("tasksPerSecond");
                 out.put("ratioToCeiling", Stats.round(rate / ceiling));
                 out.put("halfRate", halfRate(server, cpu, rate / 2, seconds));
-                out.put("endStates", endStates());
                 out.put("rssMiB", Map.of("bridge-service", rssMiB(stackPids.get("bridge-service")), SECOND_BRIDGE, rssMiB(bridge2.pid())));
                 out.put("sessions", sessions(server, user, bridge2));
+                out.put("endStates", endStates());
             } finally {
                 out.put("machinesDeleted", deleteMachines(server));
             }
