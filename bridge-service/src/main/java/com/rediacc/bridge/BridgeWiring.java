@@ -18,6 +18,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
+import com.rediacc.bridge.dispatch.DispatchConsumer;
+import com.rediacc.bridge.dispatch.DispatchListener;
 import com.rediacc.bridge.presence.AssignedPartitions;
 import com.rediacc.bridge.presence.PresenceReporter;
 import com.rediacc.bridge.resources.ResourceSampler;
@@ -35,6 +37,7 @@ import org.jboss.logging.Logger;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -128,7 +131,7 @@ public class BridgeWiring {
     @Produces
     @Singleton
     PresenceReporter presenceReporter(TaskQueue queue, ResourceSampler sampler,
-                                      @Identifier(AssignedPartitions.NAME) AssignedPartitions partitions,
+                                      AssignedPartitions partitions,
                                       BridgeConfig config, @Named("bridgeId") String bridgeId,
                                       @ConfigProperty(name = "quarkus.application.version") Optional<String> version,
                                       @ConfigProperty(name = "quarkus.http.port") int port) {
@@ -139,13 +142,28 @@ public class BridgeWiring {
                 partitions.assigned(), partitions.count(), bridge.batchSize(), bridge.presenceEvery().toMillis(), List.of()));
     }
 
-    void onStart(@Observes StartupEvent event, PresenceReporter presence, BridgeConfig config) {
-        presence.start(config.bridge().presenceEvery(), config.bridge().resourcesEvery());
+    /** The bridge's member of the dispatch group; {@code kafka}: every {@code kafka.*} setting (application.properties). */
+    @Produces
+    @Singleton
+    DispatchConsumer dispatchConsumer(@Identifier("default-kafka-broker") Map<String, Object> kafka, DispatchListener listener,
+                                      AssignedPartitions partitions) {
+        return new DispatchConsumer(kafka, listener, partitions);
     }
 
-    /** SIGTERM: stop claiming and let running tasks finish before the SSH client goes away. */
-    void onShutdown(@Observes ShutdownEvent event, WorkScheduler scheduler, PresenceReporter presence) {
+    void onStart(@Observes StartupEvent event, PresenceReporter presence, DispatchConsumer dispatch, BridgeConfig config) {
+        presence.start(config.bridge().presenceEvery(), config.bridge().resourcesEvery());
+        dispatch.start();
+    }
+
+    /**
+     * SIGTERM: stop claiming, leave the dispatch group at once (the other bridges take over this one's
+     * machines and their ready work), then let running tasks finish and report (their reports go to
+     * queue-service, not through Kafka) before the SSH client goes away (docs/adr/0022).
+     */
+    void onShutdown(@Observes ShutdownEvent event, WorkScheduler scheduler, PresenceReporter presence, DispatchConsumer dispatch) {
         presence.close();
+        scheduler.stopClaiming();
+        dispatch.leave();
         scheduler.close();
     }
 

@@ -199,7 +199,7 @@ final class E2eStack implements AutoCloseable {
     ServiceProcess startBridge(String id, String instance, Map<String, String> settings) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap,
-                "MP_MESSAGING_INCOMING_DISPATCH_GROUP_ID", bridgeGroup,
+                "KAFKA_GROUP_ID", bridgeGroup,
                 "REDIACC_QUEUE_URL", queueUrl(),
                 "REDIACC_AUTH_BRIDGE_TOKEN", bridgeToken,
                 "REDIACC_BRIDGE_ID", id,

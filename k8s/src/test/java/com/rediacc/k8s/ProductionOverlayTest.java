@@ -107,8 +107,8 @@ class ProductionOverlayTest {
         ScaledObject.Trigger trigger = scaling.triggers().getFirst();
         assertThat(trigger.type()).isEqualTo("kafka");
         assertThat(trigger.metadata()).containsEntry("topic", Topics.DISPATCH)
-                .containsEntry("consumerGroup", bridgeProperty("mp.messaging.incoming.dispatch.group.id"))
-                .containsEntry("offsetResetPolicy", bridgeProperty("mp.messaging.incoming.dispatch.auto.offset.reset"))
+                .containsEntry("consumerGroup", bridgeProperty("kafka.group.id"))
+                .containsEntry("offsetResetPolicy", bridgeProperty("kafka.auto.offset.reset"))
                 // KEDA's operator runs in its own namespace: the Service's name must say which one
                 .containsEntry("bootstrapServers", bootstrap("." + bridges.getMetadata().getNamespace() + ".svc"))
                 .containsKey("lagThreshold");

@@ -6,13 +6,11 @@ import com.rediacc.bridge.work.WorkScheduler;
 import com.rediacc.contract.events.LostAttemptsFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes {@code rediacc.task.dispatch} in the {@code rediacc-bridges} group: each message says
- * "machine M has ready work" (or "has lost attempts to end"), and Kafka's partition assignment
- * decides which bridge hears it.
+ * What a dispatch message means to this bridge ({@link DispatchConsumer} reads them): "machine M has
+ * ready work" (or "has lost attempts to end"); Kafka's partition assignment decides which bridge hears it.
  */
 @ApplicationScoped
 public class DispatchListener {
@@ -24,7 +22,6 @@ public class DispatchListener {
     @Inject
     WorkScheduler scheduler;
 
-    @Incoming("dispatch")
     public void onDispatch(String payload) {
         String machine;
         String type;

@@ -29,7 +29,6 @@ import java.util.UUID;
 
 /** {@link TaskQueue} over HTTP, on the queue-service bridge endpoints. Blocking: call it from virtual threads. */
 public class QueueClient implements TaskQueue {
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     private static final TypeReference<List<ClaimedTask>> CLAIMED = new TypeReference<>() {
     };
     private static final TypeReference<List<String>> NAMES = new TypeReference<>() {
@@ -146,7 +145,7 @@ public class QueueClient implements TaskQueue {
     private HttpResponse<String> post(String path, Object body) throws QueueUnavailable {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
-                    .timeout(REQUEST_TIMEOUT)
+                    .timeout(CALL_TIMEOUT)
                     .header("Authorization", "Bearer " + token)
                     .header("Content-Type", "application/json")
                     .header("X-Rediacc-Bridge", bridgeId)

@@ -17,6 +17,9 @@ import java.util.Optional;
  * {@link QueueUnavailable} when the queue cannot be reached or answers unexpectedly.
  */
 public interface TaskQueue {
+    /** The longest one call may take (an unanswered call fails as {@link QueueUnavailable} then). */
+    Duration CALL_TIMEOUT = Duration.ofSeconds(15);
+
     /** Up to {@code max} ready tasks of {@code machine} carrying only tags in {@code tags}, now leased to this bridge. */
     List<ClaimedTask> claim(String machine, List<String> tags, int max) throws QueueUnavailable;
 

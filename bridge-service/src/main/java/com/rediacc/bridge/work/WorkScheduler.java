@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 public final class WorkScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WorkScheduler.class);
     private static final Duration CLAIM_RETRY = Duration.ofSeconds(1);
+    /** The longest {@link #stopClaiming} waits for a claim in flight: one queue call. */
+    public static final Duration CLAIM_IN_FLIGHT_WAIT = TaskQueue.CALL_TIMEOUT.plusSeconds(1);
 
     private final TaskQueue queue;
     private final SshSessions ssh;
@@ -90,7 +93,15 @@ public final class WorkScheduler implements AutoCloseable {
             return;
         }
         wanted.add(machine);
-        claimer.execute(this::claimWanted);
+        onClaimer(this::claimWanted);
+    }
+
+    private void onClaimer(Runnable work) {
+        try {
+            claimer.execute(work);
+        } catch (RejectedExecutionException stopped) {
+            // claiming stopped after the caller looked at accepting: nothing more is claimed
+        }
     }
 
     /**
@@ -101,7 +112,7 @@ public final class WorkScheduler implements AutoCloseable {
         if (!accepting || partitions.isEmpty()) {
             return;
         }
-        claimer.execute(() -> {
+        onClaimer(() -> {
             List<String> ready;
             try {
                 ready = queue.readyMachines(partitions, partitionCount);
@@ -160,11 +171,28 @@ public final class WorkScheduler implements AutoCloseable {
         }
     }
 
-    /** Stops claiming, then waits up to the grace period for running tasks to finish and report. */
-    @Override
-    public void close() {
+    /**
+     * Stops claiming: wake-ups are ignored from now on, and a claim in flight completes (its tasks, not
+     * started yet, are given back: {@link TaskAttempt}). Returns once no claim is in flight, so that the
+     * bridge can leave the dispatch group knowing it claims nothing more.
+     */
+    public void stopClaiming() {
         accepting = false;
         claimer.shutdown();
+        try {
+            // one claim at most: claimWanted looks at accepting before each
+            if (!claimer.awaitTermination(CLAIM_IN_FLIGHT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warnf("a claim still in flight after %s; its tasks are given back once it returns", TaskQueue.CALL_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops claiming if not done yet, then waits up to the grace period for running tasks to finish and report. */
+    @Override
+    public void close() {
+        stopClaiming();
         LOG.infof("stopping: no more claims; waiting up to %s for %d running task(s)", settings.shutdownGrace(), running());
         // Heartbeats go on so running tasks keep their leases while they finish.
         runners.shutdown();

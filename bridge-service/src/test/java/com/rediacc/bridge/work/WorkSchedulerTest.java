@@ -230,6 +230,31 @@ class WorkSchedulerTest {
     }
 
     @Test
+    void stoppingClaimingLeavesRunningTasksAloneAndClaimsNothingMoreEvenWhenAWakeUpWasQueued() {
+        WorkScheduler scheduler = scheduler(settings(2));
+        ClaimedTask running = task("m1", "running");
+        queue.ready("m1", running);
+        scheduler.wake("m1");
+        claimer.runPending();
+        FakeCommand command = ssh.awaitRunning("running");
+        queue.ready("m2", task("m2", "ready"));
+        scheduler.wake("m2");
+
+        scheduler.stopClaiming();
+        claimer.runPending();
+        scheduler.wake("m2");
+        scheduler.wakeReady(List.of(0), 6);
+
+        assertThat(queue.claims).as("only the claim made before").containsExactly(new FakeQueue.Claim("m1", 2));
+        assertThat(scheduler.running()).isEqualTo(1);
+        timers.advance(HEARTBEAT);
+        assertThat(queue.heartbeatsOf(running.taskId())).as("the running task keeps its lease").hasSize(1);
+        command.exit(0);
+        scheduler.close();
+        assertThat(queue.result(running.taskId())).isCompleted();
+    }
+
+    @Test
     void aTaskStillRunningWhenTheGraceIsOverIsLeftToItsLease() {
         WorkSettings noGrace = new WorkSettings(2, List.of(), HEARTBEAT, 1 << 20, Duration.ofSeconds(60), Duration.ZERO,
                 Duration.ofSeconds(30));
