@@ -212,6 +212,18 @@ class ManifestsTest {
 
     @ParameterizedTest
     @MethodSource("kustomizations")
+    void eachBridgePodIsOneStaticMemberOfTheDispatchGroup(String kustomization) {
+        EnvVar instance = rendered(kustomization).container("bridge-service").getEnv().stream()
+                .filter(e -> e.getName().equals("KAFKA_GROUP_INSTANCE_ID")).findFirst()
+                .orElseThrow(() -> new AssertionError("bridge-service sets no KAFKA_GROUP_INSTANCE_ID"));
+        assertThat(instance.getValueFrom() == null || instance.getValueFrom().getFieldRef() == null ? null
+                : instance.getValueFrom().getFieldRef().getFieldPath())
+                .as("group.instance.id from the pod's name: unique among running pods, kept by a restarted container")
+                .isEqualTo("metadata.name");
+    }
+
+    @ParameterizedTest
+    @MethodSource("kustomizations")
     void vaultReadsItsRootKeyFromTheSecret(String kustomization) {
         Manifests m = rendered(kustomization);
         Container c = m.container("vault-service");
