@@ -46,7 +46,7 @@ public final class DispatchConsumer {
         this.consumer = new KafkaConsumer<>(properties(kafka), new StringDeserializer(), new StringDeserializer());
         this.listener = listener;
         this.partitions = partitions;
-        this.poller = Thread.ofPlatform().name("dispatch-consumer").unstarted(this::pollUntilLeaving);
+        this.poller = Thread.ofPlatform().name("dispatch-consumer").daemon(true).unstarted(this::pollUntilLeaving);
     }
 
     /** The consumer's properties: the configured ones without the settings the group protocol in use refuses. */
