@@ -1,24 +1,15 @@
--- The oldest PENDING task of each machine, and how long ago it was created: the first in FIFO order
--- (seq) of each (machine, priority) that current_task_counts says has PENDING tasks, one probe of
--- tasks_ready_idx each, whatever the backlog. (Retries keep their seq and created_at; seq and
--- created_at of concurrent creates differ by the length of their transactions at most.)
--- The probe is ordered as tasks_ready_idx is, and its priority is a range of one value, not an
--- equality: with an equality the planner drops priority from the order, and ordered by seq alone it
--- may walk tasks_seq_key and filter (it did with many PENDING tasks on one machine), reading the
--- whole table when a machine's PENDING tasks are the newest.
+-- The oldest PENDING task of each machine, and how long ago it was created: one index-only probe
+-- of tasks_pending_age_idx (V22) per machine of the teams asked for, whatever the backlog (the
+-- probe of a machine without PENDING work finds nothing, and the machine is left out). A machine's
+-- team never changes and a machine with unfinished tasks cannot be deleted, so its tasks are of
+-- its team and every PENDING task has its machine here.
 -- $1 team, $2 visible teams (NULL: all).
-SELECT p.team, p.machine, EXTRACT(EPOCH FROM now() - min(oldest.created_at))::float8 AS age_seconds
-FROM (SELECT team, machine, priority
-      FROM current_task_counts
-      WHERE status = 'PENDING'
-        AND ($1::text IS NULL OR team = $1)
-        AND ($2::text[] IS NULL OR team = ANY($2))
-      GROUP BY team, machine, priority
-      HAVING sum(tasks) > 0) p
+SELECT m.team, m.name AS machine, EXTRACT(EPOCH FROM now() - oldest.created_at)::float8 AS age_seconds
+FROM machines m
 CROSS JOIN LATERAL (SELECT t.created_at
                     FROM tasks t
-                    WHERE t.machine = p.machine AND t.status = 'PENDING'
-                      AND t.priority BETWEEN p.priority AND p.priority
-                    ORDER BY t.priority, t.seq
+                    WHERE t.machine = m.name AND t.status = 'PENDING'
+                    ORDER BY t.created_at
                     LIMIT 1) oldest
-GROUP BY p.team, p.machine
+WHERE ($1::text IS NULL OR m.team = $1)
+  AND ($2::text[] IS NULL OR m.team = ANY($2))

@@ -31,9 +31,21 @@ import java.util.Map;
  * triggers on and off, alternately). Progress on stderr, the table on stdout, the JSON in --out.
  */
 public final class CountsBench {
-    /** The count queries: main's (BEFORE_SQL_DIR) against this build's (AFTER_SQL_DIR). */
-    private static final List<String> QUERIES = List.of("queue-stats", "oldest-pending", "console-machine-counts",
-            "console-last-hour");
+    /**
+     * The count queries: main's (BEFORE_SQL_DIR) against this build's (AFTER_SQL_DIR), by name, file, the
+     * parameters after the team ones and their values. The stuck list twice: with the seed's 15,000 PENDING
+     * tasks all stale (5 minutes), and with none (a stale-pending of 1e9 s), where a walk of every
+     * unfinished task in seq order finds nothing to stop at.
+     */
+    private record Query(String name, String file, String extraTypes, String extraArgs) {
+    }
+
+    private static final List<Query> QUERIES = List.of(new Query("queue-stats", "queue-stats", "", ""),
+            new Query("oldest-pending", "oldest-pending", "", ""),
+            new Query("console-machine-counts", "console-machine-counts", "", ""),
+            new Query("console-last-hour", "console-last-hour", "", ""),
+            new Query("console-stuck", "console-stuck", ", float8", ", 300"),
+            new Query("console-stuck-none", "console-stuck", ", float8", ", 1e9"));
 
     private final Map<String, String> opts;
     private final Map<String, Object> results = new LinkedHashMap<>();
@@ -64,6 +76,7 @@ public final class CountsBench {
         settings.put("beforeRev", opts.getOrDefault("before-rev", "main"));
         results.put("settings", settings);
         results.put("startedAt", Instant.now().toString());
+        results.put("loadAverageBefore", Bench.loadAverage());
 
         db = DriverManager.getConnection("jdbc:postgresql://" + Bench.env("PGHOST") + ":" + Bench.env("PGPORT") + "/"
                 + Bench.env("BENCH_DB") + "?prepareThreshold=0", Bench.env("PGUSER"), Bench.env("PGPASSWORD"));
@@ -80,10 +93,12 @@ public final class CountsBench {
         results.put("queries", sideBySide(rounds, team));
         results.put("http", endpoints(rounds, team, machines));
         results.put("writes", writeCost(rounds));
+        results.put("pendingIndexes", pendingIndexCost(rounds));
 
         System.out.print(Table.format(table));
         results.put("table", table);
         results.put("endedAt", Instant.now().toString());
+        results.put("loadAverageAfter", Bench.loadAverage());
         Files.writeString(out, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(results) + "\n");
         return 0;
     }
@@ -132,17 +147,19 @@ public final class CountsBench {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("tasksInTable", scalar("SELECT count(*) FROM tasks"));
         for (String scope : new String[]{"all", "team"}) {
-            for (String query : QUERIES) {
-                String oldSql = Files.readString(before.resolve(query + ".sql"));
-                String newSql = Files.readString(after.resolve(query + ".sql"));
+            for (Query q : QUERIES) {
+                String query = q.name();
+                String oldSql = Files.readString(before.resolve(q.file() + ".sql"));
+                String newSql = Files.readString(after.resolve(q.file() + ".sql"));
                 List<Double> oldMs = new ArrayList<>();
                 List<Double> newMs = new ArrayList<>();
                 // Prepared on the server, as the service's statements are (their $1, $2 as written).
-                String args = scope.equals("team") ? "('" + team + "', NULL)" : "(NULL, NULL)";
+                String args = (scope.equals("team") ? "('" + team + "', NULL" : "(NULL, NULL") + q.extraArgs() + ")";
+                String types = "(text, text[]" + q.extraTypes() + ")";
                 try (Statement s = db.createStatement()) {
                     s.execute("DEALLOCATE ALL");
-                    s.execute("PREPARE before_q (text, text[]) AS " + oldSql);
-                    s.execute("PREPARE after_q (text, text[]) AS " + newSql);
+                    s.execute("PREPARE before_q " + types + " AS " + oldSql);
+                    s.execute("PREPARE after_q " + types + " AS " + newSql);
                     try (PreparedStatement o = db.prepareStatement("EXECUTE before_q " + args);
                          PreparedStatement n = db.prepareStatement("EXECUTE after_q " + args)) {
                         time(o);
@@ -159,8 +176,8 @@ public final class CountsBench {
                 out.put(scope + "/" + query, pair);
                 double b = (double) ((Map<?, ?>) pair.get("before")).get("p50");
                 double a = (double) ((Map<?, ?>) pair.get("after")).get("p50");
-                table.add(Table.row(query + ".sql (" + scope + ") main p50", b, " ms", null, null));
-                table.add(Table.row(query + ".sql (" + scope + ") now p50", a, " ms", "< 10 ms", a < 10));
+                table.add(Table.row(query + " (" + scope + ") main p50", b, " ms", null, null));
+                table.add(Table.row(query + " (" + scope + ") now p50", a, " ms", "< 10 ms", a < 10));
                 log(scope + "/" + query + ": main p50 " + b + " ms, now " + a + " ms");
             }
         }
@@ -286,6 +303,65 @@ public final class CountsBench {
             double off = (double) ((Map<?, ?>) out.get(what + "/off")).get("p50");
             table.add(Table.row(what + " counted p50", on, " ms", null, null));
             table.add(Table.row(what + " uncounted p50", off, " ms", null, null));
+        }
+        return out;
+    }
+
+    /** The partial indexes of V22, over PENDING tasks (docs/adr/0020). */
+    private static final List<String> PENDING_INDEXES = List.of("tasks_pending_age_idx", "tasks_stale_pending_idx");
+
+    /**
+     * What V22's two indexes cost a create: a statement of 256 creates into two copies of tasks in a
+     * scratch schema, one with every index of tasks and one without V22's, in turn (no triggers on
+     * either: the copies are not counted). The schema is dropped at the end.
+     */
+    private Map<String, Object> pendingIndexCost(int rounds) throws Exception {
+        List<String> definitions = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'tasks'")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+                definitions.add(rs.getString(2));
+            }
+        }
+        if (!names.containsAll(PENDING_INDEXES)) {
+            throw new IllegalStateException("tasks has not V22's indexes " + PENDING_INDEXES + ": " + names);
+        }
+        Map<String, List<Double>> ms = new LinkedHashMap<>();
+        try (Statement s = db.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS bench_counts CASCADE");
+            s.execute("CREATE SCHEMA bench_counts");
+            for (String copy : List.of("with_v22", "without_v22")) {
+                s.execute("CREATE TABLE bench_counts." + copy + " (LIKE public.tasks INCLUDING ALL EXCLUDING INDEXES)");
+                for (int i = 0; i < names.size(); i++) {
+                    if (copy.equals("with_v22") || !PENDING_INDEXES.contains(names.get(i))) {
+                        // Index names are per schema: each copy's get its name in front.
+                        s.execute(definitions.get(i).replace("INDEX " + names.get(i) + " ON public.tasks ",
+                                "INDEX " + copy + "_" + names.get(i) + " ON bench_counts." + copy + " "));
+                    }
+                }
+                ms.put("insert256/" + copy, new ArrayList<>());
+            }
+            for (int i = 0; i < rounds * 4; i++) {
+                for (String copy : List.of("with_v22", "without_v22")) {
+                    try (PreparedStatement insert = db.prepareStatement("INSERT INTO bench_counts." + copy
+                            + " (task_id, team, machine, command, status, priority) SELECT gen_random_uuid(), 'bench-team-000', "
+                            + "format('bench-m-%s', lpad((g % 10)::text, 4, '0')), 'true', 'PENDING', 3 FROM generate_series(1, 256) g")) {
+                        ms.get("insert256/" + copy).add(time(insert));
+                    }
+                }
+            }
+        } finally {
+            try (Statement s = db.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS bench_counts CASCADE");
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        ms.forEach((key, values) -> out.put(key, Stats.summary(values)));
+        for (String copy : List.of("with_v22", "without_v22")) {
+            table.add(Table.row("insert256 " + copy.replace('_', ' ') + " indexes p50",
+                    (double) ((Map<?, ?>) out.get("insert256/" + copy)).get("p50"), " ms", null, null));
         }
         return out;
     }

@@ -276,12 +276,20 @@ public interface QueueConfig {
         @WithDefault("30d")
         Duration archiveAfter();
 
-        /** A month of the archive is dropped whole once its last day is this old. */
+        /** A month of the archive is dropped whole once its last day is this old; a cron run once its slot is. */
         @WithName("delete-after")
         @WithDefault("365d")
         Duration deleteAfter();
 
-        /** Tasks moved per statement: each holds its rows' locks only while it runs (docs/adr/0014 for the measure). */
+        /**
+         * An audit record is deleted once this old: longer than the tasks it names, so that who did what
+         * can still be answered through a whole yearly audit and the review after it (docs/adr/0020).
+         */
+        @WithName("audit-delete-after")
+        @WithDefault("730d")
+        Duration auditDeleteAfter();
+
+        /** Tasks moved (cron runs, audit records deleted) per statement: each holds its rows' locks only while it runs (docs/adr/0014 for the measure). */
         @WithName("batch-size")
         @WithDefault("500")
         int batchSize();

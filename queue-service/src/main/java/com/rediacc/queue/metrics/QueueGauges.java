@@ -1,6 +1,8 @@
 package com.rediacc.queue.metrics;
 
 import com.rediacc.queue.QueueConfig;
+import com.rediacc.queue.machines.resources.MachineResourceStore;
+import com.rediacc.queue.machines.resources.Resource;
 import com.rediacc.queue.sql.SqlFiles;
 import com.rediacc.queue.tasks.store.TaskStore;
 import io.micrometer.core.instrument.Gauge;
@@ -19,7 +21,9 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,7 +31,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * age of each machine's oldest PENDING task, the outbox's backlog and the age of its oldest row.
  * Read every {@code rediacc.metrics.refresh} from the counts kept as tasks move (V16), never at a
  * scrape: a scrape reads memory. Ages are as of the scrape (the refresh's age plus the time since).
- * Every replica shows the same values: aggregate them with max, not sum.
+ * Every replica shows the same values: aggregate them with max, not sum. The machines' resources
+ * too: each machine's newest sample (load per CPU, memory and disk used), its age, and the
+ * thresholds it is over (rediacc.resources.*, the rule of the alerts on rediacc.alerts), read from
+ * machine_resources (V20) at the same refresh.
  */
 @ApplicationScoped
 public class QueueGauges {
@@ -43,10 +50,15 @@ public class QueueGauges {
     QueueConfig config;
     @Inject
     Vertx vertx;
+    @Inject
+    MachineResourceStore resources;
 
     private MultiGauge byMachine;
     private MultiGauge byPriority;
     private MultiGauge oldestPending;
+    private final Map<Resource, MultiGauge> resourceValues = new EnumMap<>(Resource.class);
+    private MultiGauge resourcesOver;
+    private MultiGauge resourcesAge;
     private volatile Backlog outbox = new Backlog(0, null, System.nanoTime());
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private long timer = -1;
@@ -74,6 +86,17 @@ public class QueueGauges {
                     return backlog.oldestSeconds() == null ? 0
                             : new Age(backlog.oldestSeconds(), backlog.readAtNanos()).now();
                 }).baseUnit("seconds").description("Age of the oldest outbox row (0: none)").register(registry);
+        resourceValues.put(Resource.LOAD, MultiGauge.builder("rediacc.machine.load.per.cpu")
+                .description("The machine's 1-minute load average per CPU, of its newest sample").register(registry));
+        resourceValues.put(Resource.MEMORY, MultiGauge.builder("rediacc.machine.memory.used").baseUnit("percent")
+                .description("The machine's memory in use (total minus available), of its newest sample").register(registry));
+        resourceValues.put(Resource.DISK, MultiGauge.builder("rediacc.machine.disk.used").baseUnit("percent")
+                .description("The machine's root file system in use, of its newest sample").register(registry));
+        resourcesOver = MultiGauge.builder("rediacc.machine.resource.over")
+                .description("1 for each threshold (rediacc.resources.*) the machine's newest sample is over; no series when under")
+                .register(registry);
+        resourcesAge = MultiGauge.builder("rediacc.machine.resources.age").baseUnit("seconds")
+                .description("How old the machine's newest resource sample is").register(registry);
         timer = vertx.setPeriodic(0, config.metrics().refresh().toMillis(), id -> refreshUnlessRunning());
     }
 
@@ -115,9 +138,29 @@ public class QueueGauges {
                         new Age(age.ageSeconds(), readAt), Age::now));
             }
             oldestPending.register(rows, true);
-        }).chain(() -> pool.query(SqlFiles.load("outbox-backlog")).execute()).invoke(rows -> {
+        }).chain(() -> resources.all()).invoke(this::showResources)
+                .chain(() -> pool.query(SqlFiles.load("outbox-backlog")).execute()).invoke(rows -> {
             Row row = rows.iterator().next();
             outbox = new Backlog(row.getLong("rows"), row.getDouble("oldest_seconds"), System.nanoTime());
         }).replaceWithVoid();
+    }
+
+    private void showResources(List<MachineResourceStore.Stored> stored) {
+        long readAt = System.nanoTime();
+        Map<Resource, List<MultiGauge.Row<?>>> values = new EnumMap<>(Resource.class);
+        List<MultiGauge.Row<?>> over = new ArrayList<>();
+        List<MultiGauge.Row<?>> ages = new ArrayList<>();
+        for (MachineResourceStore.Stored s : stored) {
+            Tags machine = Tags.of("team", s.team(), "machine", s.sample().machine());
+            for (Resource resource : Resource.values()) {
+                values.computeIfAbsent(resource, r -> new ArrayList<>()).add(MultiGauge.Row.of(machine, resource.value(s.sample())));
+            }
+            s.over().forEach(resource -> over.add(MultiGauge.Row.of(machine.and("resource", resource.name()), 1)));
+            double age = Math.max(0, (System.currentTimeMillis() - s.sample().sampledAt().toEpochMilli()) / 1000.0);
+            ages.add(MultiGauge.Row.of(machine, new Age(age, readAt), Age::now));
+        }
+        resourceValues.forEach((resource, gauge) -> gauge.register(values.getOrDefault(resource, List.of()), true));
+        resourcesOver.register(over, true);
+        resourcesAge.register(ages, true);
     }
 }

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * /q/metrics as Prometheus scrapes it, against the real PostgreSQL: each of the queue's metrics
  * moves as tasks move (created, claimed, started, completed, failed with an exit code, retried, timed
- * out), for the task's own machine and team labels.
+ * out), for the task's own machine and team labels; a machine's resource gauges follow its newest sample.
  */
 @QuarkusTest
 class QueueMetricsTest {
@@ -63,6 +63,41 @@ class QueueMetricsTest {
         scraped = scrape();
         assertThat(scraped).containsEntry(outcomes.formatted("timeout"), 1.0).containsEntry(tasks.formatted("FAILED"), 2.0)
                 .doesNotContainKey(tasks.formatted("PENDING")).doesNotContainKey(oldest).containsEntry(waits, 4.0);
+    }
+
+    @Test
+    void machineResourcesAreGaugedFromTheStoredSample() {
+        String team = "metrics-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String machine = TestSupport.registerMachine(team, 1);
+        String labels = "{machine=\"" + machine + "\",team=\"" + team + "\"}";
+        String over = "rediacc_machine_resource_over{machine=\"" + machine + "\",resource=\"%s\",team=\"" + team + "\"}";
+        long gib = 1L << 30;
+        java.time.Instant sampledAt = java.time.Instant.now().minusSeconds(30);
+        // 4 CPUs at load 10 (2.5 per CPU, over the 2.0 default), 16 GiB with 12 available, a 100 GiB disk 40% used.
+        Map<String, Object> sample = Map.of("machine", machine, "sampledAt", sampledAt.toString(), "load1", 10.0,
+                "load5", 8.0, "load15", 6.0, "cpus", 4, "memoryTotalBytes", 16 * gib, "memoryAvailableBytes", 12 * gib,
+                "diskTotalBytes", 100 * gib, "diskUsedBytes", 40 * gib);
+        Map<String, Object> presence = new java.util.HashMap<>(Map.of("bridgeId", "b-metrics-" + machine, "tags", List.of(),
+                "partitions", List.of(), "partitionCount", 6, "batchSize", 8, "everyMillis", 60_000));
+        presence.put("samples", List.of(sample));
+        bridge().body(presence).post("/api/v1/bridge/presence").then().statusCode(204);
+
+        Map<String, Double> scraped = scrape();
+        assertThat(scraped).containsEntry("rediacc_machine_load_per_cpu" + labels, 2.5)
+                .containsEntry("rediacc_machine_memory_used_percent" + labels, 25.0)
+                .containsEntry("rediacc_machine_disk_used_percent" + labels, 40.0)
+                .containsEntry(over.formatted("LOAD"), 1.0)
+                .doesNotContainKeys(over.formatted("MEMORY"), over.formatted("DISK"));
+        assertThat(scraped.get("rediacc_machine_resources_age_seconds" + labels)).isBetween(30.0, 30.0 + WAIT.toSeconds() * 2);
+
+        // A newer sample under every threshold: the over series goes, the values follow.
+        Map<String, Object> calmer = new java.util.HashMap<>(sample);
+        calmer.put("sampledAt", java.time.Instant.now().toString());
+        calmer.put("load1", 1.0);
+        presence.put("samples", List.of(calmer));
+        bridge().body(presence).post("/api/v1/bridge/presence").then().statusCode(204);
+        scraped = scrape();
+        assertThat(scraped).containsEntry("rediacc_machine_load_per_cpu" + labels, 0.25).doesNotContainKey(over.formatted("LOAD"));
     }
 
     private static String createTask(String machine, Map<String, Object> options) {

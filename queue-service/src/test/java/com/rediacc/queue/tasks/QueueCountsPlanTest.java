@@ -5,6 +5,7 @@ import com.rediacc.queue.sql.SqlFiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -12,58 +13,97 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The queue's counts (GET /queue/stats, the console's overview, its sparklines and machines page, the metrics) read
- * no task rows but one per machine and priority with PENDING work, however large the backlog: with
- * 40,000 PENDING tasks on one machine their plans never scan tasks, and the oldest PENDING task is
- * found through tasks_ready_idx.
+ * The queue's counts (GET /queue/stats, the console's overview, its sparklines, stuck list and machines page, the
+ * metrics) read no task rows but the few they show, however large the backlog: with 40,000 PENDING tasks on one
+ * machine their plans never scan tasks, the oldest PENDING task of a machine is one probe of tasks_pending_age_idx,
+ * and the stuck list reads the running tasks and the first entries of tasks_stale_pending_idx, never every unfinished
+ * task in seq order (which read the whole table when nothing was stuck). Both as the first executions of a prepared
+ * statement are planned (for their values) and as the later ones may be (generic).
  */
 @QuarkusTest
 class QueueCountsPlanTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final double STALE_PENDING_SECONDS = 300;
 
     @Inject
     Pool pool;
 
     @Test
-    void countsNeverScanTasks() {
+    void countsReadOnlyTheRowsTheyShow() {
         String machine = TestSupport.registerMachine(1);
         TestSupport.admin().post("/api/v1/machines/" + machine + "/pause").then().statusCode(200);
         try {
             pool.preparedQuery("""
                             INSERT INTO tasks (task_id, team, machine, command, status, priority, created_at)
-                            SELECT gen_random_uuid(), 'ops', $1, 'true', 'PENDING', 1 + i % 5, now() - interval '1 hour'
+                            SELECT gen_random_uuid(), 'ops', $1, 'true', 'PENDING', 1 + i % 5,
+                                   now() - interval '1 hour' - make_interval(secs => 40000 - i)
                             FROM generate_series(1, 40000) i""")
                     .execute(Tuple.of(machine)).await().atMost(WAIT);
             pool.query("ANALYZE tasks").execute().await().atMost(WAIT);
 
-            for (String file : List.of("queue-stats", "oldest-pending", "console-machine-counts", "console-last-hour")) {
+            for (String file : List.of("queue-stats", "oldest-pending", "console-machine-counts", "console-last-hour",
+                    "console-stuck")) {
                 for (String team : new String[]{null, "ops"}) {
-                    String plan = plan(file, team);
-                    assertThat(plan).as("plan of %s.sql", file).doesNotContain("Seq Scan on tasks")
-                            .doesNotContain("Bitmap Heap Scan on tasks");
-                    if (file.equals("oldest-pending")) {
-                        assertThat(plan).contains("tasks_ready_idx");
+                    for (boolean generic : new boolean[]{false, true}) {
+                        String plan = plan(file, team, generic);
+                        assertThat(plan).as("plan of %s.sql (team %s, generic %s)", file, team, generic)
+                                .doesNotContain("Seq Scan on tasks").doesNotContain("Bitmap Heap Scan on tasks");
+                        if (file.equals("oldest-pending")) {
+                            assertThat(plan).contains("tasks_pending_age_idx");
+                        }
+                        if (file.equals("console-stuck")) {
+                            assertThat(plan).contains("tasks_stale_pending_idx").doesNotContain("tasks_seq_key");
+                        }
                     }
                 }
             }
             double age = pool.preparedQuery(SqlFiles.load("oldest-pending")).execute(Tuple.of("ops", null)).await().atMost(WAIT)
                     .stream().filter(row -> row.getString("machine").equals(machine)).findFirst().orElseThrow()
                     .getDouble("age_seconds");
-            assertThat(age).isBetween(3600.0, 3600.0 + WAIT.toSeconds() * 2);
+            assertThat(age).isBetween(3600.0 + 40000, 3600.0 + 40000 + WAIT.toSeconds() * 2);
+
+            // The stuck list: here the 50 PENDING tasks waiting longest, which are the first 50 created.
+            List<UUID> oldest = new ArrayList<>();
+            pool.preparedQuery("SELECT task_id FROM tasks WHERE machine = $1 ORDER BY seq LIMIT 50").execute(Tuple.of(machine))
+                    .await().atMost(WAIT).forEach(row -> oldest.add(row.getUUID("task_id")));
+            List<UUID> stuck = new ArrayList<>();
+            List<String> reasons = new ArrayList<>();
+            pool.preparedQuery(SqlFiles.load("console-stuck")).execute(Tuple.of("ops", null, STALE_PENDING_SECONDS))
+                    .await().atMost(WAIT).forEach(row -> {
+                        stuck.add(row.getUUID("task_id"));
+                        reasons.add(row.getString("stuck"));
+                    });
+            assertThat(stuck).isEqualTo(oldest);
+            assertThat(reasons).containsOnly("pending long past its notBefore");
         } finally {
             pool.preparedQuery("DELETE FROM tasks WHERE machine = $1").execute(Tuple.of(machine)).await().atMost(WAIT);
         }
     }
 
-    private String plan(String file, String team) {
-        List<String> lines = new ArrayList<>();
-        for (Row row : pool.preparedQuery("EXPLAIN " + SqlFiles.load(file)).execute(Tuple.of(team, null)).await().atMost(WAIT)) {
-            lines.add(row.getString(0));
-        }
-        return String.join("\n", lines);
+    /** EXPLAIN of the file's statement, prepared with the given team (visible teams: all). */
+    private String plan(String file, String team, boolean generic) {
+        String sql = SqlFiles.load(file);
+        boolean stuck = file.equals("console-stuck");
+        return pool.withConnection(connection -> {
+            SqlConnection c = connection;
+            return c.query("SET plan_cache_mode = " + (generic ? "force_generic_plan" : "force_custom_plan")).execute()
+                    .chain(() -> c.query("PREPARE plan_test (text, text[]" + (stuck ? ", float8" : "") + ") AS " + sql).execute())
+                    .chain(() -> c.query("EXPLAIN EXECUTE plan_test (" + (team == null ? "NULL" : "'" + team + "'") + ", NULL"
+                            + (stuck ? ", " + STALE_PENDING_SECONDS : "") + ")").execute())
+                    .call(() -> c.query("DEALLOCATE plan_test").execute())
+                    .call(() -> c.query("RESET plan_cache_mode").execute())
+                    .map(rows -> {
+                        List<String> lines = new ArrayList<>();
+                        for (Row row : rows) {
+                            lines.add(row.getString(0));
+                        }
+                        return String.join("\n", lines);
+                    });
+        }).await().atMost(WAIT);
     }
 }

@@ -59,12 +59,12 @@ public class MachineResourceStore {
     private Uni<List<OutboxRow>> store(SqlClient tx, String bridgeId, List<ResourceSample> samples,
                                        Map<String, String> teams, RowSet<Row> rows) {
         List<ResourceSample> known = samples.stream().filter(s -> teams.containsKey(s.machine())).toList();
-        Map<String, Stored> stored = new HashMap<>();
+        Map<String, Locked> stored = new HashMap<>();
         rows.forEach(row -> stored.put(row.getString("machine"), stored(row)));
         List<Tuple> writes = new ArrayList<>();
         List<OutboxRow> alerts = new ArrayList<>();
         for (ResourceSample sample : newestOfEach(known)) {
-            Stored before = stored.get(sample.machine());
+            Locked before = stored.get(sample.machine());
             if (before != null && !sample.sampledAt().isAfter(before.sampledAt())) {
                 continue;
             }
@@ -100,6 +100,20 @@ public class MachineResourceStore {
                 });
     }
 
+    /** A machine's stored sample with its team, and the thresholds it is over. */
+    public record Stored(String team, ResourceSample sample, Set<Resource> over) {
+    }
+
+    /** Every machine's stored sample, in one read (the metrics', every rediacc.metrics.refresh). */
+    public Uni<List<Stored>> all() {
+        return pool.query("SELECT r.*, m.team FROM machine_resources r JOIN machines m ON m.name = r.machine").execute()
+                .map(rows -> {
+                    List<Stored> all = new ArrayList<>();
+                    rows.forEach(row -> all.add(new Stored(row.getString("team"), sample(row), over(row))));
+                    return all;
+                });
+    }
+
     Set<Resource> over(ResourceSample sample) {
         Set<Resource> over = EnumSet.noneOf(Resource.class);
         for (Resource resource : Resource.values()) {
@@ -127,13 +141,17 @@ public class MachineResourceStore {
         return newest.values();
     }
 
-    private record Stored(Instant sampledAt, Set<Resource> over) {
+    private record Locked(Instant sampledAt, Set<Resource> over) {
     }
 
-    private static Stored stored(Row row) {
+    private static Locked stored(Row row) {
+        return new Locked(row.getOffsetDateTime("sampled_at").toInstant(), over(row));
+    }
+
+    private static Set<Resource> over(Row row) {
         Set<Resource> over = EnumSet.noneOf(Resource.class);
         Arrays.stream(row.getArrayOfStrings("over")).map(Resource::valueOf).forEach(over::add);
-        return new Stored(row.getOffsetDateTime("sampled_at").toInstant(), over);
+        return over;
     }
 
     private static ResourceSample sample(Row row) {

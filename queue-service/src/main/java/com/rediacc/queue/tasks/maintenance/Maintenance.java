@@ -2,7 +2,9 @@ package com.rediacc.queue.tasks.maintenance;
 
 import com.rediacc.queue.QueueConfig;
 import com.rediacc.queue.alerts.QueueAlerts;
+import com.rediacc.queue.audit.AuditRetention;
 import com.rediacc.queue.crons.CronLateRuns;
+import com.rediacc.queue.crons.CronRunRetention;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -24,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the end of lost attempts, wake machines whose ready work nobody claimed, and flag cron runs that
  * have not started within their checkin margin (crons fire on their own, shorter timer:
  * CronScheduler), fold the task count deltas, alert queue-depth thresholds crossed and stuck work,
- * and last move finished tasks to the archive and drop its expired months (TaskArchiver). A duty
+ * move finished tasks to the archive and drop its expired months (TaskArchiver), and last delete
+ * the cron runs and audit records past their retention (CronRunRetention, AuditRetention). A duty
  * that fails is logged and the next one runs; a tick that comes while the
  * previous run still goes is skipped.
  */
@@ -51,6 +54,10 @@ public class Maintenance {
     QueueAlerts queueAlerts;
     @Inject
     TaskArchiver archiver;
+    @Inject
+    CronRunRetention cronRunRetention;
+    @Inject
+    AuditRetention auditRetention;
     @Inject
     QueueConfig config;
     @Inject
@@ -86,7 +93,8 @@ public class Maintenance {
     Uni<Void> runOnce() {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (MaintenanceService<?> duty : List.of(statistics, leaseReaper, lostAttemptSettler, lostAttemptRedispatcher,
-                strandedWorkRedispatcher, cronLateRuns, taskCountsFold, queueAlerts, archiver)) {
+                strandedWorkRedispatcher, cronLateRuns, taskCountsFold, queueAlerts, archiver, cronRunRetention,
+                auditRetention)) {
             chain = chain.chain(() -> duty.runOnce()
                     .onFailure().invoke(e -> LOG.warnf("%s failed, the next run retries: %s",
                             duty.getClass().getSimpleName(), e.getMessage()))

@@ -50,8 +50,9 @@ public class TaskArchiver implements MaintenanceService<TaskArchiver.Run> {
         Instant archiveBefore = now.minus(config.retention().archiveAfter());
         return dropMonths(now.minus(config.retention().deleteAfter()))
                 .flatMap(dropped -> createMonths(archiveBefore)
-                        .flatMap(created -> moveAll(archiveBefore, 0, 0)
-                                .map(moved -> new Run(dropped, created, moved[0], moved[1]))))
+                        .flatMap(created -> Batches.whileFull(() -> moveBatch(archiveBefore, config.retention().batchSize()),
+                                        config.retention().batchSize(), config.retention().batchesPerRun())
+                                .map(moved -> new Run(dropped, created, moved.rows(), moved.batches()))))
                 .invoke(run -> {
                     if (!run.dropped().isEmpty()) {
                         LOG.infof("retention: dropped the archive's months %s (ended more than %s ago)",
@@ -78,14 +79,6 @@ public class TaskArchiver implements MaintenanceService<TaskArchiver.Run> {
         return pool.preparedQuery(SqlFiles.load("archive-batch"))
                 .execute(Tuple.of(Columns.timestamp(endedBefore), limit))
                 .map(RowSet::rowCount);
-    }
-
-    /** Batches while they come back full, up to batches-per-run; resolves to {moved, batches}. */
-    private Uni<int[]> moveAll(Instant endedBefore, int moved, int batches) {
-        int size = config.retention().batchSize();
-        return moveBatch(endedBefore, size).flatMap(n -> n == size && batches + 1 < config.retention().batchesPerRun()
-                ? moveAll(endedBefore, moved + n, batches + 1)
-                : Uni.createFrom().item(new int[] {moved + n, batches + (n > 0 ? 1 : 0)}));
     }
 
     private Uni<List<String>> partitionChange(String sql, Instant at) {
