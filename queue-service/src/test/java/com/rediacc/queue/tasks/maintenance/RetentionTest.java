@@ -50,6 +50,7 @@ class RetentionTest {
         assertThat(cronRuns.deleteBefore(cutoff).await().atMost(WAIT)).isZero();
         assertThat(count("SELECT count(*) FROM cron_runs WHERE cron = $1", cron)).isEqualTo(100);
         assertThat(count("SELECT count(*) FROM cron_runs WHERE cron = $1 AND slot < $2", cron, cutoff)).isZero();
+        pool.preparedQuery("DELETE FROM cron_runs WHERE cron = $1").execute(Tuple.of(cron)).await().atMost(WAIT);
     }
 
     @Test
