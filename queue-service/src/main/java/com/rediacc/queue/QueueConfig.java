@@ -301,7 +301,7 @@ public interface QueueConfig {
     }
 
     interface Metrics {
-        /** How often the queue's gauges (counts, oldest PENDING ages, outbox backlog) are read again; a scrape reads memory. */
+        /** How often the queue's gauges (counts, oldest PENDING ages, outbox backlog, machines' resources) are read again; a scrape reads memory. */
         @WithDefault("5s")
         Duration refresh();
     }

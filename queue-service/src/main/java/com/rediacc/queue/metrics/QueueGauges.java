@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The queue's gauges: tasks per team, machine and status and per team, priority and status, the
  * age of each machine's oldest PENDING task, the outbox's backlog and the age of its oldest row.
- * Read every {@code rediacc.metrics.refresh} from the counts kept as tasks move (V16), never at a
- * scrape: a scrape reads memory. Ages are as of the scrape (the refresh's age plus the time since).
+ * Read every {@code rediacc.metrics.refresh} from the counts kept as tasks move (V16) and a probe per
+ * machine of the PENDING tasks' index (V22), never at a scrape: a scrape reads memory. Ages are as of the scrape (the refresh's age plus the time since).
  * Every replica shows the same values: aggregate them with max, not sum. The machines' resources
  * too: each machine's newest sample (load per CPU, memory and disk used), its age, and the
  * thresholds it is over (rediacc.resources.*, the rule of the alerts on rediacc.alerts), read from
