@@ -179,7 +179,8 @@ final class TaskCommands {
                             + "selector+pick, command or function+params, and the task options) or {\"tasks\": [...]}; "
                             + "YAML when named .yaml or .yml.",
                     "Each item is created or refused on its own: one line per item, in order; "
-                            + "exit 1 when any item was refused. -q prints the tasks' ids."},
+                            + "exit 1 when any item was refused. -q prints the tasks' ids (the API answers only "
+                            + "the ids then: ?view=ids)."},
             footer = {"", "Examples:",
                     "  rediacc create batch --file tasks.json",
                     "  rediacc create batch --file tasks.yaml -o json | jq '.results[].status'",
@@ -212,7 +213,9 @@ final class TaskCommands {
             }
             ObjectNode body = ApiClient.JSON.createObjectNode();
             body.set("tasks", tasks);
-            JsonNode answer = api().post("/tasks/batch", body).body();
+            Printer printer = printer();
+            // -q prints only the ids: the server answers each task with its id and status alone
+            JsonNode answer = api().post(printer.quiet ? "/tasks/batch?view=ids" : "/tasks/batch", body).body();
             ArrayNode rows = ApiClient.JSON.createArrayNode();
             int created = 0;
             int existing = 0;
@@ -239,7 +242,6 @@ final class TaskCommands {
                                     ? ApiException.oneLine(result.get("problem"), "task " + i) : "refused");
                 }
             }
-            Printer printer = printer();
             if (printer.quiet) {
                 rows.forEach(row -> {
                     if (row.hasNonNull("taskId")) {

@@ -117,8 +117,14 @@ class TaskFunctionAndBatchTest extends FakeApiTest {
         assertThat(lines.get(3)).matches("3\\s+404 refused\\s+no machine 'gone' \\(HTTP 404 Not Found\\)");
         assertThat(batch.err()).isEqualTo("1 created, 1 already existed (idempotency key), 1 refused\n");
 
+        api.answer("POST /tasks/batch?view=ids", 200, """
+                {"results": [{"status": 201, "task": {"taskId": "%s", "status": "PENDING"}},
+                  {"status": 200, "task": {"taskId": "%s", "status": "COMPLETED"}},
+                  {"status": 404, "problem": {"title": "Not Found", "status": 404, "detail": "no machine 'gone'"}}]}"""
+                .formatted(TASK, OTHER));
         CliRun quiet = run("create", "batch", "--file", file.toString(), "-q");
-        assertThat(quiet.out()).isEqualTo(TASK + "\n" + OTHER + "\n");
+        assertThat(quiet.out()).as("-q asks only for the ids").isEqualTo(TASK + "\n" + OTHER + "\n");
+        assertThat(api.all("POST", "/tasks/batch?view=ids")).hasSize(1);
         assertThat(run("create", "batch", "--file", file.toString(), "-o", "json").out()).contains("\"results\"");
     }
 

@@ -114,4 +114,34 @@ class PoolAndBatchTest {
         admin().get("/api/v1/tasks?machine=" + machine).then().body("items.size()", equalTo(0));
     }
 
+    @Test
+    void aBatchAnsweredWithIdsOnlyGivesEachItemsIdAndStatusInOrder() {
+        String machine = TestSupport.registerMachine(1);
+        String key = "ids-" + UUID.randomUUID();
+        List<Map<String, Object>> tasks = List.of(
+                Map.of("machine", machine, "command", "echo 1", "idempotencyKey", key),
+                Map.of("machine", machine, "command", "echo 2", "priority", 99),
+                Map.of("machine", machine, "command", "echo 3"),
+                Map.of("machine", machine, "command", "echo 1", "idempotencyKey", key));
+        Response answer = admin().body(Map.of("tasks", tasks)).post("/api/v1/tasks/batch?view=ids");
+
+        assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(200);
+        assertThat(answer.<List<Integer>>path("results.status")).containsExactly(201, 400, 201, 200);
+        assertThat(answer.<String>path("results[1].problem.errors[0].field")).isEqualTo("priority");
+        assertThat(answer.<Map<String, Object>>path("results[0].task")).as("id and status only").containsOnlyKeys("taskId", "status");
+        assertThat(answer.<String>path("results[3].task.taskId")).isEqualTo(answer.path("results[0].task.taskId"));
+        List<String> newestFirst = admin().get("/api/v1/tasks?machine=" + machine).then().extract().path("items.taskId");
+        assertThat(newestFirst).containsExactly(answer.<String>path("results[2].task.taskId"), answer.path("results[0].task.taskId"));
+        assertThat(answer.<List<String>>path("results.task.status")).containsExactly("PENDING", "PENDING", "PENDING");
+    }
+
+    @Test
+    void aBatchWithAnUnknownViewIsRefusedAndCreatesNothing() {
+        String machine = TestSupport.registerMachine(1);
+        admin().body(Map.of("tasks", List.of(Map.of("machine", machine, "command", "true"))))
+                .post("/api/v1/tasks/batch?view=short").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("view"));
+        admin().get("/api/v1/tasks?machine=" + machine).then().body("items.size()", equalTo(0));
+    }
+
 }
