@@ -137,9 +137,12 @@ class OutboxRelayTest {
         SqlConnection db = pool.getConnection().await().atMost(WAIT);
         try {
             // The outbox as this transaction sees it: only its own rows, and no relay of this replica
-            // in between (it holds the relay's lock). Everything is rolled back at the end.
+            // in between (it holds the relay's lock). Everything is rolled back at the end. The lock
+            // is taken before the transaction's snapshot: taken by its first statement, the snapshot
+            // could predate a relay pass that committed while the lock was awaited, and the DELETE
+            // below then failed with 40001 (concurrent delete).
+            run(db, "SELECT pg_advisory_lock(hashtext('rediacc.outbox-relay'))");
             run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ");
-            run(db, "SELECT pg_advisory_xact_lock(hashtext('rediacc.outbox-relay'))");
             run(db, "DELETE FROM outbox");
             run(db, "INSERT INTO outbox (topic, message_key, payload) VALUES ('t', 'a', '1')");
             run(db, "INSERT INTO outbox (topics, message_keys, payloads) VALUES ('{t,t,t}', '{b,b,b}', '{2,3,4}')");
@@ -164,7 +167,9 @@ class OutboxRelayTest {
                 run(db, "ROLLBACK TO SAVEPOINT pass");
             }
         } finally {
-            db.query("ROLLBACK").execute().chain(db::close).await().atMost(WAIT);
+            db.query("ROLLBACK").execute()
+                    .chain(() -> db.query("SELECT pg_advisory_unlock(hashtext('rediacc.outbox-relay'))").execute())
+                    .chain(db::close).await().atMost(WAIT);
         }
     }
 
