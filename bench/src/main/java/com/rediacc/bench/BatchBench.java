@@ -42,7 +42,6 @@ import java.util.stream.Collectors;
 public final class BatchBench {
     private static final String PATH = "/api/v1/tasks/batch";
     private static final Duration WARMUP_LIMIT = Duration.ofSeconds(180);
-    private static final Duration IDLE_WAIT = Duration.ofSeconds(120);
     private static final Duration CLEANUP_LIMIT = Duration.ofSeconds(1200);
     private static final List<String> REST_OF_STACK = List.of("bridge-service", "vault-service", "kafka", "sshd");
 
@@ -57,6 +56,8 @@ public final class BatchBench {
     private String machine;
     private int batch;
     private int threads;
+    /** The batch call's path, with the answer's view. */
+    private String path;
 
     private BatchBench(Map<String, String> opts) {
         this.opts = opts;
@@ -78,12 +79,15 @@ public final class BatchBench {
         int seconds = intOpt("seconds", 20);
         int rounds = intOpt("rounds", 3);
         int warmupCalls = intOpt("warmup-calls", 10);
+        Duration idleWait = Duration.ofSeconds(intOpt("idle-wait-seconds", 120));
+        String view = opts.getOrDefault("view", "full");
+        path = PATH + "?view=" + view;
         threads = Math.min(clients, intOpt("client-threads", 2));
         String runId = opts.getOrDefault("run-id", Long.toString(Instant.now().getEpochSecond()));
         if (!runId.matches("[a-z0-9][a-z0-9-]{0,40}") || clients < 1 || batch < 1 || batch > 1000 || seconds < 1
-                || rounds < 1 || warmupCalls < 0 || threads < 1) {
-            throw new IllegalArgumentException("want --run-id of lowercase letters, digits and '-', positive counts and"
-                    + " --batch of at most 1000 (the API's limit)");
+                || rounds < 1 || warmupCalls < 0 || threads < 1 || idleWait.isNegative() || !view.matches("full|ids")) {
+            throw new IllegalArgumentException("want --run-id of lowercase letters, digits and '-', positive counts,"
+                    + " --batch of at most 1000 (the API's limit) and --view full or ids");
         }
         Path out = Path.of(opts.getOrDefault("out", "bench-batch.json"));
         Path script = Path.of(opts.get("pgbench-script-file"));
@@ -110,6 +114,8 @@ public final class BatchBench {
         settings.put("seconds", seconds);
         settings.put("rounds", rounds);
         settings.put("warmupCallsPerClient", warmupCalls);
+        settings.put("view", view);
+        settings.put("idleWaitSeconds", idleWait.toSeconds());
         settings.put("gitRevision", opts.getOrDefault("git-rev", ""));
         Map<String, Object> pgInfo = new LinkedHashMap<>();
         pgInfo.put("table", "bench.pgbench_tasks (LIKE tasks INCLUDING ALL): the goal's baseline");
@@ -155,7 +161,7 @@ public final class BatchBench {
                 Map<String, Object> pair = new LinkedHashMap<>();
                 pair.put("round", round);
                 pairs.add(pair);
-                pair.put("idleBefore", Bench.waitIdle(cpu, IDLE_WAIT)); // the relay's backlog of the window before
+                pair.put("idleBefore", Bench.waitIdle(cpu, idleWait)); // the relay's backlog of the window before
                 pair.put("beforePgbenchNarrow", narrowPgbench.quiet());
                 pair.put("pgbenchNarrow", baseline(narrowPgbench, "narrow table", clients, seconds, round, rounds));
                 pair.put("beforePgbench", pgbench.quiet());
@@ -314,7 +320,7 @@ public final class BatchBench {
     private Calls drive(String body, int clients, Duration window, int stopAfterCalls) throws Exception {
         Calls calls = new Calls(clients, stopAfterCalls);
         long t0 = System.nanoTime();
-        try (HttpLoad http = api.postLoad(PATH, body, clients, threads, "batch", calls)) {
+        try (HttpLoad http = api.postLoad(path, body, clients, threads, "batch", calls)) {
             calls.http = http;
             if (window != null) {
                 calls.deadline = System.nanoTime() + window.toNanos();
