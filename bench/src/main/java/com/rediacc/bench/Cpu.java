@@ -199,7 +199,8 @@ final class Cpu {
         return total;
     }
 
-    static final String QUEUE_DB = "rediacc_queue";
+    /** The queue database: PGDATABASE (bench/lib.sh's bench_pg_connect sets it), else the dev stack's. */
+    static final String QUEUE_DB = System.getenv().getOrDefault("PGDATABASE", "rediacc_queue");
 
     private static String cmdline(long pid) {
         try {

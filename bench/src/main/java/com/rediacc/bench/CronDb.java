@@ -37,7 +37,7 @@ final class CronDb implements AutoCloseable {
             throw new IllegalArgumentException("the benchmark only talks to loopback addresses, not PGHOST=" + host);
         }
         String url = "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + Bench.env("PGPORT") + "/"
-                + System.getenv().getOrDefault("PGDATABASE", Cpu.QUEUE_DB) + "?connectTimeout=5&socketTimeout=60";
+                + Cpu.QUEUE_DB + "?connectTimeout=5&socketTimeout=60";
         db = DriverManager.getConnection(url, Bench.env("PGUSER"), Bench.env("PGPASSWORD"));
         crons = namePrefix + "%";
         tasksOfCrons = "cron:" + namePrefix + "%";
