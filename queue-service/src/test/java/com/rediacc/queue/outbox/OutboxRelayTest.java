@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import static com.rediacc.queue.TestSupport.bridge;
@@ -127,6 +128,35 @@ class OutboxRelayTest {
             relay.wake();
             List<ConsumerRecord<String, String>> records = probe.await(r -> key.equals(r.key()), 3, Duration.ofSeconds(20));
             assertThat(records).extracting(ConsumerRecord::value).containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":3}");
+        }
+        awaitOutboxEmpty();
+    }
+
+    @Test
+    void aBatchCallsThousandEventsLeaveWholeFromItsLz4CompressedRow() throws Exception {
+        String compression = pool.query("SELECT attcompression FROM pg_attribute WHERE attrelid = 'outbox'::regclass"
+                + " AND attname = 'payloads'").execute().await().atMost(WAIT).iterator().next().getString(0);
+        assertThat(compression).as("V24 (this PostgreSQL has lz4)").isEqualTo("l");
+        String machine = TestSupport.registerMachine(1);
+        List<Map<String, Object>> tasks = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            tasks.add(Map.of("machine", machine, "command", "echo " + i));
+        }
+        try (KafkaProbe probe = new KafkaProbe(bootstrap, List.of(Topics.TASK_EVENTS))) {
+            // one outbox row of ~420 kB: compressed, and TOASTed
+            List<String> ids = TestSupport.admin().body(Map.of("tasks", tasks)).post("/api/v1/tasks/batch?view=ids")
+                    .then().statusCode(200).extract().path("results.task.taskId");
+            assertThat(ids).hasSize(1000);
+            Set<String> wanted = Set.copyOf(ids);
+            List<ConsumerRecord<String, String>> records = probe.await(r -> wanted.contains(r.key()), 1000, Duration.ofSeconds(60));
+            // keyed by task, so spread over the topic's partitions: in order within each, not across them
+            assertThat(records).extracting(ConsumerRecord::key).as("one event per task").containsExactlyInAnyOrderElementsOf(ids);
+            for (ConsumerRecord<String, String> record : records) {
+                JsonNode event = json.readTree(record.value());
+                assertThat(event.path("type").asText()).isEqualTo("rediacc.task.pending");
+                assertThat(event.path("subject").asText()).isEqualTo(record.key());
+                assertThat(event.path("data").path("machine").asText()).isEqualTo(machine);
+            }
         }
         awaitOutboxEmpty();
     }
