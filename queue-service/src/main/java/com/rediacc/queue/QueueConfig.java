@@ -119,6 +119,22 @@ public interface QueueConfig {
         @WithName("create-batch")
         CreateBatch createBatch();
 
+        Purge purge();
+
+        interface Purge {
+            /** Tasks cancelled per transaction: the longest any of them stays locked is one slice's write. */
+            @WithDefault("10000")
+            int slice();
+
+            /**
+             * A purge call stops starting slices after this and answers with what it did and whether
+             * more matches (the caller calls again); kept well within the bulk call deadline.
+             */
+            @WithName("call-budget")
+            @WithDefault("20s")
+            Duration callBudget();
+        }
+
         interface CreateBatch {
             /** At most this many creates share one statement. */
             @WithName("max-size")

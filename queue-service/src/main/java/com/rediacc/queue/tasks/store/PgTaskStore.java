@@ -10,6 +10,7 @@ import com.rediacc.queue.sql.SqlFiles;
 import com.rediacc.queue.tasks.FunctionCall;
 import com.rediacc.queue.tasks.HistoryEntry;
 import com.rediacc.queue.tasks.NewTask;
+import com.rediacc.queue.tasks.PurgeFilter;
 import com.rediacc.queue.tasks.Task;
 import com.rediacc.queue.tasks.TaskFilter;
 import com.rediacc.queue.tasks.TaskStatus;
@@ -33,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -317,6 +319,38 @@ public class PgTaskStore implements TaskStore {
                     Row row = rows.iterator().next();
                     return Optional.of(new HeartbeatResult(row.getBoolean("cancel_requested"), row.getInteger("output_length")));
                 });
+    }
+
+    @Override
+    public Uni<List<Task>> lockPurgeSlice(SqlClient tx, PurgeFilter filter, List<String> teams, int limit, Task after) {
+        List<Object> params = purgeParams(filter, teams);
+        params.addAll(Arrays.asList(limit, filter.upTo(), after == null ? null : after.machine(),
+                after == null ? null : (short) after.priority(), after == null ? null : after.seq()));
+        return tx.preparedQuery(SqlFiles.load("purge-slice")).execute(Tuple.from(params)).map(PgTaskStore::all);
+    }
+
+    @Override
+    public Uni<Map<TaskStatus, Long>> countPurge(PurgeFilter filter, List<String> teams) {
+        List<Object> params = purgeParams(filter, teams);
+        params.add(filter.upTo());
+        return pool.preparedQuery(SqlFiles.load("purge-count")).execute(Tuple.from(params)).map(rows -> {
+            Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
+            rows.forEach(row -> counts.put(TaskStatus.valueOf(row.getString("status")), row.getLong("tasks")));
+            return counts;
+        });
+    }
+
+    /** $1..$7 of sql/purge-slice.sql and sql/purge-count.sql. */
+    private static List<Object> purgeParams(PurgeFilter filter, List<String> teams) {
+        return new ArrayList<>(Arrays.asList(filter.statuses().stream().map(Enum::name).toArray(String[]::new),
+                filter.machine(), filter.team(), filter.priority() == null ? null : filter.priority().shortValue(),
+                Columns.timestamp(filter.createdBefore()), filter.tag(), array(teams)));
+    }
+
+    @Override
+    public Uni<Long> newestSeq() {
+        return pool.query("SELECT coalesce(max(seq), 0) AS seq FROM tasks").execute()
+                .map(rows -> rows.iterator().next().getLong("seq"));
     }
 
     @Override

@@ -5,8 +5,10 @@ import com.rediacc.queue.outbox.OutboxRepository.OutboxRow;
 import com.rediacc.queue.audit.AuditWriter;
 import com.rediacc.queue.tasks.HistoryEntry;
 import com.rediacc.queue.tasks.NewTask;
+import com.rediacc.queue.tasks.PurgeFilter;
 import com.rediacc.queue.tasks.Task;
 import com.rediacc.queue.tasks.TaskFilter;
+import com.rediacc.queue.tasks.TaskStatus;
 import com.rediacc.queue.tasks.lifecycle.Decision;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -101,6 +103,20 @@ public interface TaskStore {
      */
     Uni<Optional<HeartbeatResult>> heartbeat(UUID taskId, long leaseToken, Duration lease, int outputOffset,
                                              String outputChunk, Long remotePid);
+
+    /**
+     * One slice of a purge (sql/purge-slice.sql), locked, passing over tasks locked elsewhere: up to
+     * {@code limit} PENDING tasks that match, after {@code after} (the previous slice's last PENDING
+     * task; null: from the start), then up to {@code limit} ASSIGNED or PROCESSING ones not yet asked
+     * to stop. {@code teams} null: every team.
+     */
+    Uni<List<Task>> lockPurgeSlice(SqlClient tx, PurgeFilter filter, List<String> teams, int limit, Task after);
+
+    /** The tasks a purge would take now, by status. */
+    Uni<Map<TaskStatus, Long>> countPurge(PurgeFilter filter, List<String> teams);
+
+    /** The seq of the newest task (0: none yet): where a purge beginning now stops. */
+    Uni<Long> newestSeq();
 
     // --- what the maintenance services look for
 
