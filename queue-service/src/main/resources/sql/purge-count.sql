@@ -1,4 +1,5 @@
--- What a purge would cancel now (a dry run): the tasks purge-slice.sql takes, counted by status.
+-- What a purge would cancel now (a dry run): the tasks purge-pending-slice.sql and purge-slice.sql
+-- take, counted by status.
 SELECT status, count(*) AS tasks
 FROM tasks
 WHERE status = ANY ($1::text[])

@@ -1,9 +1,9 @@
--- One slice of a purge (tasks/purge/TaskPurge), locked: up to $8 PENDING tasks that match the
--- filter, in the order of tasks_ready_idx from the cursor ($10..$12: machine, priority, seq of the
--- previous slice's last one; NULL: from the start), then up to $8 ASSIGNED or PROCESSING ones (few:
--- each machine runs at most max_concurrency). A PROCESSING task already asked to stop is not taken
--- again. SKIP LOCKED: a task a claim (or any other transition) holds is passed over, not waited for;
--- a later slice from the start sees it as that transition left it.
+-- One slice of a purge's tasks that are not plain PENDING ones (those: purge-pending-slice.sql),
+-- locked, for the unit of work (tasks/purge/TaskPurge): up to $8 PENDING tasks with an onExit or of
+-- a group (their end sets off a follow-up task or their group's progress), then up to $8 ASSIGNED or
+-- PROCESSING ones (few: each machine runs at most max_concurrency). A PROCESSING task already asked
+-- to stop is not taken again. SKIP LOCKED: a task a claim (or any other transition) holds is passed
+-- over, not waited for; a later slice sees it as that transition left it.
 -- Filter: $1 statuses, $2 machine, $3 team, $4 priority, $5 created before, $6 tag, $7 the teams
 -- the caller may cancel in (NULL: every team), $9 the highest seq (tasks queued after the purge
 -- began are not its business).
@@ -12,6 +12,7 @@ WITH pending AS (
     FROM tasks
     WHERE status = 'PENDING'
       AND 'PENDING' = ANY ($1::text[])
+      AND (on_exit_command IS NOT NULL OR group_id IS NOT NULL)
       AND ($2::text IS NULL OR machine = $2)
       AND ($3::text IS NULL OR team = $3)
       AND ($4::smallint IS NULL OR priority = $4)
@@ -19,8 +20,6 @@ WITH pending AS (
       AND ($6::text IS NULL OR tag = $6)
       AND ($7::text[] IS NULL OR team = ANY ($7))
       AND seq <= $9
-      AND ($10::text IS NULL OR (machine, priority, seq) > ($10, $11::smallint, $12::bigint))
-    ORDER BY machine, priority, seq
     LIMIT $8
     FOR UPDATE SKIP LOCKED
 ), running AS (

@@ -4,6 +4,7 @@ import com.rediacc.queue.crons.CronRepository;
 import com.rediacc.queue.tasks.Task;
 import com.rediacc.queue.tasks.TaskStatus;
 import com.rediacc.queue.tasks.lifecycle.Decision;
+import com.rediacc.queue.tasks.store.TaskStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -36,6 +37,18 @@ public class TaskMetrics {
     Clock clock;
 
     /** What {@code moves} did, now that they are committed. */
+    /** Tasks a purge cancelled set-based (sql/purge-pending-slice.sql), counted as {@link #moved} counts ends. */
+    public void purged(List<TaskStore.Cancelled> cancelled) {
+        for (TaskStore.Cancelled c : cancelled) {
+            outcomes(c.team(), Integer.toString(c.priority()), ErrorClass.CANCELLED).increment(c.tasks());
+        }
+    }
+
+    private Counter outcomes(String team, String priority, ErrorClass outcome) {
+        return Counter.builder("rediacc.task.outcomes").description("Tasks ended, by how (error class)")
+                .tags("team", team, "priority", priority, "outcome", outcome.label()).register(registry);
+    }
+
     public void moved(List<Decision.Move> moves) {
         Instant now = clock.instant();
         for (Decision.Move move : moves) {
@@ -52,9 +65,7 @@ public class TaskMetrics {
                         .record(Duration.between(before.startedAt(), now));
             }
             if (move.to().terminal() && !move.from().terminal()) {
-                Counter.builder("rediacc.task.outcomes").description("Tasks ended, by how (error class)")
-                        .tags("team", team, "priority", priority, "outcome", ErrorClass.of(after).label())
-                        .register(registry).increment();
+                outcomes(team, priority, ErrorClass.of(after)).increment();
             } else if (move.to() == TaskStatus.PENDING && after.retryCount() < before.retryCount()) {
                 Counter.builder("rediacc.task.retries").description("Failed attempts retried, by why they failed")
                         .tags("team", team, "priority", priority, "reason", ErrorClass.of(after).label())

@@ -24,7 +24,7 @@ import java.util.StringJoiner;
  * caller's teams (OPERATOR); see {@link TaskPurge}. One audit record per call, naming the filter and
  * what it cancelled.
  */
-@Deadline(bulk = true)
+@Deadline
 @Path("/api/v1/tasks/purge")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -36,6 +36,7 @@ public class PurgeResource {
     @Inject
     Requester requester;
 
+    @Deadline(bulk = true)
     @POST
     @Audited("task.purge")
     public Uni<PurgeResult> purge(PurgeRequest request) {

@@ -322,10 +322,27 @@ public class PgTaskStore implements TaskStore {
     }
 
     @Override
-    public Uni<List<Task>> lockPurgeSlice(SqlClient tx, PurgeFilter filter, List<String> teams, int limit, Task after) {
+    public Uni<PendingSlice> cancelPendingSlice(PurgeFilter filter, List<String> teams, int limit, PurgeCursor after,
+                                                String actor, EventEnvelope envelope) {
         List<Object> params = purgeParams(filter, teams);
         params.addAll(Arrays.asList(limit, filter.upTo(), after == null ? null : after.machine(),
-                after == null ? null : (short) after.priority(), after == null ? null : after.seq()));
+                after == null ? null : (short) after.priority(), after == null ? null : after.seq(), actor,
+                envelope.topic(), envelope.source(), envelope.type(), envelope.dataSchema()));
+        return pool.preparedQuery(SqlFiles.load("purge-pending-slice")).execute(Tuple.from(params)).map(rows -> {
+            List<Cancelled> cancelled = new ArrayList<>();
+            PurgeCursor last = null;
+            for (Row row : rows) {
+                cancelled.add(new Cancelled(row.getString("team"), row.getShort("priority"), row.getLong("tasks")));
+                last = new PurgeCursor(row.getString("last_machine"), row.getShort("last_priority"), row.getLong("last_seq"));
+            }
+            return new PendingSlice(cancelled, last);
+        });
+    }
+
+    @Override
+    public Uni<List<Task>> lockPurgeSlice(SqlClient tx, PurgeFilter filter, List<String> teams, int limit) {
+        List<Object> params = purgeParams(filter, teams);
+        params.addAll(Arrays.asList(limit, filter.upTo()));
         return tx.preparedQuery(SqlFiles.load("purge-slice")).execute(Tuple.from(params)).map(PgTaskStore::all);
     }
 

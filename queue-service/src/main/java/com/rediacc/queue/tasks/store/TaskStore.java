@@ -105,12 +105,20 @@ public interface TaskStore {
                                              String outputChunk, Long remotePid);
 
     /**
-     * One slice of a purge (sql/purge-slice.sql), locked, passing over tasks locked elsewhere: up to
-     * {@code limit} PENDING tasks that match, after {@code after} (the previous slice's last PENDING
-     * task; null: from the start), then up to {@code limit} ASSIGNED or PROCESSING ones not yet asked
-     * to stop. {@code teams} null: every team.
+     * One slice of a purge's plain PENDING tasks (no onExit, not of a group), cancelled in one
+     * statement with their history and one outbox row of their events (sql/purge-pending-slice.sql):
+     * up to {@code limit} after {@code after} (null: from the start), passing over tasks locked
+     * elsewhere. {@code teams} null: every team.
      */
-    Uni<List<Task>> lockPurgeSlice(SqlClient tx, PurgeFilter filter, List<String> teams, int limit, Task after);
+    Uni<PendingSlice> cancelPendingSlice(PurgeFilter filter, List<String> teams, int limit, PurgeCursor after,
+                                         String actor, EventEnvelope envelope);
+
+    /**
+     * One slice of a purge's other tasks (sql/purge-slice.sql), locked for the unit of work, passing
+     * over tasks locked elsewhere: up to {@code limit} PENDING ones with an onExit or of a group, and up
+     * to {@code limit} ASSIGNED or PROCESSING ones not yet asked to stop.
+     */
+    Uni<List<Task>> lockPurgeSlice(SqlClient tx, PurgeFilter filter, List<String> teams, int limit);
 
     /** The tasks a purge would take now, by status. */
     Uni<Map<TaskStatus, Long>> countPurge(PurgeFilter filter, List<String> teams);
@@ -127,6 +135,24 @@ public interface TaskStore {
 
     /** Machines with an attempt lost for longer than {@code lostFor}. */
     Uni<List<String>> machinesWithLostAttempts(Duration lostFor);
+
+    /** Where a purge's plain PENDING slices go on: after this task in tasks_ready_idx order. */
+    record PurgeCursor(String machine, int priority, long seq) {
+    }
+
+    /** What a plain PENDING slice cancelled, per team and priority, and its last task (null: none). */
+    record PendingSlice(List<Cancelled> cancelled, PurgeCursor last) {
+        public long tasks() {
+            return cancelled.stream().mapToLong(Cancelled::tasks).sum();
+        }
+    }
+
+    record Cancelled(String team, int priority, long tasks) {
+    }
+
+    /** The constant parts of a task event's envelope, for events written by SQL. */
+    record EventEnvelope(String topic, String source, String type, String dataSchema) {
+    }
 
     /** A task to insert (see {@link #create}). */
     record NewTaskRow(UUID taskId, String team, NewTask task, String vaultCiphertext, String vaultDataContext,

@@ -3,6 +3,11 @@ package com.rediacc.queue.tasks.purge;
 import com.rediacc.contract.events.Topics;
 import com.rediacc.queue.KafkaProbe;
 import com.rediacc.queue.TestSupport;
+import com.rediacc.queue.tasks.PurgeFilter;
+import com.rediacc.queue.tasks.TaskStatus;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -14,6 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,6 +47,11 @@ class PurgeTest {
 
     @Inject
     Pool pool;
+    @Inject
+    TaskPurge purge;
+
+    @Inject
+    ObjectMapper json;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -97,6 +108,40 @@ class PurgeTest {
     }
 
     @Test
+    void aPurgedTaskIsWhatASingleCancelMakesOfIt() throws Exception {
+        String machine = TestSupport.registerMachine(1);
+        List<String> ids = createTasks(machine, 2, 3);
+        String single = ids.get(0);
+        String purged = ids.get(1);
+        try (KafkaProbe probe = new KafkaProbe(bootstrap, List.of(Topics.TASK_EVENTS))) {
+            admin().post("/api/v1/tasks/" + single + "/cancel").then().statusCode(200);
+            admin().body(Map.of("machine", machine)).post("/api/v1/tasks/purge").then().statusCode(200)
+                    .body("cancelled", equalTo(1));
+            Map<String, JsonNode> events = new HashMap<>();
+            for (ConsumerRecord<String, String> r : probe.await(r -> ids.contains(r.key()), 2, WAIT)) {
+                events.put(r.key(), json.readTree(r.value()));
+            }
+            assertThat(comparable(events.get(purged))).isEqualTo(comparable(events.get(single)));
+            assertThat(Instant.parse(events.get(purged).path("time").asText())).isNotNull();
+            assertThat(events.get(purged).path("subject").asText()).isEqualTo(purged);
+        }
+        String row = "SELECT status, error, cancel_requested, held, lease_owner, lease_token, lease_expires_at, remote_pid, "
+                + "lost_since, not_before, retry_count, attempts, exit_code, output, completed_at IS NOT NULL, "
+                + "(SELECT array_agg(ARRAY[from_status, to_status, actor, detail] ORDER BY id)::text "
+                + " FROM task_history h WHERE h.task_id = t.task_id) FROM tasks t WHERE task_id = $1::uuid";
+        assertThat(pool.preparedQuery(row).execute(Tuple.of(purged)).await().atMost(WAIT).iterator().next().deepToString())
+                .isEqualTo(pool.preparedQuery(row).execute(Tuple.of(single)).await().atMost(WAIT).iterator().next().deepToString());
+    }
+
+    /** An event without what differs from task to task. */
+    private static JsonNode comparable(JsonNode event) {
+        ObjectNode copy = event.deepCopy();
+        copy.remove(List.of("id", "time", "subject"));
+        ((ObjectNode) copy.path("data")).remove("taskId");
+        return copy;
+    }
+
+    @Test
     void leavesWhatIsOutsideTheFilterAndTasksQueuedAfterItsUpTo() {
         String machine = TestSupport.registerMachine(1);
         createTasks(machine, 30, 2);
@@ -119,6 +164,26 @@ class PurgeTest {
         admin().body(Map.of("machine", machine, "createdBefore", "2000-01-01T00:00:00Z")).post("/api/v1/tasks/purge")
                 .then().statusCode(200).body("cancelled", equalTo(0));
         assertThat(statuses(machine)).isEqualTo(Map.of("CANCELLED", 41L, "PENDING", 31L));
+    }
+
+    @Test
+    void aPurgeStoppedAfterEachSliceIsFinishedByCallingAgainWithItsUpTo() {
+        String machine = TestSupport.registerMachine(1);
+        createTasks(machine, 100, 3);
+        long upTo = purge.upToNow().await().atMost(WAIT);
+        createTasks(machine, 5, 3);
+        PurgeFilter filter = new PurgeFilter(List.of(TaskStatus.PENDING), machine, null, null, null, null, upTo);
+        // No budget: one slice (40 in tests) a call, each committed; as a call cut short by its deadline,
+        // a crash or a restart of queue-service leaves it.
+        List<Long> cancelled = new ArrayList<>();
+        PurgeResult result;
+        do {
+            result = purge.purge(filter, null, "test", Duration.ZERO).await().atMost(WAIT);
+            cancelled.add(result.cancelled());
+            assertThat(statuses(machine).get("CANCELLED")).isEqualTo(cancelled.stream().mapToLong(Long::longValue).sum());
+        } while (!result.done());
+        assertThat(cancelled).containsExactly(40L, 40L, 20L, 0L);
+        assertThat(statuses(machine)).isEqualTo(Map.of("CANCELLED", 100L, "PENDING", 5L));
     }
 
     @Test

@@ -1,0 +1,62 @@
+-- One slice of a purge's plain PENDING tasks (no onExit, not of a group), cancelled set-based in one
+-- statement (tasks/purge/TaskPurge, docs/adr/0021): what TaskStateMachine's cancel makes of such a
+-- task (CANCELLED, error 'cancelled', lease cleared, completed_at stamped), its history entry, and
+-- one outbox row holding every task's rediacc.task.cancelled event (the envelope's constant parts
+-- from TaskEvents: $14 topic, $15 source, $16 type, $17 data schema). PurgeTest holds the two
+-- together. The V16 trigger counts the moves.
+--
+-- Up to $8 tasks in tasks_ready_idx order after the cursor ($10..$12: machine, priority, seq of
+-- the previous slice's last; NULL: from the start), SKIP LOCKED: a task a claim holds is passed
+-- over. Filter as purge-slice.sql ($1..$7, $9). $13: the actor. Answers how many, and the last one
+-- (the next slice's cursor).
+WITH slice AS (
+    SELECT task_id
+    FROM tasks
+    WHERE status = 'PENDING'
+      AND 'PENDING' = ANY ($1::text[])
+      AND on_exit_command IS NULL
+      AND group_id IS NULL
+      AND ($2::text IS NULL OR machine = $2)
+      AND ($3::text IS NULL OR team = $3)
+      AND ($4::smallint IS NULL OR priority = $4)
+      AND ($5::timestamptz IS NULL OR created_at < $5)
+      AND ($6::text IS NULL OR tag = $6)
+      AND ($7::text[] IS NULL OR team = ANY ($7))
+      AND seq <= $9
+      AND ($10::text IS NULL OR (machine, priority, seq) > ($10, $11::smallint, $12::bigint))
+    ORDER BY machine, priority, seq
+    LIMIT $8
+    FOR UPDATE SKIP LOCKED
+), cancelled AS (
+    UPDATE tasks t
+    SET status           = 'CANCELLED',
+        error            = 'cancelled',
+        lease_owner      = NULL,
+        lease_token      = NULL,
+        lease_expires_at = NULL,
+        remote_pid       = NULL,
+        lost_since       = NULL,
+        completed_at     = now()
+    FROM slice
+    WHERE t.task_id = slice.task_id
+    RETURNING t.task_id, t.team, t.machine, t.priority, t.seq, t.attempts, t.exit_code
+), history AS (
+    INSERT INTO task_history (task_id, from_status, to_status, actor, detail)
+    SELECT task_id, 'PENDING', 'CANCELLED', $13, 'cancelled' FROM cancelled
+), messages AS (
+    INSERT INTO outbox (topics, message_keys, payloads)
+    SELECT array_agg($14::text), array_agg(task_id::text), array_agg(json_build_object(
+            'specversion', '1.0', 'id', gen_random_uuid(), 'source', $15::text, 'type', $16::text,
+            'subject', task_id, 'time', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+            'datacontenttype', 'application/json', 'dataschema', $17::text,
+            'data', json_strip_nulls(json_build_object('taskId', task_id, 'team', team, 'machine', machine,
+                    'status', 'CANCELLED', 'previousStatus', 'PENDING', 'priority', priority, 'attempts', attempts,
+                    'exitCode', exit_code, 'error', 'cancelled')))::text ORDER BY seq)
+    FROM cancelled
+    HAVING count(*) > 0
+), counted AS (
+    SELECT team, priority, count(*) AS tasks FROM cancelled GROUP BY team, priority
+)
+SELECT c.team, c.priority, c.tasks, last.machine AS last_machine, last.priority AS last_priority, last.seq AS last_seq
+FROM counted c
+CROSS JOIN (SELECT machine, priority, seq FROM cancelled ORDER BY machine DESC, priority DESC, seq DESC LIMIT 1) last
