@@ -480,21 +480,68 @@ final class TaskCommands {
     }
 
     @Command(name = "queue", aliases = "task",
-            description = {"Cancel tasks. Without --confirm it only shows what it would cancel, changes nothing and exits 2.",
-                    "PENDING/ASSIGNED tasks end CANCELLED at once; a PROCESSING one has its remote command killed."},
+            description = {"Cancel tasks, by id or every one that matches a filter. Without --confirm it only shows "
+                    + "what it would cancel, changes nothing and exits 2.",
+                    "PENDING/ASSIGNED tasks end CANCELLED at once; a PROCESSING one has its remote command killed.",
+                    "By filter, the server cancels in slices, each committed on its own; the CLI calls again until "
+                    + "nothing queued before the first call matches (tasks queued after it are left alone), with a "
+                    + "progress line on a terminal. A purged task's onExit runs, as after any end."},
             footer = {"", "Examples:",
                     "  rediacc cancel queue 3f1c2d4e-0000-0000-0000-000000000000            # dry run",
                     "  rediacc cancel queue 3f1c2d4e-0000-0000-0000-000000000000 --confirm",
+                    "  rediacc cancel queue --machine prod-01 --status PENDING                # dry run: how many match",
+                    "  rediacc cancel queue --machine prod-01 --status PENDING --created-before 2026-12-01 --confirm",
+                    "  rediacc cancel queue --team Production --priority 5 --confirm -o json",
                     "  rediacc list queue --status PENDING --machine prod-01 -q | xargs rediacc cancel queue --confirm"})
     static final class CancelQueue extends BaseCommand {
-        @Parameters(paramLabel = "TASK_ID", arity = "1..*")
-        List<String> ids;
+        @Parameters(paramLabel = "TASK_ID", arity = "0..*")
+        List<String> ids = List.of();
 
         @Option(names = "--confirm", description = "really cancel")
         boolean confirm;
 
+        @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nBy filter (instead of ids):%n")
+        PurgeOptions filter = new PurgeOptions();
+
         @Override
         int run() {
+            if (!ids.isEmpty() && filter.given()) {
+                throw usage("give task ids or a filter, not both");
+            }
+            if (ids.isEmpty()) {
+                return purge();
+            }
+            return byIds();
+        }
+
+        private int purge() {
+            ObjectNode body = filter.body(this);
+            Printer printer = printer();
+            JsonNode matched = filter.count(api(), body);
+            if (!confirm) {
+                if (printer.structured()) {
+                    printer.document(matched);
+                } else if (!printer.quiet) {
+                    out().println(matched.path("matched").asLong() + " task(s) match " + matched.path("byStatus"));
+                }
+                err().println("nothing changed: add --confirm to cancel them");
+                return CliException.USAGE;
+            }
+            ObjectNode total = filter.purge(api(), body, matched.path("matched").asLong(), err(),
+                    root().terminal.tty() && !printer.quiet);
+            if (printer.structured()) {
+                printer.document(total);
+            } else if (printer.quiet) {
+                out().println(total.path("cancelled").asLong());
+            } else {
+                out().println("cancelled " + total.path("cancelled").asLong() + " " + total.path("byStatus")
+                        + (total.path("cancelRequested").asLong() > 0 ? "; asked " + total.path("cancelRequested").asLong()
+                        + " running task(s) to stop (their commands are killed, then they end CANCELLED)" : ""));
+            }
+            return 0;
+        }
+
+        private int byIds() {
             List<String> unique = new ArrayList<>(new LinkedHashSet<>(ids));
             Printer printer = printer();
             if (!confirm) {
