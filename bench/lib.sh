@@ -19,6 +19,11 @@
 #                       bench/pgbench-insert-tasks-batch.sql inserts into
 #   bench_pg_drop_bench_schema
 #                       drops it with its schema (for an EXIT trap)
+#   bench_queue_service DB LOG
+#                       starts the built queue-service on database DB of the stack's PostgreSQL, on
+#                       a free loopback port (Kafka: a closed port, so nothing reaches the stack's
+#                       Kafka), logging to LOG, and waits until it is ready; sets QPID, QUEUE_URL,
+#                       BENCH_TOKEN and BENCH_BRIDGE_TOKEN (the caller stops QPID)
 #
 # Durable commits, as in production. The dev stack's PostgreSQL is durable by default; one started
 # with REDIACC_PG_NON_DURABLE=1 (dev/test's throwaway cluster) is not, and neither pgbench's INSERTs
@@ -83,4 +88,29 @@ SQL
 
 bench_pg_drop_bench_schema() {
   "$PG_BIN/psql" -X -q -c 'DROP SCHEMA IF EXISTS bench CASCADE' >/dev/null 2>&1 || true
+}
+
+bench_queue_service() {
+  local db="$1" logfile="$2" port dead_kafka
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  dead_kafka=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  BENCH_TOKEN="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+  BENCH_BRIDGE_TOKEN="bench-bridge-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+  QUEUE_URL="http://127.0.0.1:$port"
+  export BENCH_TOKEN BENCH_BRIDGE_TOKEN QUEUE_URL
+  log "queue-service of this build on $db, port $port (log in ${logfile#"$ROOT"/})"
+  QUARKUS_HTTP_PORT=$port QUARKUS_HTTP_HOST=127.0.0.1 \
+    QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$db" \
+    QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/$db" \
+    QUARKUS_DATASOURCE_USERNAME="$PG_USER" QUARKUS_DATASOURCE_PASSWORD="$PG_PASSWORD" \
+    KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$dead_kafka" REDIACC_AUTH_BOOTSTRAP_TOKEN="$BENCH_TOKEN" \
+    REDIACC_AUTH_BRIDGE_TOKEN="$BENCH_BRIDGE_TOKEN" \
+    "$JAVA_HOME/bin/java" -Xmx256m -jar "$ROOT/queue-service/target/quarkus-app/quarkus-run.jar" >"$logfile" 2>&1 &
+  QPID=$!
+  for _ in $(seq 1 240); do
+    curl -fsS "$QUEUE_URL/q/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$QPID" 2>/dev/null || die "queue-service exited (${logfile#"$ROOT"/})"
+    sleep 0.5
+  done
+  die "queue-service not ready after 120 s (${logfile#"$ROOT"/})"
 }

@@ -37,22 +37,21 @@ WITH slice AS (
         remote_pid       = NULL,
         lost_since       = NULL,
         completed_at     = now()
-    FROM slice
-    WHERE t.task_id = slice.task_id
+    WHERE t.task_id = ANY (ARRAY(SELECT task_id FROM slice))
     RETURNING t.task_id, t.team, t.machine, t.priority, t.seq, t.attempts, t.exit_code
 ), history AS (
     INSERT INTO task_history (task_id, from_status, to_status, actor, detail)
     SELECT task_id, 'PENDING', 'CANCELLED', $13, 'cancelled' FROM cancelled
 ), messages AS (
+    -- One event per task: their order within the row does not matter (each is the only one of its key).
     INSERT INTO outbox (topics, message_keys, payloads)
     SELECT array_agg($14::text), array_agg(task_id::text), array_agg(json_build_object(
             'specversion', '1.0', 'id', gen_random_uuid(), 'source', $15::text, 'type', $16::text,
-            'subject', task_id, 'time', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-            'datacontenttype', 'application/json', 'dataschema', $17::text,
+            'subject', task_id, 'time', at.time, 'datacontenttype', 'application/json', 'dataschema', $17::text,
             'data', json_strip_nulls(json_build_object('taskId', task_id, 'team', team, 'machine', machine,
                     'status', 'CANCELLED', 'previousStatus', 'PENDING', 'priority', priority, 'attempts', attempts,
-                    'exitCode', exit_code, 'error', 'cancelled')))::text ORDER BY seq)
-    FROM cancelled
+                    'exitCode', exit_code, 'error', 'cancelled')))::text)
+    FROM cancelled, (SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS time) at
     HAVING count(*) > 0
 ), counted AS (
     SELECT team, priority, count(*) AS tasks FROM cancelled GROUP BY team, priority

@@ -904,19 +904,19 @@ public final class Bench {
         synchronized (enqueued) {
             ids = new ArrayList<>(enqueued);
         }
-        Log.info("cleanup: cancelling %d enqueued task(s) of %s", ids.size(), enqueueMachine);
+        Log.info("cleanup: purging the %d enqueued task(s) of %s", ids.size(), enqueueMachine);
         long t0 = System.nanoTime();
-        long deadline = t0 + Duration.ofSeconds(180).toNanos();
-        int cancelled = 0;
-        for (int i = 0; i < ids.size() && System.nanoTime() < deadline; i += 1000) {
-            cancelled += api.cancel(ids.subList(i, Math.min(ids.size(), i + 1000)));
-        }
+        QueueApi.Purged purged = api.purge(Map.of("machine", enqueueMachine, "status", List.of("PENDING")),
+                t0 + Duration.ofSeconds(180).toNanos());
+        long cancelled = purged.cancelled();
         for (String m : List.of(e2eMachine, latencyMachine)) {
             api.pause(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("enqueued", ids.size());
         out.put("cancelled", cancelled);
+        out.put("purgeCalls", purged.calls());
+        out.put("purgeDone", purged.done());
         out.put("seconds", Stats.round((System.nanoTime() - t0) / 1e9));
         out.put("machinesPaused", List.of(enqueueMachine, e2eMachine, latencyMachine));
         Log.info("cleanup: cancelled %d in %.1f s", cancelled, (System.nanoTime() - t0) / 1e9);

@@ -221,6 +221,33 @@ final class QueueApi {
         return cancelled;
     }
 
+    /** What one purge run did: the tasks cancelled, the calls it took, and whether nothing matches any more. */
+    record Purged(long cancelled, int calls, boolean done) {
+    }
+
+    /**
+     * Purges what matches {@code filter} (POST /api/v1/tasks/purge), calling again with the first
+     * answer's upTo while it says more matches, until done or {@code deadline} (System.nanoTime).
+     */
+    Purged purge(Map<String, Object> filter, long deadline) throws IOException, InterruptedException {
+        Map<String, Object> body = new LinkedHashMap<>(filter);
+        long cancelled = 0;
+        int calls = 0;
+        while (true) {
+            Reply reply = post("/api/v1/tasks/purge", body);
+            calls++;
+            if (reply.status() != 200) {
+                throw new IllegalStateException("purge: HTTP " + reply.status() + ": " + abbreviate(reply.body()));
+            }
+            JsonNode answer = reply.json(json);
+            cancelled += answer.path("cancelled").asLong();
+            if (answer.path("done").asBoolean() || System.nanoTime() > deadline) {
+                return new Purged(cancelled, calls, answer.path("done").asBoolean());
+            }
+            body.put("upTo", answer.path("upTo").asLong());
+        }
+    }
+
     static Instant instant(JsonNode task, String field) {
         JsonNode v = task.path(field);
         return v.isMissingNode() || v.isNull() ? null : Instant.parse(v.asText());
