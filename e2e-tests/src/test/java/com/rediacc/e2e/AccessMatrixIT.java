@@ -90,6 +90,8 @@ class AccessMatrixIT {
                         "401 401 403 200 200 404 200"),
                 row("cancel tasks", () -> post("/api/v1/tasks/cancel", Map.of("taskIds", List.of(taskId))),
                         "401 401 200 200 200 200 200"),
+                row("purge tasks of a machine (dry run)", () -> post("/api/v1/tasks/purge",
+                        Map.of("machine", "alpha-01", "dryRun", true)), "401 401 403 200 200 404 200"),
                 row("retry task", () -> post("/api/v1/tasks/" + quietly(AccessMatrixIT::cancelledTask) + "/retry", Map.of()),
                         "401 401 403 201 201 404 201"),
                 row("queue stats of the team", () -> get("/api/v1/queue/stats?team=" + TEAM), "401 401 200 200 200 404 200"),

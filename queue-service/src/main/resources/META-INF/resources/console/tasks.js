@@ -100,9 +100,45 @@
     count();
   });
 
-  // Bulk actions: the ids that match (the server applies the filter and the caller's teams), a
-  // confirmation with their count, then the public API, which checks every task's role.
+  // Cancel all matching: when the filter is one the purge takes (no text, id or "from"; at least one
+  // of machine, team, priority, tag, "to"), POST /api/v1/tasks/purge, set-based on the server: a dry
+  // run for the count, then calls with its upTo until done. Otherwise, as retry: the ids that match.
+  const NOT_ENDED = ['PENDING', 'ASSIGNED', 'PROCESSING'];
+  function purgeFilter() {
+    if (filter.get('q') || filter.get('id') || filter.get('from')) return null;
+    const body = {};
+    for (const name of ['machine', 'team', 'tag']) if (filter.get(name)) body[name] = filter.get(name);
+    if (filter.get('priority')) body.priority = Number(filter.get('priority'));
+    if (filter.get('to')) body.createdBefore = filter.get('to');
+    if (Object.keys(body).length === 0) return null;
+    if (filter.get('status')) {
+      body.status = filter.get('status').split(',').map(s => s.trim().toUpperCase()).filter(s => NOT_ENDED.includes(s));
+      if (body.status.length === 0) return null;
+    }
+    return body;
+  }
+  async function purge(body) {
+    const dry = await R.api('/api/v1/tasks/purge', { method: 'POST', body: Object.assign({ dryRun: true }, body) });
+    if (dry.matched === 0) { R.toast('No task matching this filter can be cancelled.'); return; }
+    await R.confirm('Cancel ' + dry.matched + ' task' + (dry.matched === 1 ? '' : 's') + ' matching this filter?', async progress => {
+      const outcome = { CANCELLED: 0, CANCEL_REQUESTED: 0 };
+      const request = Object.assign({ upTo: dry.upTo }, body);
+      for (;;) {
+        const result = await R.api('/api/v1/tasks/purge', { method: 'POST', body: request });
+        outcome.CANCELLED += result.cancelled;
+        outcome.CANCEL_REQUESTED += result.cancelRequested;
+        progress(Math.min(1, (outcome.CANCELLED + outcome.CANCEL_REQUESTED) / dry.matched));
+        if (result.done) break;
+      }
+      return Object.entries(outcome).filter(([, v]) => v > 0).map(([k, v]) => k + ': ' + v).join(', ') || 'CANCELLED: 0';
+    });
+  }
+
+  // Bulk actions by ids: the ids that match (the server applies the filter and the caller's teams),
+  // a confirmation with their count, then the public API, which checks every task's role.
   async function bulk(action) {
+    const purgeBody = action === 'cancel' ? purgeFilter() : null;
+    if (purgeBody) return purge(purgeBody);
     const q = new URLSearchParams(filter);
     q.set('action', action);
     const found = await R.api('/api/v1/console/tasks/ids?' + q);
