@@ -78,14 +78,20 @@ public class PurgeResource {
     private static String describe(PurgeRequest request, PurgeRequest.Checked checked) {
         StringJoiner filter = new StringJoiner(" ", "tasks ", "");
         filter.add("status=" + String.join(",", checked.statuses().stream().map(Enum::name).toList()));
-        if (request.machine() != null) filter.add("machine=" + request.machine());
-        if (request.team() != null) filter.add("team=" + request.team());
-        if (request.priority() != null) filter.add("priority=" + request.priority());
-        if (checked.createdBefore() != null) filter.add("createdBefore=" + checked.createdBefore());
-        if (request.tag() != null) filter.add("tag=" + request.tag());
-        if (checked.all()) filter.add("all");
-        if (request.upTo() != null) filter.add("upTo=" + request.upTo());
+        addIf(filter, "machine", request.machine());
+        addIf(filter, "team", request.team());
+        addIf(filter, "priority", request.priority());
+        addIf(filter, "createdBefore", checked.createdBefore());
+        addIf(filter, "tag", request.tag());
+        addIf(filter, "all", checked.all() ? true : null);
+        addIf(filter, "upTo", request.upTo());
         return filter.toString();
+    }
+
+    private static void addIf(StringJoiner filter, String name, Object value) {
+        if (value != null) {
+            filter.add(name + "=" + value);
+        }
     }
 
     private static String outcome(PurgeResult result) {
