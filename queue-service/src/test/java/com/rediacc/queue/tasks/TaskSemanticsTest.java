@@ -104,6 +104,25 @@ class TaskSemanticsTest {
     }
 
     @Test
+    void bulkCancelOfManyIdsAnswersEachInTheOrderGiven() {
+        String machine = TestSupport.registerMachine(1);
+        List<String> ids = new java.util.ArrayList<>();
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            if (i % 7 == 3) {
+                ids.add(java.util.UUID.randomUUID().toString());
+                expected.add("NOT_FOUND");
+            } else {
+                ids.add(create(Map.of("machine", machine, "command", "true")));
+                expected.add("CANCELLED");
+            }
+        }
+        admin().body(Map.of("taskIds", ids)).post("/api/v1/tasks/cancel").then().statusCode(200)
+                .body("results.result", equalTo(expected))
+                .body("results.taskId[0]", equalTo(ids.get(0))).body("results.taskId[39]", equalTo(ids.get(39)));
+    }
+
+    @Test
     void retryMakesANewLinkedTask() {
         String machine = TestSupport.registerMachine(1);
         String id = create(Map.of("machine", machine, "command", "false", "priority", 2, "timeoutSeconds", 30));
