@@ -16,7 +16,8 @@
 -- Audit rows $23..$30 are kept if their task ($23) was stored. $31..$34: onExit command, the task an
 -- onExit follow-up follows, its stdin, and the vaultData's context when not the task (a cron's).
 -- $35..$39: the function (name, version, non-secret params), the task's group and whether it is
--- held (a group's task waiting for its turn).
+-- held (a group's task waiting for its turn). $40: each task's trace context, $41 each message's
+-- (parallel to $19; a wake-up's is its machine's first task's): both null when nothing is traced.
 -- Machines are looked up one name at a time: the planner then takes the primary key even for a
 -- small table, where `name = ANY($3)` read every machine row twice per batch.
 -- Only what the database decides comes back (seq, created_at; not_before and the vault data's shape
@@ -33,30 +34,31 @@ WITH named AS (
     INSERT INTO tasks (task_id, team, machine, command, status, priority, max_retries, retry_count, retry_delay,
                        retry_backoff, failure_action, tag, resumable, timeout_seconds, not_before, idempotency_key,
                        retried_from, vault_data, vault_data_shape, created_by, on_exit_command, on_exit_of, stdin_data,
-                       vault_data_context, function_name, function_version, params, group_id, held)
+                       vault_data_context, function_name, function_version, params, group_id, held, trace_parent)
     SELECT r.task_id, r.team, r.machine, r.command, 'PENDING', r.priority, r.max_retries, r.max_retries, r.retry_delay,
            r.retry_backoff, r.failure_action, r.tag, r.resumable, r.timeout_seconds, r.not_before, r.idempotency_key,
            r.retried_from, r.vault_data, r.vault_data_shape::jsonb, r.created_by, r.on_exit_command, r.on_exit_of,
            r.stdin_data, r.vault_data_context, r.function_name, r.function_version, r.params::jsonb, r.group_id,
-           r.held
+           r.held, r.trace_parent
     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::integer[], $7::integer[],
                 $8::text[], $9::text[], $10::text[], $11::boolean[], $12::integer[], $13::timestamptz[], $14::text[],
                 $15::uuid[], $16::text[], $17::text[], $18::text[], $31::text[], $32::uuid[], $33::text[], $34::text[],
-                $35::text[], $36::integer[], $37::text[], $38::uuid[], $39::boolean[])
+                $35::text[], $36::integer[], $37::text[], $38::uuid[], $39::boolean[], $40::text[])
          WITH ORDINALITY AS r(task_id, team, machine, command, priority, max_retries, retry_delay, retry_backoff,
                               failure_action, tag, resumable, timeout_seconds, not_before, idempotency_key,
                               retried_from, vault_data, vault_data_shape, created_by, on_exit_command, on_exit_of,
                               stdin_data, vault_data_context, function_name, function_version, params, group_id, held,
-                              arrival)
+                              trace_parent, arrival)
     JOIN targets t ON t.name = r.machine AND t.team = r.team
     ORDER BY r.arrival
     RETURNING task_id, machine, seq, not_before, vault_data_shape, created_at, held
 ), events AS (
-    INSERT INTO outbox (topics, message_keys, payloads)
+    INSERT INTO outbox (topics, message_keys, payloads, trace_parents)
     SELECT array_agg(e.topic ORDER BY e.position), array_agg(e.message_key ORDER BY e.position),
-           array_agg(e.payload ORDER BY e.position)
-    FROM unnest($19::text[], $20::text[], $21::text[], $22::uuid[])
-         WITH ORDINALITY AS e(topic, message_key, payload, task_id, position)
+           array_agg(e.payload ORDER BY e.position),
+           CASE WHEN count(e.trace_parent) > 0 THEN array_agg(e.trace_parent ORDER BY e.position) END
+    FROM unnest($19::text[], $20::text[], $21::text[], $22::uuid[], $41::text[])
+         WITH ORDINALITY AS e(topic, message_key, payload, task_id, trace_parent, position)
     WHERE e.task_id IN (SELECT task_id FROM new_tasks)
        OR e.task_id IS NULL AND e.message_key IN (SELECT n.machine FROM new_tasks n JOIN targets t ON t.name = n.machine
                                                   WHERE (n.not_before IS NULL OR n.not_before <= now()) AND NOT n.held

@@ -6,7 +6,8 @@
 -- relay on another replica meanwhile gets none. With one relay at a time events leave in commit-id
 -- order across replicas too.
 --
--- A row holds one message (topic, message_key, payload) or many (topics, message_keys, payloads).
+-- A row holds one message (topic, message_key, payload) or many (topics, message_keys, payloads, and
+-- trace_parents: each message's trace context, or null).
 -- Rows are taken while fewer than $1 messages come before them: at most $1 messages, unless the
 -- first row alone holds more (it is still taken whole).
 WITH taken AS (
@@ -24,4 +25,4 @@ DELETE FROM outbox
 USING taken
 WHERE outbox.id = taken.id
 RETURNING outbox.id, outbox.topic, outbox.message_key, outbox.payload, outbox.topics, outbox.message_keys, outbox.payloads,
-          outbox.created_at
+          outbox.trace_parents, outbox.created_at

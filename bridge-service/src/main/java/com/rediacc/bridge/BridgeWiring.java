@@ -1,5 +1,6 @@
 package com.rediacc.bridge;
 
+import io.opentelemetry.api.OpenTelemetry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.bridge.credentials.CredentialStore;
 import com.rediacc.bridge.credentials.VaultCredentialStore;
@@ -107,19 +108,21 @@ public class BridgeWiring {
     @Produces
     @Singleton
     @Typed(QueueClient.class)
-    QueueClient queueClient(BridgeConfig config, @Named("bridgeId") String bridgeId, ObjectMapper json) {
-        return new QueueClient(config.queue().url(), config.auth().bridgeToken(), bridgeId, json);
+    QueueClient queueClient(BridgeConfig config, @Named("bridgeId") String bridgeId, ObjectMapper json,
+                            OpenTelemetry openTelemetry) {
+        return new QueueClient(config.queue().url(), config.auth().bridgeToken(), bridgeId, json, openTelemetry);
     }
 
     @Produces
     @Singleton
     WorkScheduler workScheduler(TaskQueue queue, SshSessions ssh, CredentialStore credentials, VaultDecryptor vault,
-                                BridgeConfig config, @Named("bridgeId") String bridgeId) {
+                                BridgeConfig config, @Named("bridgeId") String bridgeId, OpenTelemetry openTelemetry) {
         BridgeConfig.Bridge bridge = config.bridge();
         List<String> tags = bridge.tags().orElse(List.of());
         LOG.infof("bridge %s: up to %d tasks at once, tags %s", bridgeId, bridge.batchSize(), tags);
         return new WorkScheduler(queue, ssh, credentials, vault, new WorkSettings(bridge.batchSize(), tags,
-                bridge.heartbeatEvery(), bridge.output().maxBytes(), bridge.reportRetryFor(), bridge.shutdownGrace(), bridge.unavailableRetryMax()));
+                bridge.heartbeatEvery(), bridge.output().maxBytes(), bridge.reportRetryFor(), bridge.shutdownGrace(), bridge.unavailableRetryMax()),
+                openTelemetry.getTracer("rediacc.bridge"));
     }
 
     @Produces

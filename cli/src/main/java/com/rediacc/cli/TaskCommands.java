@@ -391,9 +391,12 @@ final class TaskCommands {
     }
 
     @Command(name = "queue", aliases = "task", description = "Show a task, hot or archived: settings, outcome, history and output.",
-            footer = {"", "Examples:",
+            footer = {"", "With tracing on (docs/operations.md, \"Tracing\"), Trace is the id of the task's trace: look it",
+                    "up in your tracing backend to follow the task from its create call to the bridge's SSH run.",
+                    "", "Examples:",
                     "  rediacc inspect queue 3f1c2d4e-0000-0000-0000-000000000000",
-                    "  rediacc inspect queue 3f1c2d4e-0000-0000-0000-000000000000 -o json | jq .exitCode"})
+                    "  rediacc inspect queue 3f1c2d4e-0000-0000-0000-000000000000 -o json | jq .exitCode",
+                    "  rediacc inspect queue 3f1c2d4e-0000-0000-0000-000000000000 -o json | jq -r .traceId"})
     static final class InspectQueue extends BaseCommand {
         @Parameters(paramLabel = "TASK_ID")
         String id;
@@ -437,6 +440,7 @@ final class TaskCommands {
             fields.add(new String[]{"Completed", Printer.opt(task, "completedAt")});
             fields.add(new String[]{"Exit code", Printer.opt(task, "exitCode")});
             fields.add(new String[]{"Error", Printer.opt(task, "error")});
+            fields.add(new String[]{"Trace", Printer.opt(task, "traceId")});
             printer.keyValues(fields);
             out().println();
             out().println(printer.bold("History:"));

@@ -53,6 +53,7 @@
     field(dl, 'onExit', t.onExit);
     if (t.retriedFrom) dl.append(R.el('dt', {}, 'retry of'), R.el('dd', {}, R.taskLink(t.retriedFrom)));
     if (t.onExitOf) dl.append(R.el('dt', {}, 'follow-up of'), R.el('dd', {}, R.taskLink(t.onExitOf)));
+    field(dl, 'trace', t.traceId);
     if (t.groupId) dl.append(R.el('dt', {}, 'group'), R.el('dd', {}, R.el('a', { href: '/groups?id=' + t.groupId, class: 'mono' }, R.shortId(t.groupId))));
     const stuck = document.getElementById('stuck');
     stuck.hidden = !t.lostSince;

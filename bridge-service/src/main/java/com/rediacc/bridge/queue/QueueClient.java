@@ -1,5 +1,14 @@
 package com.rediacc.bridge.queue;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import org.jboss.logging.MDC;
+import com.rediacc.web.LogFields;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.contract.bridge.AttemptResult;
@@ -27,7 +36,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** {@link TaskQueue} over HTTP, on the queue-service bridge endpoints. Blocking: call it from virtual threads. */
+/**
+ * {@link TaskQueue} over HTTP, on the queue-service bridge endpoints. Blocking: call it from virtual threads.
+ * A call made under a traced attempt (AttemptTrace) is a CLIENT span of it and carries its W3C context
+ * (so queue-service's span of the call joins the task's trace), and the attempt's request id as
+ * {@code X-Request-Id}; java.net.http has no instrumentation of its own in Quarkus.
+ */
 public class QueueClient implements TaskQueue {
     private static final TypeReference<List<ClaimedTask>> CLAIMED = new TypeReference<>() {
     };
@@ -39,12 +53,16 @@ public class QueueClient implements TaskQueue {
     private final String token;
     private final String bridgeId;
     private final ObjectMapper json;
+    private final OpenTelemetry openTelemetry;
+    private final Tracer tracer;
 
-    public QueueClient(URI queueUrl, String token, String bridgeId, ObjectMapper json) {
+    public QueueClient(URI queueUrl, String token, String bridgeId, ObjectMapper json, OpenTelemetry openTelemetry) {
         this.base = URI.create(queueUrl.toString().replaceAll("/+$", "") + BridgeApi.BASE);
         this.token = token;
         this.bridgeId = bridgeId;
         this.json = json;
+        this.openTelemetry = openTelemetry;
+        this.tracer = openTelemetry.getTracer("rediacc.bridge.queue-client");
     }
 
     @Override
@@ -71,13 +89,13 @@ public class QueueClient implements TaskQueue {
 
     @Override
     public boolean start(ClaimedTask task) throws QueueUnavailable {
-        return accepted(post(path(BridgeApi.START, task.taskId()), new LeaseReport(task.leaseToken())));
+        return accepted(post(BridgeApi.START, task.taskId(), new LeaseReport(task.leaseToken())));
     }
 
     @Override
     public Optional<HeartbeatReply> heartbeat(ClaimedTask task, int outputOffset, String outputChunk, Long remotePid)
             throws QueueUnavailable {
-        HttpResponse<String> response = post(path(BridgeApi.HEARTBEAT, task.taskId()),
+        HttpResponse<String> response = post(BridgeApi.HEARTBEAT, task.taskId(),
                 new Heartbeat(task.leaseToken(), outputOffset, outputChunk, remotePid));
         if (response.statusCode() == 409) {
             return Optional.empty();
@@ -92,13 +110,13 @@ public class QueueClient implements TaskQueue {
 
     @Override
     public boolean release(ClaimedTask task, String reason, Duration retryAfter) throws QueueUnavailable {
-        return accepted(post(path(BridgeApi.RELEASE, task.taskId()), new ReleaseReport(task.leaseToken(), reason,
+        return accepted(post(BridgeApi.RELEASE, task.taskId(), new ReleaseReport(task.leaseToken(), reason,
                 retryAfter.isZero() ? null : (int) Math.max(1, Math.min(retryAfter.toSeconds(), ReleaseReport.MAX_RETRY_AFTER_SECONDS)))));
     }
 
     @Override
     public boolean finish(ClaimedTask task, AttemptResult result) throws QueueUnavailable {
-        return accepted(post(path(BridgeApi.FINISH, task.taskId()), result));
+        return accepted(post(BridgeApi.FINISH, task.taskId(), result));
     }
 
     @Override
@@ -114,7 +132,7 @@ public class QueueClient implements TaskQueue {
 
     @Override
     public boolean lostAttemptEnded(LostAttempt attempt, boolean killed) throws QueueUnavailable {
-        return accepted(post(path(BridgeApi.LOST_ATTEMPT_ENDED, attempt.taskId()),
+        return accepted(post(BridgeApi.LOST_ATTEMPT_ENDED, attempt.taskId(),
                 new LostAttemptEnded(attempt.attemptToken(), killed)));
     }
 
@@ -138,20 +156,54 @@ public class QueueClient implements TaskQueue {
         }
     }
 
-    private static String path(String template, UUID taskId) {
-        return template.replace("{taskId}", taskId.toString());
+    private HttpResponse<String> post(String template, UUID taskId, Object body) throws QueueUnavailable {
+        return post(template, template.replace("{taskId}", taskId.toString()), body);
     }
 
     private HttpResponse<String> post(String path, Object body) throws QueueUnavailable {
+        return post(path, path, body);
+    }
+
+    /** {@code template}: the endpoint as BridgeApi names it (the span's name), {@code path} with its task id. */
+    private HttpResponse<String> post(String template, String path, Object body) throws QueueUnavailable {
+        HttpRequest.Builder request;
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+            request = HttpRequest.newBuilder(URI.create(base + path))
                     .timeout(CALL_TIMEOUT)
                     .header("Authorization", "Bearer " + token)
                     .header("Content-Type", "application/json")
                     .header("X-Rediacc-Bridge", bridgeId)
-                    .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
-                    .build();
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
+        } catch (IOException e) {
+            throw new QueueUnavailable("unwritable request: " + e.getMessage(), e);
+        }
+        Object requestId = MDC.get(LogFields.REQUEST_ID);
+        if (requestId != null) {
+            request.header(LogFields.REQUEST_ID_HEADER, requestId.toString());
+        }
+        if (!Span.current().getSpanContext().isValid()) {
+            return send(request);
+        }
+        Span span = tracer.spanBuilder("POST " + BridgeApi.BASE + template).setSpanKind(SpanKind.CLIENT)
+                .setAttribute("http.request.method", "POST")
+                .setAttribute("url.full", base + path)
+                .startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current(), request, HttpRequest.Builder::header);
+            HttpResponse<String> response = send(request);
+            span.setAttribute("http.response.status_code", response.statusCode());
+            return response;
+        } catch (QueueUnavailable e) {
+            span.setStatus(StatusCode.ERROR, e.getMessage());
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws QueueUnavailable {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new QueueUnavailable("queue-service unreachable: " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -13,6 +13,9 @@ import com.rediacc.contract.bridge.AttemptResult;
 import com.rediacc.contract.bridge.ClaimedTask;
 import com.rediacc.contract.bridge.MachineConnection;
 import com.rediacc.contract.bridge.HeartbeatReply;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -42,6 +45,7 @@ final class TaskAttempt {
     private final RetryClock retryClock;
     private final BooleanSupplier accepting;
     private final UnavailableBackoff vaultBackoff;
+    private final AttemptTrace trace;
 
     private volatile RunningCommand running;
     private volatile boolean cancelled;
@@ -51,10 +55,13 @@ final class TaskAttempt {
     /** The remote process group, until the queue has stored it; then null. */
     private volatile Long pidToReport;
     private int outputSent;
+    /** The result reported to the queue (the attempt's span ends with it), or null. */
+    private AttemptResult reported;
 
     /** {@code accepting}: false once the bridge stops taking work; a task not started by then is given back. */
     TaskAttempt(ClaimedTask task, TaskQueue queue, SshSessions ssh, CredentialStore credentials, VaultDecryptor vault,
-                WorkSettings settings, RetryClock retryClock, BooleanSupplier accepting, UnavailableBackoff vaultBackoff) {
+                WorkSettings settings, RetryClock retryClock, BooleanSupplier accepting, UnavailableBackoff vaultBackoff,
+                Tracer tracer) {
         this.task = task;
         this.queue = queue;
         this.ssh = ssh;
@@ -65,13 +72,24 @@ final class TaskAttempt {
         this.retryClock = retryClock;
         this.accepting = accepting;
         this.vaultBackoff = vaultBackoff;
+        this.trace = new AttemptTrace(tracer, task);
     }
 
     ClaimedTask task() {
         return task;
     }
 
+    /** The attempt, traced and logged under the task (AttemptTrace). */
     void run() {
+        try (Scope ignored = trace.enter()) {
+            LOG.debugf("task %s: attempt %d on %s", task.taskId(), task.attempt(), task.machine().name());
+            attempt();
+        } finally {
+            trace.end(reported);
+        }
+    }
+
+    private void attempt() {
         byte[] stdin;
         try {
             stdin = task.vaultData() != null ? vault.decrypt(task.team(), task.vaultDataContext(), task.vaultData())
@@ -129,8 +147,9 @@ final class TaskAttempt {
             LOG.warnf("task %s: cannot report start, not running it; its lease will expire: %s", task.taskId(), e.getMessage());
             return;
         }
-        AttemptResult result;
-        try {
+        AttemptResult result = null;
+        Span exec = trace.exec();
+        try (Scope ignored = exec.makeCurrent()) {
             running = share.start(task.command(), task.environment() == null ? Map.of() : task.environment(), maxOutputBytes,
                     stdin, task.attemptToken(), this::remotePidKnown);
             result = await(running);
@@ -152,6 +171,7 @@ final class TaskAttempt {
             if (running != null) {
                 running.close();
             }
+            AttemptTrace.ended(exec, result);
         }
         if (leaseLost) {
             LOG.warnf("task %s: lease lost while running; command killed, result not reported", task.taskId());
@@ -193,6 +213,12 @@ final class TaskAttempt {
 
     /** Renews the lease, streams output, reports the remote pid; kills the command on cancel or a lost lease. */
     void heartbeat() {
+        try (Scope ignored = trace.enter()) {
+            beat();
+        }
+    }
+
+    private void beat() {
         RunningCommand command = running;
         Long pid = pidToReport;
         String chunk = "";
@@ -265,12 +291,15 @@ final class TaskAttempt {
 
     /** Reports the result, retrying while the queue-service is unreachable. */
     private void report(AttemptResult result) {
+        reported = result;
         Instant giveUp = retryClock.now().plus(reportRetryFor);
         long backoffMillis = 200;
         while (true) {
             try {
                 if (!queue.finish(task, result)) {
                     LOG.warnf("task %s: result rejected, the lease was lost meanwhile", task.taskId());
+                } else {
+                    LOG.debugf("task %s: reported %s (exit code %s)", task.taskId(), result.outcome(), result.exitCode());
                 }
                 return;
             } catch (TaskQueue.QueueUnavailable e) {

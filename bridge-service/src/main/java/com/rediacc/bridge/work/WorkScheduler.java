@@ -5,6 +5,7 @@ import com.rediacc.bridge.queue.TaskQueue;
 import com.rediacc.bridge.ssh.SshSessions;
 import com.rediacc.bridge.vault.VaultDecryptor;
 import com.rediacc.contract.bridge.ClaimedTask;
+import io.opentelemetry.api.trace.Tracer;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -37,6 +38,7 @@ public final class WorkScheduler implements AutoCloseable {
     private final ExecutorService claimer;
     private final Timers timers;
     private final RetryClock retryClock;
+    private final Tracer tracer;
 
     private final Semaphore slots;
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
@@ -46,16 +48,17 @@ public final class WorkScheduler implements AutoCloseable {
     private final UnavailableBackoff vaultBackoff;
     private volatile boolean accepting = true;
 
+    /** {@code tracer}: the attempts' spans (docs/adr/0019). */
     public WorkScheduler(TaskQueue queue, SshSessions ssh, CredentialStore credentials, VaultDecryptor vault,
-                         WorkSettings settings) {
+                         WorkSettings settings, Tracer tracer) {
         this(queue, ssh, credentials, vault, settings,
                 Executors.newSingleThreadExecutor(Thread.ofVirtual().name("claimer").factory()), new ThreadTimers(),
-                RetryClock.SYSTEM);
+                RetryClock.SYSTEM, tracer);
     }
 
     /** {@code claimer}, {@code timers} and {@code retryClock} drive it in time: tests pass ones they move by hand. */
     WorkScheduler(TaskQueue queue, SshSessions ssh, CredentialStore credentials, VaultDecryptor vault,
-                  WorkSettings settings, ExecutorService claimer, Timers timers, RetryClock retryClock) {
+                  WorkSettings settings, ExecutorService claimer, Timers timers, RetryClock retryClock, Tracer tracer) {
         this.queue = queue;
         this.ssh = ssh;
         this.credentials = credentials;
@@ -64,6 +67,7 @@ public final class WorkScheduler implements AutoCloseable {
         this.claimer = claimer;
         this.timers = timers;
         this.retryClock = retryClock;
+        this.tracer = tracer;
         this.slots = new Semaphore(settings.batchSize());
         this.lostAttempts = new LostAttemptCleanup(queue, ssh, credentials);
         this.vaultBackoff = new UnavailableBackoff(settings.unavailableRetryMax());
@@ -158,7 +162,7 @@ public final class WorkScheduler implements AutoCloseable {
 
     private void runAttempt(ClaimedTask task) {
         TaskAttempt attempt = new TaskAttempt(task, queue, ssh, credentials, vault, settings, retryClock, () -> accepting,
-                vaultBackoff);
+                vaultBackoff, tracer);
         Timers.Repeating heartbeat = timers.every(settings.heartbeatEvery(), attempt::heartbeat);
         try {
             attempt.run();

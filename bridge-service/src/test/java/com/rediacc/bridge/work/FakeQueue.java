@@ -1,5 +1,8 @@
 package com.rediacc.bridge.work;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import org.jboss.logging.MDC;
 import com.rediacc.bridge.queue.TaskQueue;
 import com.rediacc.contract.bridge.AttemptResult;
 import com.rediacc.contract.bridge.BridgePresence;
@@ -58,6 +61,14 @@ final class FakeQueue implements TaskQueue {
     final List<UUID> started = new CopyOnWriteArrayList<>();
     final List<Ended> lostAttemptsEnded = new CopyOnWriteArrayList<>();
     final AtomicInteger finishCalls = new AtomicInteger();
+    /** What each report (start, heartbeat, finish) was made under: its log fields and its span. */
+    final List<Report> reports = new CopyOnWriteArrayList<>();
+
+    record Report(String call, Map<String, Object> logFields, SpanContext span) {
+        static Report of(String call) {
+            return new Report(call, Map.copyOf(MDC.getMap()), Span.current().getSpanContext());
+        }
+    }
     private final Map<UUID, CompletableFuture<AttemptResult>> results = new ConcurrentHashMap<>();
     private final Map<UUID, CompletableFuture<Void>> releases = new ConcurrentHashMap<>();
     /** How each released task was given back: the reason (null: the bridge is stopping) and the delay. */
@@ -182,6 +193,7 @@ final class FakeQueue implements TaskQueue {
             return false;
         }
         started.add(task.taskId());
+        reports.add(Report.of("start"));
         return true;
     }
 
@@ -190,6 +202,7 @@ final class FakeQueue implements TaskQueue {
             throws QueueUnavailable {
         Beat beat = new Beat(task.taskId(), outputOffset, outputChunk, remotePid);
         heartbeats.add(beat);
+        reports.add(Report.of("heartbeat"));
         HeartbeatAnswer answer = heartbeatAnswers.poll();
         return answer == null ? Optional.of(new HeartbeatReply(false, stored(beat))) : answer.answer(beat);
     }
@@ -207,6 +220,7 @@ final class FakeQueue implements TaskQueue {
         if (finishFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new QueueUnavailable("queue-service unreachable: connection refused", null);
         }
+        reports.add(Report.of("finish"));
         result(task.taskId()).complete(result);
         return true;
     }

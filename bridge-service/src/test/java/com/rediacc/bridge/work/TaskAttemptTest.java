@@ -1,5 +1,6 @@
 package com.rediacc.bridge.work;
 
+import io.opentelemetry.api.OpenTelemetry;
 import com.rediacc.bridge.credentials.CredentialStore;
 import com.rediacc.bridge.queue.TaskQueue;
 import com.rediacc.bridge.ssh.SshFailure;
@@ -37,7 +38,8 @@ class TaskAttemptTest {
     }
 
     private TaskAttempt attempt(ClaimedTask task, WorkSettings settings) {
-        return new TaskAttempt(task, queue, ssh, credentials, vault, settings, retryClock, () -> accepting, vaultBackoff);
+        return new TaskAttempt(task, queue, ssh, credentials, vault, settings, retryClock, () -> accepting, vaultBackoff,
+                OpenTelemetry.noop().getTracer("test"));
     }
 
     /** Runs an attempt that needs no command played, on its own thread so that a wrong one cannot hang the test. */

@@ -30,16 +30,18 @@ final class TestTasks {
     /** A task on {@code machine} running {@code command} (one command per test task, so the fakes tell them apart). */
     static ClaimedTask task(String machine, String command) {
         return new ClaimedTask(UUID.randomUUID(), TEAM, command, null, 7, Instant.EPOCH.plusSeconds(30), machine(machine),
-                null, null, "attempt-" + UUID.randomUUID(), null, Map.of());
+                null, null, "attempt-" + UUID.randomUUID(), null, Map.of(), 1, null);
     }
 
     static ClaimedTask withTimeout(ClaimedTask task, int seconds) {
         return new ClaimedTask(task.taskId(), task.team(), task.command(), seconds, task.leaseToken(),
-                task.leaseExpiresAt(), task.machine(), task.vaultData(), task.vaultDataContext(), task.attemptToken(), task.stdin(), task.environment());
+                task.leaseExpiresAt(), task.machine(), task.vaultData(), task.vaultDataContext(), task.attemptToken(), task.stdin(), task.environment(),
+                task.attempt(), task.traceParent());
     }
 
     static ClaimedTask withVaultData(ClaimedTask task, String ciphertext) {
         return new ClaimedTask(task.taskId(), task.team(), task.command(), task.timeoutSeconds(), task.leaseToken(),
-                task.leaseExpiresAt(), task.machine(), ciphertext, "vaultData:" + task.taskId(), task.attemptToken(), task.stdin(), task.environment());
+                task.leaseExpiresAt(), task.machine(), ciphertext, "vaultData:" + task.taskId(), task.attemptToken(), task.stdin(), task.environment(),
+                task.attempt(), task.traceParent());
     }
 }

@@ -1,5 +1,6 @@
 package com.rediacc.bridge.work;
 
+import io.opentelemetry.api.OpenTelemetry;
 import com.rediacc.bridge.ssh.AttemptProcesses;
 import com.rediacc.contract.bridge.AttemptOutcome;
 import com.rediacc.contract.bridge.ClaimedTask;
@@ -38,7 +39,7 @@ class WorkSchedulerTest {
 
     private WorkScheduler scheduler(WorkSettings settings) {
         scheduler = new WorkScheduler(queue, ssh, new FakeCredentials(), vault, settings, claimer, timers,
-                new FakeRetryClock());
+                new FakeRetryClock(), OpenTelemetry.noop().getTracer("test"));
         return scheduler;
     }
 

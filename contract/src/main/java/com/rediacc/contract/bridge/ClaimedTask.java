@@ -13,6 +13,9 @@ import java.util.UUID;
  * that its processes can be recognised if this bridge is lost. {@code stdin}: what the command reads
  * on its standard input when it has no vaultData (an onExit command: the task that ended, as JSON).
  * {@code environment}: variables the command gets, values passed literally (a function's params).
+ * {@code attempt}: the number of the attempt this claim starts (1 for the first). {@code traceParent}:
+ * the W3C trace context of what created the task, under which the bridge traces the attempt; null
+ * when the task was not traced (docs/adr/0019).
  */
 public record ClaimedTask(
         UUID taskId,
@@ -26,5 +29,7 @@ public record ClaimedTask(
         String vaultDataContext,
         String attemptToken,
         String stdin,
-        Map<String, String> environment) {
+        Map<String, String> environment,
+        int attempt,
+        String traceParent) {
 }

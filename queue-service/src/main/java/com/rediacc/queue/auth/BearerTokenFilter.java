@@ -1,5 +1,7 @@
 package com.rediacc.queue.auth;
 
+import com.rediacc.queue.tasks.TaskLogFields;
+import com.rediacc.web.LogFields;
 import com.rediacc.queue.api.Deadline;
 import com.rediacc.queue.QueueConfig;
 import com.rediacc.contract.bridge.BridgeApi;
@@ -26,7 +28,7 @@ import java.util.regex.Pattern;
  */
 @Deadline
 public class BearerTokenFilter {
-    public static final String REQUEST_ID_HEADER = "X-Request-Id";
+    public static final String REQUEST_ID_HEADER = LogFields.REQUEST_ID_HEADER;
     private static final Pattern GOOD_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final String REALM = "rediacc";
     public static final String CSRF_HEADER = "X-CSRF-Token";
@@ -49,6 +51,7 @@ public class BearerTokenFilter {
         }
         String requestId = requestId(request.getHeaderString(REQUEST_ID_HEADER));
         requester.authenticated(null, requestId);
+        TaskLogFields.request(requestId);
         boolean bridgePath = path.startsWith(BridgeApi.BASE + "/") || path.equals(BridgeApi.BASE);
         String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization == null && !bridgePath && request.getCookies().containsKey(ConsoleSessions.COOKIE)) {

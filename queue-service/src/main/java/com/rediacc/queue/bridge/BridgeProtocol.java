@@ -89,7 +89,8 @@ public class BridgeProtocol {
             WrittenLease lease = byTask.get(task.taskId());
             return new ClaimedTask(task.taskId(), task.team(), task.command(), task.timeoutSeconds(), lease.leaseToken(),
                     lease.expiresAt(), connection, task.vaultCiphertext(), vaultContext(task), lease.attemptToken(),
-                    task.stdinData(), task.function() == null ? Map.of() : task.function().environment());
+                    task.stdinData(), task.function() == null ? Map.of() : task.function().environment(),
+                    task.attempts() + 1, task.traceParent());
         }).toList();
     }
 

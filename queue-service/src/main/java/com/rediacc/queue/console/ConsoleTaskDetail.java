@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rediacc.queue.tasks.Task;
 import com.rediacc.queue.tasks.TaskStatus;
+import com.rediacc.web.TraceParents;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -11,7 +12,7 @@ import java.util.UUID;
 /**
  * One task as the console's detail page shows it: what the API's TaskView shows, without the output
  * (the page follows its tail through the stream) and without vaultData, not even its shape.
- * {@code params} are the function's non-secret params only.
+ * {@code params} are the function's non-secret params only. {@code traceId}: the task's trace, when traced.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ConsoleTaskDetail(UUID taskId, String team, String machine, String command, String function,
@@ -21,7 +22,7 @@ public record ConsoleTaskDetail(UUID taskId, String team, String machine, String
                                 boolean outputTruncated, int outputLength, Integer exitCode, String error, int attempts,
                                 Instant createdAt, Instant assignedAt, Instant startedAt, Instant completedAt,
                                 Instant lostSince, String onExit, UUID onExitOf, UUID groupId, boolean held,
-                                boolean archived) {
+                                boolean archived, String traceId) {
 
     static ConsoleTaskDetail of(Task t) {
         return new ConsoleTaskDetail(t.taskId(), t.team(), t.machine(), t.command(),
@@ -31,6 +32,6 @@ public record ConsoleTaskDetail(UUID taskId, String team, String machine, String
                 t.cancelRequested(), t.vaultDataShape() != null, t.outputTruncated(),
                 t.output() == null ? 0 : t.output().length(), t.exitCode(), t.error(), t.attempts(), t.createdAt(),
                 t.assignedAt(), t.startedAt(), t.completedAt(), t.lostSince(), t.onExitCommand(), t.onExitOf(),
-                t.groupId(), t.held(), t.archived());
+                t.groupId(), t.held(), t.archived(), TraceParents.traceId(t.traceParent()));
     }
 }

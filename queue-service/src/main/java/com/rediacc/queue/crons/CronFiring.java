@@ -1,5 +1,8 @@
 package com.rediacc.queue.crons;
 
+import com.rediacc.web.TraceParents;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
 import com.rediacc.contract.events.CloudEvent;
 import com.rediacc.contract.events.Topics;
 import com.rediacc.queue.outbox.OutboxRepository;
@@ -42,6 +45,8 @@ public class CronFiring {
     TaskEvents events;
     @Inject
     OutboxRepository outbox;
+    @Inject
+    OpenTelemetry openTelemetry;
 
     /** What to do with one locked cron: the slot that runs (null: none), the missed ones, the next slot. */
     public record Intent(Cron cron, Instant run, CronRunView.Kind kind, List<Instant> missed, String missedDetail,
@@ -139,7 +144,19 @@ public class CronFiring {
                 null, null, null, null, cron.vaultDataShape(), cron.onExitCommand(), null, null, cron.function(), null, false);
         return new NewTaskRow(taskId, cron.team(), task, cron.vaultCiphertext(),
                 cron.vaultCiphertext() == null ? null : cron.vaultContext(), "cron:" + cron.name(),
-                events.created(taskId, cron.team(), task), null);
+                events.created(taskId, cron.team(), task), null, firingTrace(cron, taskId));
+    }
+
+    /** A run's trace is rooted at its firing: a span of its own (ended at once), whose context the task carries. */
+    private String firingTrace(Cron cron, UUID taskId) {
+        Span firing = openTelemetry.getTracer("rediacc.crons").spanBuilder("cron fire").setNoParent()
+                .setAttribute("rediacc.cron", cron.name())
+                .setAttribute("rediacc.team", cron.team())
+                .setAttribute("rediacc.machine", cron.machine())
+                .setAttribute("rediacc.task.id", taskId.toString())
+                .startSpan();
+        firing.end();
+        return TraceParents.of(firing);
     }
 
     OutboxRow alert(String type, Cron cron, Instant slot, UUID taskId, String detail) {

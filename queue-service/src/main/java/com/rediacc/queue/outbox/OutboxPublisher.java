@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @Singleton
 public class OutboxPublisher {
-    public record OutboxMessage(String topic, String key, String payload) {
+    /** {@code traceParent}: the trace context stored with the message (docs/adr/0019), or null. */
+    public record OutboxMessage(String topic, String key, String payload, String traceParent) {
     }
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -42,6 +43,9 @@ public class OutboxPublisher {
 
     @Inject
     QueueConfig config;
+
+    @Inject
+    OutboxTracing tracing;
 
     private KafkaProducer<String, String> dispatch;
     private KafkaProducer<String, String> events;
@@ -81,7 +85,10 @@ public class OutboxPublisher {
         try {
             for (OutboxMessage message : messages) {
                 KafkaProducer<String, String> producer = Topics.DISPATCH.equals(message.topic()) ? dispatch : events;
-                producer.send(new ProducerRecord<>(message.topic(), message.key(), message.payload()), (metadata, failure) -> {
+                ProducerRecord<String, String> record = new ProducerRecord<>(message.topic(), message.key(), message.payload());
+                OutboxTracing.Publish publish = tracing.publish(message.traceParent(), record);
+                producer.send(record, (metadata, failure) -> {
+                    publish.end(failure);
                     if (failure != null) {
                         acked.completeExceptionally(failure);
                     } else if (outstanding.decrementAndGet() == 0) {

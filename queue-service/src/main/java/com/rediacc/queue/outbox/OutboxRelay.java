@@ -131,12 +131,14 @@ public class OutboxRelay {
                     for (Row row : taken) {
                         String[] payloads = row.getArrayOfStrings("payloads");
                         if (payloads == null) {
-                            messages.add(new OutboxMessage(row.getString("topic"), row.getString("message_key"), row.getString("payload")));
+                            messages.add(new OutboxMessage(row.getString("topic"), row.getString("message_key"),
+                                    row.getString("payload"), null));
                         } else {
                             String[] topics = row.getArrayOfStrings("topics");
                             String[] keys = row.getArrayOfStrings("message_keys");
+                            String[] traces = row.getArrayOfStrings("trace_parents");
                             for (int i = 0; i < payloads.length; i++) {
-                                messages.add(new OutboxMessage(topics[i], keys[i], payloads[i]));
+                                messages.add(new OutboxMessage(topics[i], keys[i], payloads[i], traces == null ? null : traces[i]));
                             }
                         }
                     }

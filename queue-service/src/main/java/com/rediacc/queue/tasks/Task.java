@@ -13,6 +13,7 @@ import java.util.UUID;
  * (docs/state-machine.md). {@code onExitCommand} runs as a follow-up task once it ended;
  * {@code onExitOf} is the task a follow-up follows, {@code stdinData} what it reads on stdin.
  * {@code vaultDataContext}: what the ciphertext is bound to when not this task (a cron's).
+ * {@code traceParent}: the W3C trace context of what created it, null when not traced (docs/adr/0019).
  * {@code archived}: read from the archive (docs/adr/0014): ended long ago, it never changes again.
  */
 public record Task(
@@ -56,6 +57,7 @@ public record Task(
         FunctionCall function,
         UUID groupId,
         boolean held,
+        String traceParent,
         boolean archived) {
 
     /** This task with {@code progress} applied (its output kept when {@code progress} leaves it). */
@@ -66,7 +68,7 @@ public record Task(
                 progress.output() == null ? output : progress.output(), progress.outputTruncated(), progress.exitCode(),
                 progress.error(), progress.attempts(), createdAt, assignedAt, startedAt, completedAt, seq, leaseToken,
                 vaultCiphertext, attemptToken, lostSince, onExitCommand, onExitOf, stdinData, vaultDataContext, function, groupId,
-                progress.held(), archived);
+                progress.held(), traceParent, archived);
     }
 
     /** How the audit log names a task: "task/ID", and the function and version it runs. */

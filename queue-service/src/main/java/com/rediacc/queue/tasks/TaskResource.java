@@ -22,6 +22,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.net.URI;
@@ -37,6 +38,7 @@ import java.util.function.Function;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class TaskResource {
+    private static final Logger LOG = Logger.getLogger(TaskResource.class);
     static final int MAX_BULK_CANCEL = 1000;
     private static final int BULK_CANCEL_AT_ONCE = 16;
     static final int MAX_BATCH = 1000;
@@ -66,8 +68,12 @@ public class TaskResource {
         requester.target(request == null || request.machine() == null ? "machine/?" : "machine/" + request.machine());
         // a refused call is recorded by AuditFilter; a stored one with its task
         return creation.create(request, new AuditedCall(requester.name(), CREATE, requester.requestId()), access::mayCreateOn)
-                .invoke(created -> requester.auditRecorded(created.task().team(), Task.auditTarget(created.task().taskId(),
-                        created.task().function())))
+                .invoke(created -> {
+                    TaskLogFields.handling(created.task());
+                    LOG.debugf("task %s: created (%s)", created.task().taskId(), created.isNew() ? "new" : "idempotent repeat");
+                    requester.auditRecorded(created.task().team(), Task.auditTarget(created.task().taskId(),
+                            created.task().function()));
+                })
                 .map(created -> located(uri, created));
     }
 

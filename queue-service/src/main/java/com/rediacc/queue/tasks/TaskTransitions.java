@@ -1,5 +1,6 @@
 package com.rediacc.queue.tasks;
 
+import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.queue.QueueConfig;
@@ -37,6 +38,7 @@ import java.util.function.Function;
  */
 @Singleton
 public class TaskTransitions {
+    private static final Logger LOG = Logger.getLogger(TaskTransitions.class);
     @Inject
     Pool pool;
     @Inject
@@ -75,12 +77,15 @@ public class TaskTransitions {
                 return Uni.createFrom().item(new Outcome(null, null, null));
             }
             Task task = found.get();
+            TaskLogFields.handling(task);
             check.accept(task);
             Decision decision = work.decide(task, event);
             if (!(decision instanceof Decision.Move move)) {
                 return Uni.createFrom().item(new Outcome(task, decision, null));
             }
             return work.write(List.of(move), actor, null)
+                    .invoke(() -> LOG.debugf("task %s: %s -> %s (%s)", taskId, task.status(), move.after().status(),
+                            event.getClass().getSimpleName()))
                     .map(leases -> new Outcome(task, decision, leases.isEmpty() ? null : leases.getFirst()));
         }));
     }
@@ -200,8 +205,9 @@ public class TaskTransitions {
                     Task ended = move.after();
                     UUID id = TaskIds.next();
                     NewTask followUp = NewTask.onExitOf(ended, endedJson(ended));
-                    rows.add(new NewTaskRow(id, ended.team(), followUp, null, actor,
-                            events.created(id, ended.team(), followUp), null));
+                    // in the trace of the task it follows, whoever ended that one (a report, the lease reaper)
+                    rows.add(new NewTaskRow(id, ended.team(), followUp, null, null, actor,
+                            events.created(id, ended.team(), followUp), null, ended.traceParent()));
                 }
             }
             return rows;

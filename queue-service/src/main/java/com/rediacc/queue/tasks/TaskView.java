@@ -3,6 +3,8 @@ package com.rediacc.queue.tasks;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import com.rediacc.web.TraceParents;
+
 import java.time.Instant;
 import java.util.UUID;
 
@@ -16,7 +18,8 @@ import java.util.UUID;
  * {@code function}, {@code params}: the function it runs and its non-secret params (its secret ones
  * show only in {@code vaultData}'s shape). {@code groupId}: its task group; {@code held}: it waits
  * for the group to release it. {@code archived}: read from the archive (shown only when true); the
- * task reads as it did before it moved (docs/adr/0014).
+ * task reads as it did before it moved (docs/adr/0014). {@code traceId}: the trace of the call (or cron
+ * firing) that created it, whose spans the bridge's attempts join; shown only when traced (docs/adr/0019).
  */
 public record TaskView(
         UUID taskId,
@@ -54,7 +57,8 @@ public record TaskView(
         @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode params,
         @JsonInclude(JsonInclude.Include.NON_NULL) UUID groupId,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean held,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean archived) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean archived,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String traceId) {
 
     /** The function a task runs, by name and version. */
     public record FunctionRef(String name, int version) {
@@ -69,6 +73,7 @@ public record TaskView(
                 task.completedAt(), task.lostSince(),
                 task.onExitCommand() == null ? null : new TaskRequest.OnExit(task.onExitCommand()), task.onExitOf(),
                 task.function() == null ? null : new FunctionRef(task.function().name(), task.function().version()),
-                task.function() == null ? null : task.function().params(), task.groupId(), task.held(), task.archived());
+                task.function() == null ? null : task.function().params(), task.groupId(), task.held(), task.archived(),
+                TraceParents.traceId(task.traceParent()));
     }
 }

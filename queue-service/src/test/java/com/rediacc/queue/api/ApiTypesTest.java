@@ -88,7 +88,7 @@ class ApiTypesTest {
         Task task = new Task(UUID.randomUUID(), "team", "m-01", "true", TaskStatus.PROCESSING, 3, 1, 1, 30,
                 Task.RetryBackoff.FIXED, Task.FailureAction.NONE, "tag", true, 60, at, "key", UUID.randomUUID(), false,
                 null, "out", false, null, null, 1, at, at, at, null, 424242L, 987654321L, "vault:v1:CIPHERTEXT-MARKER",
-                "ATTEMPT-TOKEN-MARKER", null, null, null, null, null, null, null, false, false);
+                "ATTEMPT-TOKEN-MARKER", null, null, null, null, null, null, null, false, null, false);
         String json = new ObjectMapper().registerModule(new JavaTimeModule()).writeValueAsString(TaskView.of(task));
         assertThat(json).doesNotContain("987654321").doesNotContain("CIPHERTEXT-MARKER")
                 .doesNotContain("ATTEMPT-TOKEN-MARKER").doesNotContain("424242").contains("\"taskId\"");

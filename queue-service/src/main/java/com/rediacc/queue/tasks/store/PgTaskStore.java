@@ -76,8 +76,12 @@ public class PgTaskStore implements TaskStore {
         Boolean[] resumable = new Boolean[n];
         OffsetDateTime[] notBefore = new OffsetDateTime[n];
         UUID[] retriedFrom = new UUID[n];
+        String[] traceParents = new String[n];
+        boolean traced = false;
         List<OutboxRepository.OutboxRow> events = new ArrayList<>(n + 1);
         List<UUID> eventTasks = new ArrayList<>(n + 1);
+        List<String> eventTraces = new ArrayList<>(n + 1);
+        Map<String, String> wakeUpTraces = new HashMap<>();
         List<AuditWriter.NewRecord> audit = new ArrayList<>(n);
         List<UUID> auditTasks = new ArrayList<>(n);
         Set<String> wakeUps = new LinkedHashSet<>();
@@ -112,18 +116,25 @@ public class PgTaskStore implements TaskStore {
             functionParams[i] = function == null ? null : function.params().toString();
             groups[i] = task.groupId();
             held[i] = task.held();
+            traceParents[i] = row.traceParent();
+            traced |= row.traceParent() != null;
             events.add(row.event());
             eventTasks.add(row.taskId());
+            eventTraces.add(row.traceParent());
             if (row.audit() != null) {
                 audit.add(row.audit());
                 auditTasks.add(row.taskId());
             }
             wakeUps.add(task.machine());
+            if (row.traceParent() != null) {
+                wakeUpTraces.putIfAbsent(task.machine(), row.traceParent()); // a wake-up joins its first task's trace
+            }
         }
         // One wake-up per machine; the statement keeps those of machines that got a task due now.
         for (String machine : wakeUps) {
             events.add(outbox.machineReadyRow(machine));
             eventTasks.add(null);
+            eventTraces.add(wakeUpTraces.get(machine));
         }
         List<Object> params = new ArrayList<>(List.<Object>of(ids, teams, machines, commands, priorities, maxRetries,
                 retryDelays, backoffs, failureActions, tags, resumable, timeouts, notBefore, keys, retriedFrom, vaultData,
@@ -136,6 +147,9 @@ public class PgTaskStore implements TaskStore {
         params.addAll(Arrays.asList(AuditRepository.columns(audit)));
         params.addAll(List.of(onExits, onExitOf, stdins, contexts, functionNames, functionVersions, functionParams, groups,
                 held));
+        // Untraced (tracing off), no arrays at all: unnest pads a missing one with nulls.
+        params.add(traced ? traceParents : null);
+        params.add(traced ? eventTraces.toArray(String[]::new) : null);
         return client.preparedQuery(SqlFiles.load("create-tasks"))
                 .execute(Tuple.from(params))
                 .map(inserted -> {
@@ -159,7 +173,7 @@ public class PgTaskStore implements TaskStore {
                 task.idempotencyKey(), task.retriedFrom(), false, Columns.json(written, "vault_data_shape"), "", false, null, null, 0,
                 Columns.instant(written, "created_at"), null, null, null, written.getLong("seq"), null, row.vaultCiphertext(),
                 null, null, task.onExitCommand(), task.onExitOf(), task.stdinData(), row.vaultDataContext(),
-                task.function(), task.groupId(), task.held(), false);
+                task.function(), task.groupId(), task.held(), row.traceParent(), false);
     }
 
     /**
@@ -503,6 +517,7 @@ public class PgTaskStore implements TaskStore {
                 function(row),
                 row.getUUID("group_id"),
                 row.getBoolean("held"),
+                row.getString("trace_parent"),
                 archived);
     }
 

@@ -1,5 +1,6 @@
 package com.rediacc.queue.tasks.store;
 
+import com.rediacc.web.TraceParents;
 import com.rediacc.contract.bridge.LostAttempt;
 import com.rediacc.queue.outbox.OutboxRepository.OutboxRow;
 import com.rediacc.queue.audit.AuditWriter;
@@ -156,12 +157,18 @@ public interface TaskStore {
 
     /** A task to insert (see {@link #create}). */
     record NewTaskRow(UUID taskId, String team, NewTask task, String vaultCiphertext, String vaultDataContext,
-                      String actor, OutboxRow event, AuditWriter.NewRecord audit) {
+                      String actor, OutboxRow event, AuditWriter.NewRecord audit, String traceParent) {
         public NewTaskRow {
             Objects.requireNonNull(actor, "actor"); // a null created_by would read as a task without its created entry
         }
 
-        /** A task whose vaultData (if any) is bound to itself. */
+        /** A task traced as a child of the current span (the call or transition that creates it), if any. */
+        public NewTaskRow(UUID taskId, String team, NewTask task, String vaultCiphertext, String vaultDataContext,
+                          String actor, OutboxRow event, AuditWriter.NewRecord audit) {
+            this(taskId, team, task, vaultCiphertext, vaultDataContext, actor, event, audit, TraceParents.current());
+        }
+
+        /** As above, a task whose vaultData (if any) is bound to itself. */
         public NewTaskRow(UUID taskId, String team, NewTask task, String vaultCiphertext, String actor, OutboxRow event,
                           AuditWriter.NewRecord audit) {
             this(taskId, team, task, vaultCiphertext, null, actor, event, audit);

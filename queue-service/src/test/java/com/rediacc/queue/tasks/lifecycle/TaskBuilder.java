@@ -112,6 +112,6 @@ public final class TaskBuilder {
         return new Task(UUID.randomUUID(), "team", "m-01", "true", status, 3, retriesLeft < 0 ? retries : retriesLeft,
                 retries, retryDelay, backoff, failureAction, tag, resumable, null, notBefore, null, null,
                 cancelRequested, null, "partial", false, null, error, 1, CREATED, null, null, null, 1L, leaseToken, null,
-                attemptToken, lostSince, onExitCommand, null, null, null, null, groupId, held, false);
+                attemptToken, lostSince, onExitCommand, null, null, null, null, groupId, held, null, false);
     }
 }
