@@ -149,8 +149,8 @@ public class BridgeWiring {
     @Produces
     @Singleton
     DispatchConsumer dispatchConsumer(@Identifier("default-kafka-broker") Map<String, Object> kafka, DispatchListener listener,
-                                      AssignedPartitions partitions) {
-        return new DispatchConsumer(kafka, listener, partitions);
+                                      AssignedPartitions partitions, OpenTelemetry openTelemetry) {
+        return new DispatchConsumer(kafka, listener, partitions, openTelemetry);
     }
 
     void onStart(@Observes StartupEvent event, PresenceReporter presence, DispatchConsumer dispatch, BridgeConfig config) {

@@ -2,6 +2,7 @@ package com.rediacc.bridge.dispatch;
 
 import com.rediacc.bridge.presence.AssignedPartitions;
 import com.rediacc.contract.events.Topics;
+import io.opentelemetry.api.OpenTelemetry;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,14 +39,17 @@ public final class DispatchConsumer {
     private final Consumer<String, String> consumer;
     private final DispatchListener listener;
     private final AssignedPartitions partitions;
+    private final DispatchTracing tracing;
     private final Thread poller;
     private volatile boolean leaving;
 
     /** {@code kafka}: the consumer's properties ({@code kafka.*} of the bridge's configuration). */
-    public DispatchConsumer(Map<String, Object> kafka, DispatchListener listener, AssignedPartitions partitions) {
+    public DispatchConsumer(Map<String, Object> kafka, DispatchListener listener, AssignedPartitions partitions,
+                            OpenTelemetry openTelemetry) {
         this.consumer = new KafkaConsumer<>(properties(kafka), new StringDeserializer(), new StringDeserializer());
         this.listener = listener;
         this.partitions = partitions;
+        this.tracing = new DispatchTracing(openTelemetry);
         this.poller = Thread.ofPlatform().name("dispatch-consumer").daemon(true).unstarted(this::pollUntilLeaving);
     }
 
@@ -93,7 +97,7 @@ public final class DispatchConsumer {
             while (!leaving) {
                 try {
                     for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-                        listener.onDispatch(record.value());
+                        tracing.consume(record, () -> listener.onDispatch(record.value()));
                     }
                 } catch (WakeupException e) {
                     // leave() woke the poll: the loop's condition ends it
