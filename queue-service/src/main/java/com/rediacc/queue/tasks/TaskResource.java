@@ -88,7 +88,7 @@ public class TaskResource {
     @Path("/batch")
     @Audited("task.create-batch")
     public Uni<BatchResult> createBatch(BatchRequest request, @QueryParam("view") String view) {
-        Function<Task, Object> shown = switch (view == null ? "full" : view) {
+        Function<Task, BatchTask> shown = switch (view == null ? "full" : view) {
             case "full" -> TaskView::of;
             case "ids" -> TaskIdView::of;
             default -> throw ProblemException.invalid(List.of(new FieldError("view", "must be full or ids")));
@@ -270,13 +270,17 @@ public class TaskResource {
     public record BatchRequest(List<TaskRequest> tasks) {
     }
 
-    /** One item of a batch: its status, and its task (a {@link TaskView} or {@link TaskIdView}) or its problem. */
+    /** One item of a batch: its status, and its task or its problem. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record BatchItem(int status, Object task, Problem problem) {
+    public record BatchItem(int status, BatchTask task, Problem problem) {
+    }
+
+    /** How a batch answers a task it created: whole ({@code view=full}) or by id and status ({@code view=ids}). */
+    public sealed interface BatchTask permits TaskView, TaskIdView {
     }
 
     /** A task answered by its id and status only (a batch's {@code view=ids}). */
-    public record TaskIdView(UUID taskId, TaskStatus status) {
+    public record TaskIdView(UUID taskId, TaskStatus status) implements BatchTask {
         static TaskIdView of(Task task) {
             return new TaskIdView(task.taskId(), task.status());
         }

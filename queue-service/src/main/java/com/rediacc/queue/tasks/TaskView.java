@@ -58,7 +58,7 @@ public record TaskView(
         @JsonInclude(JsonInclude.Include.NON_NULL) UUID groupId,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean held,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean archived,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String traceId) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String traceId) implements TaskResource.BatchTask {
 
     /** The function a task runs, by name and version. */
     public record FunctionRef(String name, int version) {

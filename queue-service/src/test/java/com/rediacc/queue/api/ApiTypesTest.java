@@ -68,8 +68,8 @@ class ApiTypesTest {
                 }
             }
         }
-        assertThat(answered).as("the check saw the task view and the cancel result").contains(TaskView.class,
-                com.rediacc.queue.tasks.CancelResult.class);
+        assertThat(answered).as("the check saw the task view, the cancel result and a batch's answer by id").contains(
+                TaskView.class, com.rediacc.queue.tasks.CancelResult.class, com.rediacc.queue.tasks.TaskResource.TaskIdView.class);
         assertThat(problems).isEmpty();
     }
 
@@ -123,6 +123,11 @@ class ApiTypesTest {
                 } else if (raw.getName().startsWith("com.rediacc.") && seen.add(raw) && raw.isRecord()) {
                     for (RecordComponent component : raw.getRecordComponents()) {
                         collect(component.getGenericType(), seen, problems, where);
+                    }
+                } else if (raw.isSealed()) {
+                    // An answer that is one of several types (a batch's task, whole or by id): each of them.
+                    for (Class<?> permitted : raw.getPermittedSubclasses()) {
+                        collect(permitted, seen, problems, where);
                     }
                 }
             }
