@@ -1,6 +1,8 @@
 package com.rediacc.bridge;
 
 import io.opentelemetry.api.OpenTelemetry;
+import com.rediacc.web.TracingSwitch;
+import org.eclipse.microprofile.config.ConfigProvider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.bridge.credentials.CredentialStore;
 import com.rediacc.bridge.credentials.VaultCredentialStore;
@@ -110,7 +112,7 @@ public class BridgeWiring {
     @Typed(QueueClient.class)
     QueueClient queueClient(BridgeConfig config, @Named("bridgeId") String bridgeId, ObjectMapper json,
                             OpenTelemetry openTelemetry) {
-        return new QueueClient(config.queue().url(), config.auth().bridgeToken(), bridgeId, json, openTelemetry);
+        return new QueueClient(config.queue().url(), config.auth().bridgeToken(), bridgeId, json, tracing(openTelemetry));
     }
 
     @Produces
@@ -122,7 +124,7 @@ public class BridgeWiring {
         LOG.infof("bridge %s: up to %d tasks at once, tags %s", bridgeId, bridge.batchSize(), tags);
         return new WorkScheduler(queue, ssh, credentials, vault, new WorkSettings(bridge.batchSize(), tags,
                 bridge.heartbeatEvery(), bridge.output().maxBytes(), bridge.reportRetryFor(), bridge.shutdownGrace(), bridge.unavailableRetryMax()),
-                openTelemetry.getTracer("rediacc.bridge"));
+                tracing(openTelemetry).getTracer("rediacc.bridge"));
     }
 
     @Produces
@@ -150,7 +152,12 @@ public class BridgeWiring {
     @Singleton
     DispatchConsumer dispatchConsumer(@Identifier("default-kafka-broker") Map<String, Object> kafka, DispatchListener listener,
                                       AssignedPartitions partitions, OpenTelemetry openTelemetry) {
-        return new DispatchConsumer(kafka, listener, partitions, openTelemetry);
+        return new DispatchConsumer(kafka, listener, partitions, tracing(openTelemetry));
+    }
+
+    /** What the bridge's own spans are made with: a no-op while tracing is off (TracingSwitch). */
+    private static OpenTelemetry tracing(OpenTelemetry configured) {
+        return TracingSwitch.inUse(configured, ConfigProvider.getConfig());
     }
 
     void onStart(@Observes StartupEvent event, PresenceReporter presence, DispatchConsumer dispatch, BridgeConfig config) {

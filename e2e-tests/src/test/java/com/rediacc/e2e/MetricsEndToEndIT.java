@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The metrics of the real processes as Prometheus would scrape them: a task run over SSH moves
  * queue-service's outcome counter and histograms and the bridge's claim counters, a host key
  * mismatch is counted on the bridge for its machine, and the bridge holds its SSH session open.
+ * Tracing is off (no OTLP endpoint), so no sample carries an exemplar of a trace.
  */
 class MetricsEndToEndIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -73,12 +75,24 @@ class MetricsEndToEndIT {
         assertThat(done.path("status").asText()).isEqualTo("FAILED");
         String bridgeMetrics = "http://127.0.0.1:" + bridge.port + "/q/metrics";
         awaitSample(bridgeMetrics, "rediacc_ssh_failures_total{kind=\"host_key\",machine=\"impostor-01\"}", 1.0);
+        // Tracing is off here (no OTLP endpoint): the attempt made no valid span, so no exemplar names a trace.
+        assertThat(samplesOf(bridgeMetrics, "rediacc_ssh_failures_total")).noneMatch(line -> line.contains("trace_id"));
         awaitSample(stack.queueUrl() + "/q/metrics",
                 "rediacc_task_outcomes_total{outcome=\"host_key\",priority=\"3\",team=\"default\"}", 1.0);
     }
 
     private static void awaitSample(String url, String sample, double expected) {
-        Await.until(sample + " = " + expected, WAIT, () -> value(scrape(url), sample) == expected);
+        String name = sample.contains("{") ? sample.substring(0, sample.indexOf('{')) : sample;
+        Await.until(sample + " = " + expected, WAIT, () -> value(scrape(url), sample) == expected,
+                () -> "the samples of " + name + ": " + samplesOf(url, name));
+    }
+
+    private static List<String> samplesOf(String url, String name) {
+        try {
+            return scrape(url).lines().filter(line -> line.startsWith(name)).toList();
+        } catch (Exception e) {
+            return List.of("(scrape failed: " + e + ")");
+        }
     }
 
     private static String scrape(String url) throws Exception {
@@ -88,9 +102,9 @@ class MetricsEndToEndIT {
         return response.body();
     }
 
-    /** The sample's value, NaN when there is no such sample. */
+    /** The sample's value, NaN when there is no such sample; an exemplar after it (OpenMetrics, when traced) is not part of it. */
     private static double value(String scraped, String sample) {
-        Matcher matcher = Pattern.compile("^" + Pattern.quote(sample) + " (\\S+)$", Pattern.MULTILINE).matcher(scraped);
+        Matcher matcher = Pattern.compile("^" + Pattern.quote(sample) + " (\\S+)(?: # .*)?$", Pattern.MULTILINE).matcher(scraped);
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : Double.NaN;
     }
 }

@@ -1,8 +1,10 @@
 package com.rediacc.web;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
+import org.eclipse.microprofile.config.Config;
 
 /**
  * Tracing is off unless an OTLP endpoint is configured (docs/adr/0019): the OpenTelemetry SDK stays
@@ -18,6 +20,15 @@ public class TracingSwitch implements ConfigSourceInterceptor {
     static final String[] ENDPOINTS = {"quarkus.otel.exporter.otlp.traces.endpoint", "quarkus.otel.exporter.otlp.endpoint"};
     /** Config sources below this ordinal hold defaults (the extensions' own), not an operator's choice. */
     private static final int CONFIGURED = 100;
+
+    /**
+     * The OpenTelemetry our own spans are made with: a no-op one while tracing is off. Quarkus' bean is
+     * then still an SDK that makes valid spans (only their export is off), which would put trace ids on
+     * tasks fired by crons, in the bridge's log lines and as exemplars in /q/metrics.
+     */
+    public static OpenTelemetry inUse(OpenTelemetry configured, Config config) {
+        return config.getOptionalValue(SDK_DISABLED, Boolean.class).orElse(false) ? OpenTelemetry.noop() : configured;
+    }
 
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {

@@ -1,5 +1,7 @@
 package com.rediacc.web;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -21,6 +23,20 @@ class TracingSwitchTest {
                 .withInterceptors(new TracingSwitch())
                 .build();
         return config.getValue(TracingSwitch.SDK_DISABLED, Boolean.class);
+    }
+
+    @Test
+    void ourSpansAreInvalidWhileTracingIsOffAndMadeByTheConfiguredOpenTelemetryWhenOn() {
+        OpenTelemetry sdk = OpenTelemetrySdk.builder().build(); // what Quarkus' bean is with the SDK "disabled"
+        assertThat(sdk.getTracer("t").spanBuilder("s").startSpan().getSpanContext().isValid())
+                .as("the disabled SDK still makes valid spans").isTrue();
+        SmallRyeConfig off = new SmallRyeConfigBuilder().withInterceptors(new TracingSwitch()).build();
+        assertThat(TracingSwitch.inUse(sdk, off).getTracer("t").spanBuilder("s").startSpan().getSpanContext().isValid())
+                .isFalse();
+        SmallRyeConfig on = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(Map.of(ENDPOINT, "http://collector:4317"), "application.properties", 250))
+                .withInterceptors(new TracingSwitch()).build();
+        assertThat(TracingSwitch.inUse(sdk, on)).isSameAs(sdk);
     }
 
     @Test

@@ -1,8 +1,10 @@
 package com.rediacc.queue.crons;
 
 import com.rediacc.web.TraceParents;
+import com.rediacc.web.TracingSwitch;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import com.rediacc.contract.events.CloudEvent;
 import com.rediacc.contract.events.Topics;
 import com.rediacc.queue.outbox.OutboxRepository;
@@ -18,8 +20,10 @@ import com.rediacc.queue.tasks.lifecycle.TaskEvent;
 import com.rediacc.queue.tasks.store.TaskStore;
 import com.rediacc.queue.tasks.store.TaskStore.NewTaskRow;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +51,12 @@ public class CronFiring {
     OutboxRepository outbox;
     @Inject
     OpenTelemetry openTelemetry;
+    private Tracer tracer;
+
+    @PostConstruct
+    void init() {
+        tracer = TracingSwitch.inUse(openTelemetry, ConfigProvider.getConfig()).getTracer("rediacc.crons");
+    }
 
     /** What to do with one locked cron: the slot that runs (null: none), the missed ones, the next slot. */
     public record Intent(Cron cron, Instant run, CronRunView.Kind kind, List<Instant> missed, String missedDetail,
@@ -149,7 +159,7 @@ public class CronFiring {
 
     /** A run's trace is rooted at its firing: a span of its own (ended at once), whose context the task carries. */
     private String firingTrace(Cron cron, UUID taskId) {
-        Span firing = openTelemetry.getTracer("rediacc.crons").spanBuilder("cron fire").setNoParent()
+        Span firing = tracer.spanBuilder("cron fire").setNoParent()
                 .setAttribute("rediacc.cron", cron.name())
                 .setAttribute("rediacc.team", cron.team())
                 .setAttribute("rediacc.machine", cron.machine())

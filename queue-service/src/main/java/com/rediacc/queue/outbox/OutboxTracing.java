@@ -1,6 +1,7 @@
 package com.rediacc.queue.outbox;
 
 import com.rediacc.web.TraceParents;
+import com.rediacc.web.TracingSwitch;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -10,6 +11,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -45,7 +47,7 @@ public class OutboxTracing {
 
     @PostConstruct
     void init() {
-        tracer = openTelemetry.getTracer("rediacc.outbox");
+        tracer = TracingSwitch.inUse(openTelemetry, ConfigProvider.getConfig()).getTracer("rediacc.outbox");
     }
 
     /** Starts the publish span of {@code record} under {@code traceParent} and puts its context in the record's headers. */
