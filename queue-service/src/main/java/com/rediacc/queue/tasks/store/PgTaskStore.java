@@ -47,6 +47,9 @@ import java.util.UUID;
 /** {@link TaskStore} on PostgreSQL. Statements that matter live in resources/sql. */
 @Singleton
 public class PgTaskStore implements TaskStore {
+    /** The transaction's moves are counted by its statements, not per task by V16's row trigger (V25). */
+    private static final String MOVES_COUNTED_BY_STATEMENT = "SELECT set_config('rediacc.moves_counted', 'by statement', true)";
+
     @Inject
     Pool pool;
 
@@ -342,7 +345,8 @@ public class PgTaskStore implements TaskStore {
         params.addAll(Arrays.asList(limit, filter.upTo(), after == null ? null : after.machine(),
                 after == null ? null : (short) after.priority(), after == null ? null : after.seq(), actor,
                 envelope.topic(), envelope.source(), envelope.type(), envelope.dataSchema()));
-        return pool.preparedQuery(SqlFiles.load("purge-pending-slice")).execute(Tuple.from(params)).map(rows -> {
+        return pool.withTransaction(tx -> tx.query(MOVES_COUNTED_BY_STATEMENT).execute()
+                .chain(() -> tx.preparedQuery(SqlFiles.load("purge-pending-slice")).execute(Tuple.from(params)))).map(rows -> {
             List<Cancelled> cancelled = new ArrayList<>();
             PurgeCursor last = null;
             for (Row row : rows) {

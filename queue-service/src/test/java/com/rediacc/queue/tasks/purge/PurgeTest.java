@@ -286,6 +286,35 @@ class PurgeTest {
         return ids;
     }
 
+    /**
+     * A purge's slice counts its own moves and sets rediacc.moves_counted for its transaction only (V25):
+     * on the same connection, a move in a transaction that says so is left to its statement, and the
+     * next transaction's moves are counted by the row trigger again.
+     */
+    @Test
+    void theRowTriggerStandsAsideOnlyInTheTransactionThatSaysSo() {
+        String machine = TestSupport.registerMachine(1);
+        TestSupport.admin().post("/api/v1/machines/" + machine + "/pause").then().statusCode(200);
+        List<String> ids = createTasks(machine, 2, 4);
+        String cancel = "UPDATE tasks SET status = 'CANCELLED', completed_at = now() WHERE task_id = $1::uuid";
+        pool.withConnection(c -> c.begin()
+                        .chain(tx -> c.query("SELECT set_config('rediacc.moves_counted', 'by statement', true)").execute()
+                                .chain(() -> c.preparedQuery(cancel).execute(Tuple.of(ids.get(0))))
+                                .chain(tx::commit))
+                        .chain(() -> c.preparedQuery(cancel).execute(Tuple.of(ids.get(1)))))
+                .await().atMost(WAIT);
+        Map<String, Long> kept = new HashMap<>();
+        pool.preparedQuery("SELECT status, sum(tasks) FROM current_task_counts WHERE machine = $1 GROUP BY 1 HAVING sum(tasks) <> 0")
+                .execute(Tuple.of(machine)).await().atMost(WAIT).forEach(row -> kept.put(row.getString(0), row.getLong(1)));
+        assertThat(statuses(machine)).isEqualTo(Map.of("CANCELLED", 2L));
+        assertThat(kept).as("the first move uncounted (its statement would have counted it), the second counted")
+                .isEqualTo(Map.of("PENDING", 1L, "CANCELLED", 1L));
+        // what the first statement would have written, so the counts are right again for the tests after
+        pool.preparedQuery("INSERT INTO task_count_deltas VALUES ('ops', $1, 4, 'PENDING', -1), ('ops', $1, 4, 'CANCELLED', 1)")
+                .execute(Tuple.of(machine)).await().atMost(WAIT);
+        pool.query("INSERT INTO task_flow_deltas VALUES (date_trunc('minute', now()), 'ops', 0, 1)").execute().await().atMost(WAIT);
+    }
+
     private Map<String, Long> statuses(String machine) {
         Map<String, Long> counts = new HashMap<>();
         for (Row row : pool.preparedQuery("SELECT status, count(*) FROM tasks WHERE machine = $1 GROUP BY 1")
