@@ -72,8 +72,11 @@ public class ConsoleApiResource {
     @Path("/overview")
     public Uni<Overview> overview(@QueryParam("team") String team) {
         List<String> visible = visible(team);
-        return taskQueries.stats(blank(team), visible).flatMap(stats -> queries.lastHour(blank(team), visible)
-                .flatMap(minutes -> queries.stuck(blank(team), visible).map(stuck -> {
+        // three independent reads at once, each on a connection of its own
+        return Uni.combine().all().unis(taskQueries.stats(blank(team), visible), queries.lastHour(blank(team), visible),
+                queries.stuck(blank(team), visible)).asTuple().map(read -> {
+                    QueueStats stats = read.getItem1();
+                    List<ConsoleQueries.Minute> minutes = read.getItem2();
                     long depth = stats.byStatus().get(TaskStatus.PENDING) + stats.byStatus().get(TaskStatus.ASSIGNED)
                             + stats.byStatus().get(TaskStatus.PROCESSING);
                     List<Point> points = new ArrayList<>();
@@ -82,8 +85,8 @@ public class ConsoleApiResource {
                         points.addFirst(new Point(m.at(), m.created(), m.ended(), Math.max(0, depth)));
                         depth -= m.created() - m.ended();
                     }
-                    return new Overview(stats, points, stuck);
-                })));
+                    return new Overview(stats, points, read.getItem3());
+                });
     }
 
     @GET

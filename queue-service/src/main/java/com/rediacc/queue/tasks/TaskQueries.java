@@ -30,23 +30,22 @@ public class TaskQueries {
         return tasks.list(filter, teams, beforeSeq, limit);
     }
 
-    /** {@code teams} null: every team. */
+    /** {@code teams} null: every team. The counts and the oldest age are read at once, on two connections. */
     public Uni<QueueStats> stats(String team, List<String> teams) {
-        return tasks.stats(team, teams).flatMap(rows -> {
+        return Uni.combine().all().unis(tasks.stats(team, teams), tasks.oldestPendingAge(team, teams)).asTuple().map(read -> {
             EnumMap<TaskStatus, Long> byStatus = new EnumMap<>(TaskStatus.class);
             TreeMap<Integer, Map<TaskStatus, Long>> byPriority = new TreeMap<>();
             for (TaskStatus status : TaskStatus.values()) {
                 byStatus.put(status, 0L);
             }
-            for (Row row : rows) {
+            for (Row row : read.getItem1()) {
                 TaskStatus status = TaskStatus.valueOf(row.getString("status"));
                 long count = row.getLong("tasks");
                 byStatus.merge(status, count, Long::sum);
                 byPriority.computeIfAbsent((int) row.getShort("priority"), p -> new EnumMap<>(TaskStatus.class))
                         .merge(status, count, Long::sum);
             }
-            return tasks.oldestPending(team, teams).map(ages -> new QueueStats(byStatus, byPriority,
-                    ages.stream().map(TaskStore.PendingAge::ageSeconds).max(Double::compare).orElse(null)));
+            return new QueueStats(byStatus, byPriority, read.getItem2());
         });
     }
 }

@@ -448,6 +448,13 @@ public class PgTaskStore implements TaskStore {
     }
 
     @Override
+    public Uni<Double> oldestPendingAge(String team, List<String> teams) {
+        // the per-machine ages summed up where they are, not sent over one row per machine
+        return pool.preparedQuery("SELECT max(age_seconds) AS age_seconds FROM (" + SqlFiles.load("oldest-pending") + ") ages")
+                .execute(Tuple.of(team, array(teams))).map(rows -> rows.iterator().next().getDouble("age_seconds"));
+    }
+
+    @Override
     public Uni<List<HistoryEntry>> history(Task task) {
         return pool.preparedQuery(task.archived() ? SqlFiles.load("archived-history")
                         : "SELECT * FROM task_transitions WHERE task_id = $1 ORDER BY id")

@@ -69,6 +69,9 @@ public interface TaskStore {
     /** Each machine with PENDING tasks, and how long its oldest one has waited. */
     Uni<List<PendingAge>> oldestPending(String team, List<String> teams);
 
+    /** How long the oldest PENDING task of these teams has waited, in seconds; null when none waits. */
+    Uni<Double> oldestPendingAge(String team, List<String> teams);
+
     record PendingAge(String team, String machine, double ageSeconds) {
     }
 
