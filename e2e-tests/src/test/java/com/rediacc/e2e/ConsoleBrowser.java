@@ -4,6 +4,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -57,6 +58,9 @@ final class ConsoleBrowser implements AutoCloseable {
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(100));
+        // The pages update live: an element a condition reads may be replaced under it (a row re-rendered
+        // by its stream); the condition is then asked again, as for an element not there yet.
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     /** Signs in through the form, as a user would: the token typed once, then the page asked for. */
