@@ -124,8 +124,26 @@ final class E2eStack implements AutoCloseable {
         return "http://127.0.0.1:" + queue.port;
     }
 
-    /** Starts queue-service and vault-service on fresh databases, and waits until both are ready. */
+    /**
+     * Starts queue-service and vault-service on fresh databases, and waits until both are ready. If
+     * that fails halfway, what it started is stopped before the failure is thrown: the caller never got
+     * the stack to close, and a service left running would hold its port and database for the next test.
+     */
     E2eStack startCore(Map<String, String> queueSettings) throws Exception {
+        try {
+            startCoreServices(queueSettings);
+            return this;
+        } catch (Exception | Error failure) {
+            try {
+                close();
+            } catch (Exception closing) {
+                failure.addSuppressed(closing);
+            }
+            throw failure;
+        }
+    }
+
+    private void startCoreServices(Map<String, String> queueSettings) throws Exception {
         String queueDb = queueDatabase();
         String vaultDb = "rediacc_e2e_" + name + "_vault";
         recreateDatabase(queueDb);
@@ -156,7 +174,6 @@ final class E2eStack implements AutoCloseable {
         queue.awaitReady(SERVICE_START);
         createTeam("default");
         storeSecret("default", "demo-01-key", Map.of("privateKey", Files.readString(Path.of(env("DEMO_SSH_KEY_FILE")))));
-        return this;
     }
 
     /**
