@@ -1,8 +1,6 @@
 package com.rediacc.bridge;
 
 import io.opentelemetry.api.OpenTelemetry;
-import com.rediacc.web.TracingSwitch;
-import org.eclipse.microprofile.config.ConfigProvider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rediacc.bridge.credentials.CredentialStore;
 import com.rediacc.bridge.credentials.VaultCredentialStore;
@@ -16,6 +14,7 @@ import com.rediacc.bridge.vault.VaultClient;
 import com.rediacc.bridge.vault.VaultDecryptor;
 import com.rediacc.bridge.work.WorkScheduler;
 import com.rediacc.bridge.work.WorkSettings;
+import com.rediacc.web.TracingSwitch;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -35,6 +34,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import java.net.InetAddress;

@@ -76,7 +76,7 @@ class MetricsEndToEndIT {
         String bridgeMetrics = "http://127.0.0.1:" + bridge.port + "/q/metrics";
         awaitSample(bridgeMetrics, "rediacc_ssh_failures_total{kind=\"host_key\",machine=\"impostor-01\"}", 1.0);
         // Tracing is off here (no OTLP endpoint): the attempt made no valid span, so no exemplar names a trace.
-        assertThat(samplesOf(bridgeMetrics, "rediacc_ssh_failures_total")).noneMatch(line -> line.contains("trace_id"));
+        assertThat(samples(scrape(bridgeMetrics), "rediacc_ssh_failures_total")).noneMatch(line -> line.contains("trace_id"));
         awaitSample(stack.queueUrl() + "/q/metrics",
                 "rediacc_task_outcomes_total{outcome=\"host_key\",priority=\"3\",team=\"default\"}", 1.0);
     }
@@ -87,12 +87,17 @@ class MetricsEndToEndIT {
                 () -> "the samples of " + name + ": " + samplesOf(url, name));
     }
 
+    /** For a failure's message: what the endpoint shows of the metric now. */
     private static List<String> samplesOf(String url, String name) {
         try {
-            return scrape(url).lines().filter(line -> line.startsWith(name)).toList();
+            return samples(scrape(url), name);
         } catch (Exception e) {
             return List.of("(scrape failed: " + e + ")");
         }
+    }
+
+    private static List<String> samples(String scraped, String name) {
+        return scraped.lines().filter(line -> line.startsWith(name)).toList();
     }
 
     private static String scrape(String url) throws Exception {

@@ -49,6 +49,9 @@ import java.util.UUID;
 public class PgTaskStore implements TaskStore {
     /** The transaction's moves are counted by its statements, not per task by V16's row trigger (V25). */
     private static final String MOVES_COUNTED_BY_STATEMENT = "SELECT set_config('rediacc.moves_counted', 'by statement', true)";
+    /** The oldest of sql/oldest-pending.sql's per-machine ages, taken in the database: one row, not one per machine. */
+    private static final String OLDEST_PENDING_AGE =
+            "SELECT max(age_seconds) AS age_seconds FROM (" + SqlFiles.load("oldest-pending") + ") ages";
 
     @Inject
     Pool pool;
@@ -449,9 +452,7 @@ public class PgTaskStore implements TaskStore {
 
     @Override
     public Uni<Double> oldestPendingAge(String team, List<String> teams) {
-        // the per-machine ages summed up where they are, not sent over one row per machine
-        return pool.preparedQuery("SELECT max(age_seconds) AS age_seconds FROM (" + SqlFiles.load("oldest-pending") + ") ages")
-                .execute(Tuple.of(team, array(teams))).map(rows -> rows.iterator().next().getDouble("age_seconds"));
+        return pool.preparedQuery(OLDEST_PENDING_AGE).execute(Tuple.of(team, array(teams))).map(rows -> rows.iterator().next().getDouble("age_seconds"));
     }
 
     @Override
