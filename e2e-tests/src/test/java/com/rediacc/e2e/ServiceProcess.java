@@ -78,12 +78,20 @@ final class ServiceProcess implements AutoCloseable {
                 .toList();
     }
 
+    /**
+     * Waits until this process listens on its port (its own log says so: a 200 alone could come
+     * from another process on that port) and its readiness check answers 200.
+     */
     void awaitReady(Duration timeout) {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build();
+        String listening = "Listening on: http://127.0.0.1:" + port;
         Await.until(name + " ready", timeout, () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + logTail());
+            }
+            if (!logText().contains(listening)) {
+                return false;
             }
             try {
                 return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;

@@ -6,17 +6,30 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /** Loopback ports of the processes a test starts. */
 public final class Ports {
+    /**
+     * Every port handed out by this JVM. A service started a moment ago may not listen yet, and the
+     * system may pick its port again for the next one (seen: a vault-service and a queue-service
+     * given the same port, the queue-service's readiness then answered by the vault-service).
+     */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
     private Ports() {
     }
 
-    /** A port nothing listens on now, as the system picks one. */
+    /** A port nothing listens on now, as the system picks one, and never one this JVM handed out before. */
     public static int free() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package com.rediacc.queue.tasks.maintenance;
 
 import com.rediacc.queue.TestSupport;
 import com.rediacc.queue.console.ConsoleQueries;
+import com.rediacc.testsupport.Beside;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -200,7 +201,7 @@ class TaskArchiveTest {
 
         List<CompletableFuture<Integer>> replicas = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            replicas.add(CompletableFuture.supplyAsync(() -> {
+            replicas.add(Beside.supply(() -> {
                 archiver.createMonths(cutoff).await().atMost(WAIT);
                 int moved = 0;
                 for (int n; (n = archiver.moveBatch(cutoff, 50).await().atMost(WAIT)) > 0; ) {

@@ -5,6 +5,7 @@ import com.rediacc.queue.KafkaProbe;
 import com.rediacc.queue.TestSupport;
 import com.rediacc.queue.tasks.PurgeFilter;
 import com.rediacc.queue.tasks.TaskStatus;
+import com.rediacc.testsupport.Beside;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -232,7 +233,7 @@ class PurgeTest {
         String machine = TestSupport.registerMachine(256);
         List<String> ids = createTasks(machine, 400, 3);
         AtomicBoolean purging = new AtomicBoolean(true);
-        CompletableFuture<Set<String>> claims = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Set<String>> claims = Beside.supply(() -> {
             Set<String> got = new HashSet<>();
             while (purging.get()) {
                 List<Map<String, Object>> batch = bridge().body(Map.of("machine", machine, "bridgeId", "racer", "max", 5))
