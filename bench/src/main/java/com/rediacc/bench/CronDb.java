@@ -1,7 +1,6 @@
 package com.rediacc.bench;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,13 +31,7 @@ final class CronDb implements AutoCloseable {
         if (!namePrefix.matches("[a-z0-9-]+")) {
             throw new IllegalArgumentException("a cron name prefix is lowercase letters, digits and '-': " + namePrefix);
         }
-        String host = System.getenv().getOrDefault("PGHOST", "127.0.0.1");
-        if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
-            throw new IllegalArgumentException("the benchmark only talks to loopback addresses, not PGHOST=" + host);
-        }
-        String url = "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + Bench.env("PGPORT") + "/"
-                + Cpu.QUEUE_DB + "?connectTimeout=5&socketTimeout=60";
-        db = DriverManager.getConnection(url, Bench.env("PGUSER"), Bench.env("PGPASSWORD"));
+        db = QueueDb.connect(60);
         crons = namePrefix + "%";
         tasksOfCrons = "cron:" + namePrefix + "%";
         // the scheduler's own index (crons_due_idx): each look reads only the crons not fired yet

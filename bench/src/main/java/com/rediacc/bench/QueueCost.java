@@ -56,6 +56,9 @@ final class QueueCost {
     private final int warmupSeconds;
     private final int seconds;
     private final int sessionMachines;
+    private final int loadedFinished;
+    private final int loadedPending;
+    private final int loadedMachines;
     private final Path workDir;
     private final List<String> machines = new ArrayList<>();
     private final AtomicLong created = new AtomicLong();
@@ -72,6 +75,9 @@ final class QueueCost {
         this.warmupSeconds = Bench.intOpt(opts, "queue-cost-warmup-seconds", 30);
         this.seconds = Bench.intOpt(opts, "queue-cost-seconds", 30);
         this.sessionMachines = Bench.intOpt(opts, "queue-cost-session-machines", 1000);
+        this.loadedFinished = Bench.intOpt(opts, "queue-cost-loaded-finished", 1_000_000);
+        this.loadedPending = Bench.intOpt(opts, "queue-cost-loaded-pending", 100_000);
+        this.loadedMachines = Bench.intOpt(opts, "queue-cost-loaded-machines", 1000);
         this.workDir = Path.of(opts.getOrDefault("work-dir", System.getProperty("java.io.tmpdir")));
     }
 
@@ -83,6 +89,7 @@ final class QueueCost {
         s.put("seconds", seconds);
         s.put("ceilingSessions", CEILING_SESSIONS);
         s.put("sessionMachines", sessionMachines);
+        s.put("loadedTables", Map.of("finishedTasks", loadedFinished, "pendingTasks", loadedPending, "pausedMachines", loadedMachines));
         return s;
     }
 
@@ -111,6 +118,7 @@ final class QueueCost {
         } else {
             rows.add(Table.row("queue cost: created -> PROCESSING at half rate: not measured", null, "", "< 50 ms", null));
         }
+        rows.addAll(loadedRows(q.get("loaded")));
         if (q.get("sessions") instanceof Map<?, ?> sessions && sessions.get("bridgeRssMiB") instanceof Double rss) {
             rows.add(Table.row("queue cost: bridge-service RSS, one bridge, " + sessions.get("sessionsOpen") + " sessions open ("
                     + sessions.get("machines") + " machines)", rss, " MiB", "< 512 MiB", rss < 512));
@@ -120,6 +128,26 @@ final class QueueCost {
         return rows;
     }
 
+    /** Figure 4's rows: each figure on the loaded tables, and against the empty ones (within 20%). */
+    private static List<Map<String, Object>> loadedRows(Object loaded) {
+        if (!(loaded instanceof Map<?, ?> l) || !(l.get("vsEmpty") instanceof Map<?, ?> vs) || !(l.get("tables") instanceof Map<?, ?> t)) {
+            return List.of(Table.row("queue cost, loaded tables: not measured", null, "", "within 20% of empty", null));
+        }
+        String tables = String.format("%,d finished + %,d PENDING on %s machines", t.get("finishedTasks"), t.get("pendingTasks"),
+                String.valueOf(t.get("machines")).split(" ")[0]);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        double cpu = (Double) vs.get("stackCpuMsPerTask");
+        double rate = (Double) vs.get("tasksPerSecond");
+        double p99 = (Double) vs.get("createdToProcessingP99");
+        rows.add(Table.row("queue cost, loaded tables (" + tables + "): stack CPU per task, loaded / empty", 100 * cpu, "%",
+                "<= 120%", cpu <= 1.2));
+        rows.add(Table.row("queue cost, loaded tables: tasks/s, loaded / empty", 100 * rate, "%", ">= 80%", rate >= 0.8));
+        rows.add(Table.row("queue cost, loaded tables: created -> PROCESSING p99, loaded / empty", 100 * p99, "%", "<= 120%",
+                p99 <= 1.2));
+        return rows;
+    }
+
+    @SuppressWarnings("unchecked")
     Map<String, Object> run() throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
         Path keyFile = Path.of(Bench.env("DEMO_SSH_KEY_FILE"));
@@ -159,6 +187,9 @@ final class QueueCost {
                 double rate = (Double) saturated.get("tasksPerSecond");
                 out.put("ratioToCeiling", Stats.round(rate / ceiling));
                 out.put("halfRate", halfRate(server, cpu, rate / 2, seconds));
+                if (loadedFinished + loadedPending > 0) {
+                    out.put("loaded", loaded(server, cpu, saturated, (Map<String, Object>) out.get("halfRate"), rate / 2));
+                }
                 out.put("rssMiB", Map.of("bridge-service", rssMiB(stackPids.get("bridge-service")), SECOND_BRIDGE, rssMiB(bridge2.pid())));
                 out.put("sessions", sessions(server, user, bridge2));
                 out.put("endStates", endStates());
@@ -319,6 +350,47 @@ final class QueueCost {
         Log.info("queue cost: %d tasks ran in %d s: %s tasks/s, %s ms of stack CPU per task (%s)", ran, secs,
                 out.get("tasksPerSecond"), out.get("stackCpuMsPerTask"), Cpu.perTask((Map<String, Object>) out.get("cpu")));
         return out;
+    }
+
+    /**
+     * Figure 4: the saturated and half-rate runs again with {@link LoadedTables} in the tables (a
+     * short saturated warm-up first: the seed's ANALYZE made every plan again), and each figure
+     * against the same one on the tables as they were (the issue's goal: within 20%).
+     */
+    private Map<String, Object> loaded(BenchSshServer server, Cpu cpu, Map<String, Object> emptySaturated,
+                                       Map<String, Object> emptyHalfRate, double halfRateTarget) throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
+        LoadedTables tables = LoadedTables.seed(runId, machines.getFirst(), loadedMachines, loadedFinished, loadedPending);
+        try (tables) {
+            Log.info("queue cost on the loaded tables: warm-up, 10 s saturated");
+            saturated(server, cpu, 10, null);
+            waitDrained(server, DRAIN_LIMIT);
+            Map<String, Object> saturated = saturated(server, cpu, seconds, null);
+            out.put("saturated", saturated);
+            waitDrained(server, DRAIN_LIMIT);
+            out.put("halfRate", halfRate(server, cpu, halfRateTarget, seconds));
+        } finally {
+            out.put("tables", tables.describe());
+        }
+        Map<String, Object> vsEmpty = new LinkedHashMap<>();
+        vsEmpty.put("stackCpuMsPerTask", ratio(out.get("saturated"), emptySaturated, "stackCpuMsPerTask"));
+        vsEmpty.put("tasksPerSecond", ratio(out.get("saturated"), emptySaturated, "tasksPerSecond"));
+        vsEmpty.put("createdToProcessingP99", ratio(p99(out.get("halfRate")), p99(emptyHalfRate), "p99"));
+        out.put("vsEmpty", vsEmpty);
+        Log.info("queue cost, loaded tables against empty: %s", vsEmpty);
+        return out;
+    }
+
+    private static Object p99(Object halfRate) {
+        return ((Map<?, ?>) halfRate).get("createdToProcessingMs");
+    }
+
+    /** loaded / empty of one figure, or NaN when either was not measured. */
+    private static double ratio(Object loaded, Object empty, String figure) {
+        if (((Map<?, ?>) loaded).get(figure) instanceof Double l && ((Map<?, ?>) empty).get(figure) instanceof Double e && e > 0) {
+            return Stats.round(l / e);
+        }
+        return Double.NaN;
     }
 
     /** Tasks created at {@code rate} per second for {@code secs} (a batch every 20 ms); created -> PROCESSING. */
