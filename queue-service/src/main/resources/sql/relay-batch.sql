@@ -9,15 +9,15 @@
 -- A row holds one message (topic, message_key, payload) or many (topics, message_keys, payloads, and
 -- trace_parents: each message's trace context, or null).
 -- Rows are taken while fewer than $1 messages come before them: at most $1 messages, unless the
--- first row alone holds more (it is still taken whole).
+-- first row alone holds more (it is still taken whole). The window reads the stored message_count
+-- (V26), never the arrays: only the rows taken are read whole, once, by RETURNING.
 WITH taken AS (
     SELECT o.id
     FROM (SELECT pg_try_advisory_xact_lock(hashtext('rediacc.outbox-relay')) AS held) relay
     CROSS JOIN LATERAL (
         SELECT oldest.id,
-               sum(coalesce(cardinality(oldest.payloads), 1)) OVER (ORDER BY oldest.id)
-                   - coalesce(cardinality(oldest.payloads), 1) AS messages_before
-        FROM (SELECT id, payloads FROM outbox ORDER BY id LIMIT $1) oldest
+               sum(oldest.message_count) OVER (ORDER BY oldest.id) - oldest.message_count AS messages_before
+        FROM (SELECT id, message_count FROM outbox ORDER BY id LIMIT $1) oldest
     ) o
     WHERE relay.held AND o.messages_before < $1
 )

@@ -203,6 +203,60 @@ class OutboxRelayTest {
         }
     }
 
+    /**
+     * The window counts messages from the stored message_count (V26): the rows a pass leaves are not
+     * read from TOAST and decompressed. Three rows of a thousand messages each (their payloads in
+     * about 60 TOAST chunks apiece, each fetched through the TOAST index) and a pass of batch-size
+     * 1,000, which takes the first: the window's buffer accesses (EXPLAIN's) stay below the chunks
+     * of one row. With cardinality(payloads) in the window, every chunk of all three rows was read.
+     */
+    @Test
+    void aRelayPassDoesNotReadTheMessagesOfRowsItLeaves() {
+        SqlConnection db = pool.getConnection().await().atMost(WAIT);
+        try {
+            run(db, "SELECT pg_advisory_lock(hashtext('rediacc.outbox-relay'))");
+            run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+            run(db, "DELETE FROM outbox");
+            for (int row = 0; row < 3; row++) {
+                // random hex: it compresses by half at most, so each row's arrays go to TOAST
+                run(db, """
+                        INSERT INTO outbox (topics, message_keys, payloads)
+                        SELECT array_agg('t'::text), array_agg(g::text),
+                               array_agg(md5(random()::text) || md5(random()::text) || md5(random()::text) || md5(random()::text))
+                        FROM generate_series(1, 1000) g""");
+            }
+            // TOAST_MAX_CHUNK_SIZE is 1,996 bytes with 8-kB pages
+            long chunksPerRow = db.query("SELECT min(pg_column_size(payloads)) / 1996 FROM outbox")
+                    .execute().await().atMost(WAIT).iterator().next().getLong(0);
+            assertThat(db.query("SELECT message_count FROM outbox ORDER BY id").execute().await().atMost(WAIT))
+                    .extracting(r -> r.getInteger(0)).containsExactly(1000, 1000, 1000);
+
+            List<String> plan = new ArrayList<>();
+            db.preparedQuery("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) " + SqlFiles.load("relay-batch"))
+                    .execute(Tuple.of(1000)).await().atMost(WAIT).forEach(r -> plan.add(r.getString(0)));
+            // the window's own (CTE taken); deleting the row taken reads its chunks too, as it must
+            long buffers = plan.stream().dropWhile(line -> !line.strip().equals("CTE taken"))
+                    .filter(line -> line.strip().startsWith("Buffers:")).findFirst()
+                    .map(OutboxRelayTest::bufferAccesses).orElseThrow();
+            assertThat(ids(db.query("SELECT id FROM outbox").execute().await().atMost(WAIT))).as("rows left").hasSize(2);
+            assertThat(chunksPerRow).as("TOAST chunks of one row's payloads").isGreaterThan(40);
+            assertThat(buffers).as("buffers the pass read:\n%s", String.join("\n", plan)).isLessThan(chunksPerRow);
+        } finally {
+            db.query("ROLLBACK").execute()
+                    .chain(() -> db.query("SELECT pg_advisory_unlock(hashtext('rediacc.outbox-relay'))").execute())
+                    .chain(db::close).await().atMost(WAIT);
+        }
+    }
+
+    /** The hits and reads of one EXPLAIN "Buffers:" line: the pages it looked at. */
+    private static long bufferAccesses(String line) {
+        long pages = 0;
+        for (var m = java.util.regex.Pattern.compile("\\b(hit|read)=(\\d+)").matcher(line); m.find(); ) {
+            pages += Long.parseLong(m.group(2));
+        }
+        return pages;
+    }
+
     private static void run(SqlConnection db, String sql) {
         db.query(sql).execute().await().atMost(WAIT);
     }
