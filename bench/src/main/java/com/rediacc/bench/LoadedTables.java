@@ -112,7 +112,7 @@ final class LoadedTables implements AutoCloseable {
         Log.info("loaded tables: written in %.0f s", (System.nanoTime() - t0) / 1e9);
     }
 
-    /** Removes every row it wrote: the tasks, their history, the machines. */
+    /** Removes every row it wrote (the tasks, their history, the machines) and vacuums the tables. */
     @Override
     public void close() throws SQLException {
         long t0 = System.nanoTime();
@@ -123,6 +123,9 @@ final class LoadedTables implements AutoCloseable {
             for (PreparedStatement delete : new PreparedStatement[] {history, tasks, machines}) {
                 delete.setString(1, prefix + "%");
                 delete.executeUpdate();
+            }
+            try (Statement vacuum = db.createStatement()) {
+                vacuum.execute("VACUUM (ANALYZE) tasks, task_history, machines");
             }
         }
         described.put("secondsToRemove", Stats.round((System.nanoTime() - t0) / 1e9));

@@ -139,10 +139,10 @@ final class QueueCost {
         double cpu = (Double) vs.get("stackCpuMsPerTask");
         double rate = (Double) vs.get("tasksPerSecond");
         double p99 = (Double) vs.get("createdToProcessingP99");
-        rows.add(Table.row("queue cost, loaded tables (" + tables + "): stack CPU per task, loaded / empty", 100 * cpu, "%",
+        rows.add(Table.row("queue cost, loaded tables (" + tables + "): stack CPU per task, loaded / empty (after)", 100 * cpu, "%",
                 "<= 120%", cpu <= 1.2));
-        rows.add(Table.row("queue cost, loaded tables: tasks/s, loaded / empty", 100 * rate, "%", ">= 80%", rate >= 0.8));
-        rows.add(Table.row("queue cost, loaded tables: created -> PROCESSING p99, loaded / empty", 100 * p99, "%", "<= 120%",
+        rows.add(Table.row("queue cost, loaded tables: tasks/s, loaded / empty (after)", 100 * rate, "%", ">= 80%", rate >= 0.8));
+        rows.add(Table.row("queue cost, loaded tables: created -> PROCESSING p99, loaded / empty (after)", 100 * p99, "%", "<= 120%",
                 p99 <= 1.2));
         return rows;
     }
@@ -354,31 +354,45 @@ final class QueueCost {
 
     /**
      * Figure 4: the saturated and half-rate runs again with {@link LoadedTables} in the tables (a
-     * short saturated warm-up first: the seed's ANALYZE made every plan again), and each figure
-     * against the same one on the tables as they were (the issue's goal: within 20%).
+     * short saturated warm-up first: the seed's ANALYZE made every plan again), then once more
+     * after the rows were removed and the tables vacuumed. Loaded is compared with that last run
+     * (the issue's goal: within 20%): the first, before the seed, is the JIT's least settled, and
+     * a comparison with it alone favoured whatever ran after it (a loaded run 22% faster, seen).
      */
-    private Map<String, Object> loaded(BenchSshServer server, Cpu cpu, Map<String, Object> emptySaturated,
-                                       Map<String, Object> emptyHalfRate, double halfRateTarget) throws Exception {
+    private Map<String, Object> loaded(BenchSshServer server, Cpu cpu, Map<String, Object> emptyBefore,
+                                       Map<String, Object> emptyBeforeHalfRate, double halfRateTarget) throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
         LoadedTables tables = LoadedTables.seed(runId, machines.getFirst(), loadedMachines, loadedFinished, loadedPending);
         try (tables) {
             Log.info("queue cost on the loaded tables: warm-up, 10 s saturated");
             saturated(server, cpu, 10, null);
             waitDrained(server, DRAIN_LIMIT);
-            Map<String, Object> saturated = saturated(server, cpu, seconds, null);
-            out.put("saturated", saturated);
+            out.put("saturated", saturated(server, cpu, seconds, null));
             waitDrained(server, DRAIN_LIMIT);
             out.put("halfRate", halfRate(server, cpu, halfRateTarget, seconds));
         } finally {
             out.put("tables", tables.describe());
         }
-        Map<String, Object> vsEmpty = new LinkedHashMap<>();
-        vsEmpty.put("stackCpuMsPerTask", ratio(out.get("saturated"), emptySaturated, "stackCpuMsPerTask"));
-        vsEmpty.put("tasksPerSecond", ratio(out.get("saturated"), emptySaturated, "tasksPerSecond"));
-        vsEmpty.put("createdToProcessingP99", ratio(p99(out.get("halfRate")), p99(emptyHalfRate), "p99"));
-        out.put("vsEmpty", vsEmpty);
-        Log.info("queue cost, loaded tables against empty: %s", vsEmpty);
+        Log.info("queue cost on the tables without the loaded rows (removed, vacuumed)");
+        Map<String, Object> emptyAfter = new LinkedHashMap<>();
+        emptyAfter.put("saturated", saturated(server, cpu, seconds, null));
+        waitDrained(server, DRAIN_LIMIT);
+        emptyAfter.put("halfRate", halfRate(server, cpu, halfRateTarget, seconds));
+        out.put("emptyAfter", emptyAfter);
+        out.put("vsEmpty", against(out, emptyAfter));
+        out.put("vsEmptyBefore", against(out, Map.of("saturated", emptyBefore, "halfRate", emptyBeforeHalfRate)));
+        Log.info("queue cost, loaded tables against empty (after): %s; against empty (before): %s", out.get("vsEmpty"),
+                out.get("vsEmptyBefore"));
         return out;
+    }
+
+    /** Each figure of {@code loaded} / the same of {@code empty}. */
+    private static Map<String, Object> against(Map<String, Object> loaded, Map<String, Object> empty) {
+        Map<String, Object> vs = new LinkedHashMap<>();
+        vs.put("stackCpuMsPerTask", ratio(loaded.get("saturated"), empty.get("saturated"), "stackCpuMsPerTask"));
+        vs.put("tasksPerSecond", ratio(loaded.get("saturated"), empty.get("saturated"), "tasksPerSecond"));
+        vs.put("createdToProcessingP99", ratio(p99(loaded.get("halfRate")), p99(empty.get("halfRate")), "p99"));
+        return vs;
     }
 
     private static Object p99(Object halfRate) {
