@@ -117,6 +117,33 @@ class TaskCountsTest {
         assertThat(ended).isEqualTo(1);
     }
 
+    @Test
+    void aCountThatComesToZeroLeavesNoRow() {
+        String machine = TestSupport.registerMachine(1);
+        String id = TestSupport.createTask(machine, "true", 3);
+        fold.runOnce().await().atMost(WAIT);
+        assertThat(folded(machine)).isEqualTo(Map.of("3 PENDING", 1L));
+
+        admin().post("/api/v1/tasks/" + id + "/cancel").then().statusCode(200);
+        fold.runOnce().await().atMost(WAIT);
+        assertThat(folded(machine)).as("the PENDING count came to 0").isEqualTo(Map.of("3 CANCELLED", 1L));
+        assertThat(kept(machine)).isEqualTo(counted(machine));
+
+        pool.preparedQuery("DELETE FROM tasks WHERE machine = $1").execute(Tuple.of(machine)).await().atMost(WAIT);
+        fold.runOnce().await().atMost(WAIT);
+        assertThat(folded(machine)).as("a machine without tasks").isEmpty();
+        assertThat(kept(machine)).isEmpty();
+
+        TestSupport.createTask(machine, "true", 3);
+        fold.runOnce().await().atMost(WAIT);
+        assertThat(folded(machine)).as("counted again from nothing").isEqualTo(Map.of("3 PENDING", 1L)).isEqualTo(counted(machine));
+    }
+
+    /** The machine's folded rows as they are stored, zeros included. */
+    private Map<String, Long> folded(String machine) {
+        return byPriorityAndStatus("SELECT priority, status, tasks::bigint AS tasks FROM task_counts WHERE machine = $1", machine);
+    }
+
     private Map<String, Long> kept(String machine) {
         return byPriorityAndStatus("SELECT priority, status, sum(tasks) AS tasks FROM current_task_counts WHERE machine = $1 "
                 + "GROUP BY 1, 2 HAVING sum(tasks) <> 0", machine);
