@@ -67,30 +67,30 @@ final class LoadedTables implements AutoCloseable {
         }
         // In slices, so that no one statement holds a million rows' worth of WAL and locks.
         int slice = 100_000;
-        for (int done = 0; done < finished; done += slice) {
-            int n = Math.min(slice, finished - done);
-            try (PreparedStatement insert = db.prepareStatement("""
-                    WITH new_tasks AS (
-                        INSERT INTO tasks (task_id, team, machine, command, status, priority, created_by, attempts, exit_code,
-                                           created_at, assigned_at, started_at, completed_at)
-                        SELECT gen_random_uuid(), 'default', ? || lpad((1 + g % ?)::text, 4, '0'), 'true', 'COMPLETED', 3,
-                               'admin', 1, 0, t, t + interval '5 ms', t + interval '10 ms', t + interval '40 ms'
-                        FROM generate_series(1, ?) g,
-                             LATERAL (SELECT now() - interval '1 day' + (g + ?) * (interval '1 day' / ?)) at(t)
-                        RETURNING task_id, started_at
-                    )
-                    INSERT INTO task_history (task_id, from_status, to_status, at, actor)
-                    SELECT task_id, s.from_status, s.to_status, started_at, 'bench'
-                    FROM new_tasks, (VALUES ('PENDING', 'ASSIGNED'), ('ASSIGNED', 'PROCESSING'), ('PROCESSING', 'COMPLETED'))
-                                    s(from_status, to_status)""")) {
-                insert.setString(1, prefix);
-                insert.setInt(2, machines);
+        try (PreparedStatement insert = db.prepareStatement("""
+                WITH new_tasks AS (
+                    INSERT INTO tasks (task_id, team, machine, command, status, priority, created_by, attempts, exit_code,
+                                       created_at, assigned_at, started_at, completed_at)
+                    SELECT gen_random_uuid(), 'default', ? || lpad((1 + g % ?)::text, 4, '0'), 'true', 'COMPLETED', 3,
+                           'admin', 1, 0, t, t + interval '5 ms', t + interval '10 ms', t + interval '40 ms'
+                    FROM generate_series(1, ?) g,
+                         LATERAL (SELECT now() - interval '1 day' + (g + ?) * (interval '1 day' / ?)) at(t)
+                    RETURNING task_id, started_at
+                )
+                INSERT INTO task_history (task_id, from_status, to_status, at, actor)
+                SELECT task_id, s.from_status, s.to_status, started_at, 'bench'
+                FROM new_tasks, (VALUES ('PENDING', 'ASSIGNED'), ('ASSIGNED', 'PROCESSING'), ('PROCESSING', 'COMPLETED'))
+                                s(from_status, to_status)""")) {
+            insert.setString(1, prefix);
+            insert.setInt(2, machines);
+            insert.setInt(5, finished);
+            for (int done = 0; done < finished; done += slice) {
+                int n = Math.min(slice, finished - done);
                 insert.setInt(3, n);
                 insert.setInt(4, done);
-                insert.setInt(5, finished);
                 insert.executeUpdate();
+                Log.info("loaded tables: %,d of %,d finished tasks written", done + n, finished);
             }
-            Log.info("loaded tables: %,d of %,d finished tasks written", done + n, finished);
         }
         try (PreparedStatement insert = db.prepareStatement("""
                 INSERT INTO tasks (task_id, team, machine, command, status, priority, created_by)

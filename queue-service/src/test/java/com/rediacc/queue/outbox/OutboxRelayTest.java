@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import static com.rediacc.queue.TestSupport.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -164,16 +165,7 @@ class OutboxRelayTest {
     @Test
     void aRelayPassTakesRowsWhileFewerThanBatchSizeMessagesComeBeforeThem() {
         // Each pass deletes what it takes; a savepoint puts the rows back for the next batch-size.
-        SqlConnection db = pool.getConnection().await().atMost(WAIT);
-        try {
-            // The outbox as this transaction sees it: only its own rows, and no relay of this replica
-            // in between (it holds the relay's lock). Everything is rolled back at the end. The lock
-            // is taken before the transaction's snapshot: taken by its first statement, the snapshot
-            // could predate a relay pass that committed while the lock was awaited, and the DELETE
-            // below then failed with 40001 (concurrent delete).
-            run(db, "SELECT pg_advisory_lock(hashtext('rediacc.outbox-relay'))");
-            run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ");
-            run(db, "DELETE FROM outbox");
+        inOwnOutbox(db -> {
             run(db, "INSERT INTO outbox (topic, message_key, payload) VALUES ('t', 'a', '1')");
             run(db, "INSERT INTO outbox (topics, message_keys, payloads) VALUES ('{t,t,t}', '{b,b,b}', '{2,3,4}')");
             run(db, "INSERT INTO outbox (topics, message_keys, payloads) VALUES ('{t,t}', '{c,c}', '{5,6}')");
@@ -196,11 +188,7 @@ class OutboxRelayTest {
                         .containsExactlyElementsOf(rows.subList(batch.getValue().size(), rows.size()));
                 run(db, "ROLLBACK TO SAVEPOINT pass");
             }
-        } finally {
-            db.query("ROLLBACK").execute()
-                    .chain(() -> db.query("SELECT pg_advisory_unlock(hashtext('rediacc.outbox-relay'))").execute())
-                    .chain(db::close).await().atMost(WAIT);
-        }
+        });
     }
 
     /**
@@ -212,11 +200,7 @@ class OutboxRelayTest {
      */
     @Test
     void aRelayPassDoesNotReadTheMessagesOfRowsItLeaves() {
-        SqlConnection db = pool.getConnection().await().atMost(WAIT);
-        try {
-            run(db, "SELECT pg_advisory_lock(hashtext('rediacc.outbox-relay'))");
-            run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ");
-            run(db, "DELETE FROM outbox");
+        inOwnOutbox(db -> {
             for (int row = 0; row < 3; row++) {
                 // random hex: it compresses by half at most, so each row's arrays go to TOAST
                 run(db, """
@@ -241,6 +225,23 @@ class OutboxRelayTest {
             assertThat(ids(db.query("SELECT id FROM outbox").execute().await().atMost(WAIT))).as("rows left").hasSize(2);
             assertThat(chunksPerRow).as("TOAST chunks of one row's payloads").isGreaterThan(40);
             assertThat(buffers).as("buffers the pass read:\n%s", String.join("\n", plan)).isLessThan(chunksPerRow);
+        });
+    }
+
+    /**
+     * Runs {@code test} in a transaction that sees an empty outbox of its own: it holds the relay's
+     * lock (no relay of this replica in between) and everything is rolled back at the end. The lock
+     * is taken before the transaction's snapshot: taken by its first statement, the snapshot could
+     * predate a relay pass that committed while the lock was awaited, and a DELETE of the outbox
+     * then failed with 40001 (concurrent delete).
+     */
+    private void inOwnOutbox(Consumer<SqlConnection> test) {
+        SqlConnection db = pool.getConnection().await().atMost(WAIT);
+        try {
+            run(db, "SELECT pg_advisory_lock(hashtext('rediacc.outbox-relay'))");
+            run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+            run(db, "DELETE FROM outbox");
+            test.accept(db);
         } finally {
             db.query("ROLLBACK").execute()
                     .chain(() -> db.query("SELECT pg_advisory_unlock(hashtext('rediacc.outbox-relay'))").execute())
