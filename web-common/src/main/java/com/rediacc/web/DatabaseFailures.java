@@ -101,14 +101,17 @@ public final class DatabaseFailures {
             if (e instanceof io.vertx.sqlclient.ClosedConnectionException) {
                 return "connection lost";
             }
-            if (e instanceof io.vertx.core.VertxException) {
+            // Failures the client raises without a type of their own: a NoStackTraceThrowable (not a
+            // VertxException), or a VertxException around one. Both were answered 500 in an outage.
+            if (e instanceof io.vertx.core.VertxException || e instanceof io.vertx.core.impl.NoStackTraceThrowable) {
                 String message = String.valueOf(e.getMessage());
-                // The pool gave up waiting for a connection (PoolOptions' connection timeout).
-                if (message.startsWith("Timeout waiting for connection")) {
+                // The pool gave up waiting for a connection (PoolOptions' connection timeout). Vert.x
+                // 4.5 says it both ways, by the path the statement took through the pool.
+                if (message.equals("Timeout") || message.startsWith("Timeout waiting for connection")) {
                     return "no connection in time";
                 }
-                // Requests queued on a connection that closed before they were sent.
-                if (message.startsWith("Pending requests failed to be sent")) {
+                // Requests queued on a connection that closed before they were sent, or sent to one that had.
+                if (message.startsWith("Pending requests failed to be sent") || message.startsWith("Connection is not active now")) {
                     return "connection lost";
                 }
             }

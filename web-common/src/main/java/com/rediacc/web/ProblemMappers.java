@@ -89,8 +89,9 @@ public class ProblemMappers {
         return respond(new Problem("about:blank", title, status, detail, List.of()));
     }
 
+    /** Throwable, not Exception: the reactive SQL client fails some calls with a NoStackTraceThrowable. */
     @ServerExceptionMapper
-    public Response unexpected(Exception e) {
+    public Response unexpected(Throwable e) {
         if (Unavailable.orDatabase(e) instanceof ProblemException outage) {
             LOG.warnf("answered 503: %s", outage.getMessage());
             return respond(outage);

@@ -1,15 +1,24 @@
 package com.rediacc.web;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
+import io.vertx.core.impl.NoStackTraceThrowable;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,6 +38,40 @@ class DatabaseFailuresTest {
         assertThat(DatabaseFailures.reason(pg("57P01", "terminating connection due to administrator command")))
                 .contains("it is shutting down");
         assertThat(DatabaseFailures.reason(pg("53300", "sorry, too many clients already"))).contains("no connection slot left");
+    }
+
+    /**
+     * As Vert.x 4.5 raises them (read from its classes): NoStackTraceThrowable, which is no
+     * VertxException. "Timeout" is the pool's, for a statement it could not give a connection in time
+     * (a CI run's 500 while PostgreSQL was down); the other two the connection's.
+     */
+    @Test
+    void theReactiveClientsUntypedFailuresAreOutages() {
+        assertThat(DatabaseFailures.reason(new NoStackTraceThrowable("Timeout"))).contains("no connection in time");
+        assertThat(DatabaseFailures.reason(new NoStackTraceThrowable("Connection is not active now, current status: CLOSED")))
+                .contains("connection lost");
+        assertThat(DatabaseFailures.reason(new NoStackTraceThrowable(
+                "Pending requests failed to be sent due to connection has been closed."))).contains("connection lost");
+        assertThat(DatabaseFailures.reason(new NoStackTraceThrowable("something else"))).isEmpty();
+    }
+
+    /** A pool that cannot get a connection in time, from the real client (a server that accepts and never answers). */
+    @Test
+    void theReactivePoolGivingUpOnAConnectionIsAnOutage() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Pool pool = PgBuilder.pool()
+                    .with(new PoolOptions().setMaxSize(1).setConnectionTimeout(200).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+                    .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(silent.getLocalPort())
+                            .setUser("rediacc").setDatabase("rediacc"))
+                    .using(vertx).build();
+            Throwable failure = pool.query("SELECT 1").execute().toCompletionStage().toCompletableFuture()
+                    .handle((rows, error) -> error).get(30, TimeUnit.SECONDS);
+            assertThat(failure).as("the query's failure").isNotNull();
+            assertThat(DatabaseFailures.reason(failure)).as("%s", failure).contains("no connection in time");
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
     }
 
     @Test
@@ -70,6 +113,16 @@ class DatabaseFailuresTest {
         Problem problem = (Problem) response.getEntity();
         assertThat(problem.type()).isEqualTo("urn:rediacc:unavailable:PostgreSQL");
         assertThat(problem.detail()).isEqualTo("PostgreSQL is unavailable: connection lost");
+    }
+
+    @Test
+    void theMapperTakesTheClientsThrowablesThatAreNoExceptions() {
+        Response response = new ProblemMappers().unexpected(
+                new NoStackTraceThrowable("Connection is not active now, current status: CLOSED"));
+
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.getHeaderString("Retry-After")).isEqualTo("5");
+        assertThat(((Problem) response.getEntity()).detail()).isEqualTo("PostgreSQL is unavailable: connection lost");
     }
 
     @Test
