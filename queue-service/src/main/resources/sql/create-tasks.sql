@@ -9,17 +9,19 @@
 -- paused and its wake-up is written here) or waits for this statement (and the resume's own
 -- wake-up finds the new tasks).
 --
--- Rows go in in array order, so seq follows the order the requests arrived in. Messages $19..$22,
--- written as one outbox row of many messages in array order: a task's event ($22 = its task id) is
--- kept if the task was stored; a wake-up ($22 null, key = the machine) if a task that is due now was
--- stored on that machine and it is not paused (delayed tasks are woken by the sweeper once due).
+-- Rows go in in array order, so seq follows the order the requests arrived in. The call's one outbox
+-- row names the tasks stored, in that order, with what the relay needs to build their events (V28);
+-- its other messages are the wake-ups $19..$22 (topic, key = the machine, payload, trace context),
+-- each kept if a task that is due now was stored on its machine and the machine is not paused
+-- (delayed tasks are woken by the sweeper once due). No task stored, no row.
 -- Audit rows $23..$30 are kept if their task ($23) was stored. $31..$34: onExit command, the task an
 -- onExit follow-up follows, its stdin, and the vaultData's context when not the task (a cron's).
 -- $35..$39: the function (name, version, non-secret params), the task's group and whether it is
--- held (a group's task waiting for its turn). $40: each task's trace context, $41 each message's
--- (parallel to $19; a wake-up's is its machine's first task's): both null when nothing is traced.
+-- held (a group's task waiting for its turn). $40: each task's trace context, null when nothing is
+-- traced (a wake-up's, $22, is its machine's first task's).
 -- Machines are looked up one name at a time: the planner then takes the primary key even for a
 -- small table, where `name = ANY($3)` read every machine row twice per batch.
+-- An optional column's array is null when no task of the batch sets it: unnest pads it with nulls.
 -- Only what the database decides comes back (seq, created_at; not_before and the vault data's shape
 -- as stored): the caller has the rest, and 36 columns a task were a tenth of this statement's cost.
 WITH named AS (
@@ -51,19 +53,24 @@ WITH named AS (
                               trace_parent, arrival)
     JOIN targets t ON t.name = r.machine AND t.team = r.team
     ORDER BY r.arrival
-    RETURNING task_id, machine, seq, not_before, vault_data_shape, created_at, held
+    RETURNING task_id, team, machine, priority, seq, not_before, vault_data_shape, created_at, held, trace_parent
 ), events AS (
-    INSERT INTO outbox (topics, message_keys, payloads, trace_parents)
-    SELECT array_agg(e.topic ORDER BY e.position), array_agg(e.message_key ORDER BY e.position),
-           array_agg(e.payload ORDER BY e.position),
-           CASE WHEN count(e.trace_parent) > 0 THEN array_agg(e.trace_parent ORDER BY e.position) END
-    FROM unnest($19::text[], $20::text[], $21::text[], $22::uuid[], $41::text[])
-         WITH ORDINALITY AS e(topic, message_key, payload, task_id, trace_parent, position)
-    WHERE e.task_id IN (SELECT task_id FROM new_tasks)
-       OR e.task_id IS NULL AND e.message_key IN (SELECT n.machine FROM new_tasks n JOIN targets t ON t.name = n.machine
-                                                  WHERE (n.not_before IS NULL OR n.not_before <= now()) AND NOT n.held
-                                                    AND NOT t.paused)
-    HAVING count(*) > 0
+    INSERT INTO outbox (new_tasks, new_task_teams, new_task_machines, new_task_priorities, new_task_trace_parents,
+                        topics, message_keys, payloads, trace_parents)
+    SELECT n.*, w.*
+    FROM (SELECT array_agg(task_id ORDER BY seq), array_agg(team ORDER BY seq), array_agg(machine ORDER BY seq),
+                 array_agg(priority ORDER BY seq),
+                 CASE WHEN count(trace_parent) > 0 THEN array_agg(trace_parent ORDER BY seq) END
+          FROM new_tasks) n(task_ids, teams, machines, priorities, trace_parents),
+         (SELECT array_agg(e.topic ORDER BY e.position), array_agg(e.message_key ORDER BY e.position),
+                 array_agg(e.payload ORDER BY e.position),
+                 CASE WHEN count(e.trace_parent) > 0 THEN array_agg(e.trace_parent ORDER BY e.position) END
+          FROM unnest($19::text[], $20::text[], $21::text[], $22::text[])
+               WITH ORDINALITY AS e(topic, message_key, payload, trace_parent, position)
+          WHERE e.message_key IN (SELECT n.machine FROM new_tasks n JOIN targets t ON t.name = n.machine
+                                  WHERE (n.not_before IS NULL OR n.not_before <= now()) AND NOT n.held
+                                    AND NOT t.paused)) w
+    WHERE n.task_ids IS NOT NULL
 ), audit AS (
     INSERT INTO audit_log (actor, team, action, target, result, status, request_id)
     SELECT a.actor, a.team, a.action, a.target, a.result, a.status, a.request_id
@@ -72,4 +79,4 @@ WITH named AS (
     WHERE a.task_id IN (SELECT task_id FROM new_tasks)
     ORDER BY a.position
 )
-SELECT * FROM new_tasks
+SELECT task_id, seq, not_before, vault_data_shape, created_at FROM new_tasks

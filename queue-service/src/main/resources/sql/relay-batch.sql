@@ -7,7 +7,8 @@
 -- order across replicas too.
 --
 -- A row holds one message (topic, message_key, payload) or many (topics, message_keys, payloads, and
--- trace_parents: each message's trace context, or null).
+-- trace_parents: each message's trace context, or null), and may name new tasks whose events the
+-- relay builds (new_tasks and their teams, machines, priorities and trace contexts; V28).
 -- Rows are taken while fewer than $1 messages come before them: at most $1 messages, unless the
 -- first row alone holds more (it is still taken whole). The window reads the stored message_count
 -- (V26), never the arrays: only the rows taken are read whole, once, by RETURNING.
@@ -25,4 +26,5 @@ DELETE FROM outbox
 USING taken
 WHERE outbox.id = taken.id
 RETURNING outbox.id, outbox.topic, outbox.message_key, outbox.payload, outbox.topics, outbox.message_keys, outbox.payloads,
-          outbox.trace_parents, outbox.created_at
+          outbox.trace_parents, outbox.new_tasks, outbox.new_task_teams, outbox.new_task_machines,
+          outbox.new_task_priorities, outbox.new_task_trace_parents, outbox.created_at

@@ -119,7 +119,7 @@ class KafkaOutageIT {
     /** Messages waiting: a row holds one, or many (a batch of created tasks). */
     private static long outboxMessages() throws Exception {
         try (Connection db = stack.queueDb(); Statement statement = db.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT coalesce(sum(coalesce(cardinality(payloads), 1)), 0) FROM outbox")) {
+             ResultSet rows = statement.executeQuery("SELECT coalesce(sum(message_count), 0) FROM outbox")) {
             rows.next();
             return rows.getLong(1);
         }

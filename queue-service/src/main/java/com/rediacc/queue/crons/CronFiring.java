@@ -11,7 +11,6 @@ import com.rediacc.queue.outbox.OutboxRepository;
 import com.rediacc.queue.outbox.OutboxRepository.OutboxRow;
 import com.rediacc.queue.tasks.NewTask;
 import com.rediacc.queue.tasks.Task;
-import com.rediacc.queue.tasks.TaskEvents;
 import com.rediacc.queue.tasks.TaskIds;
 import com.rediacc.queue.tasks.TaskStatus;
 import com.rediacc.queue.tasks.TaskTransitions;
@@ -45,8 +44,6 @@ public class CronFiring {
     CronRepository crons;
     @Inject
     TaskStore tasks;
-    @Inject
-    TaskEvents events;
     @Inject
     OutboxRepository outbox;
     @Inject
@@ -153,8 +150,8 @@ public class CronFiring {
                 Task.RetryBackoff.FIXED, Task.FailureAction.NONE, cron.tag(), cron.resumable(), cron.runTimeoutSeconds(),
                 null, null, null, null, cron.vaultDataShape(), cron.onExitCommand(), null, null, cron.function(), null, false);
         return new NewTaskRow(taskId, cron.team(), task, cron.vaultCiphertext(),
-                cron.vaultCiphertext() == null ? null : cron.vaultContext(), "cron:" + cron.name(),
-                events.created(taskId, cron.team(), task), null, firingTrace(cron, taskId));
+                cron.vaultCiphertext() == null ? null : cron.vaultContext(), "cron:" + cron.name(), null,
+                firingTrace(cron, taskId));
     }
 
     /** A run's trace is rooted at its firing: a span of its own (ended at once), whose context the task carries. */

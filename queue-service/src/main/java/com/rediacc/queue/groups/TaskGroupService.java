@@ -11,7 +11,6 @@ import com.rediacc.queue.machines.MachineRepository;
 import com.rediacc.queue.tasks.NewTask;
 import com.rediacc.queue.tasks.Task;
 import com.rediacc.queue.tasks.TaskCreation;
-import com.rediacc.queue.tasks.TaskEvents;
 import com.rediacc.queue.tasks.TaskIds;
 import com.rediacc.queue.tasks.TaskProblems;
 import com.rediacc.queue.tasks.TaskStatus;
@@ -48,8 +47,6 @@ public class TaskGroupService {
     TaskTransitions transitions;
     @Inject
     TaskCreation creation;
-    @Inject
-    TaskEvents taskEvents;
     @Inject
     GroupEvents events;
     @Inject
@@ -172,7 +169,7 @@ public class TaskGroupService {
 
     private NewTaskRow row(NewTask task, String team, String ciphertext, String context, String actor) {
         UUID taskId = TaskIds.next();
-        return new NewTaskRow(taskId, team, task, ciphertext, context, actor, taskEvents.created(taskId, team, task), null);
+        return new NewTaskRow(taskId, team, task, ciphertext, context, actor, null);
     }
 
     /** The group's machines: those named (all of one team the caller may create tasks in) or those the selector finds. */

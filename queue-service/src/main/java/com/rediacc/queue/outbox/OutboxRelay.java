@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -45,6 +46,9 @@ public class OutboxRelay {
 
     @Inject
     OutboxPublisher kafka;
+
+    @Inject
+    NewTaskEvents newTaskEvents;
 
     @Inject
     QueueConfig config;
@@ -129,18 +133,7 @@ public class OutboxRelay {
                     taken.sort(Comparator.comparingLong(row -> row.getLong("id")));
                     List<OutboxMessage> messages = new ArrayList<>(taken.size());
                     for (Row row : taken) {
-                        String[] payloads = row.getArrayOfStrings("payloads");
-                        if (payloads == null) {
-                            messages.add(new OutboxMessage(row.getString("topic"), row.getString("message_key"),
-                                    row.getString("payload"), null));
-                        } else {
-                            String[] topics = row.getArrayOfStrings("topics");
-                            String[] keys = row.getArrayOfStrings("message_keys");
-                            String[] traces = row.getArrayOfStrings("trace_parents");
-                            for (int i = 0; i < payloads.length; i++) {
-                                messages.add(new OutboxMessage(topics[i], keys[i], payloads[i], traces == null ? null : traces[i]));
-                            }
-                        }
+                        addMessages(row, messages);
                     }
                     // a refusal fails the transaction: the rows are not deleted
                     return kafka.send(messages).map(acked -> {
@@ -152,5 +145,38 @@ public class OutboxRelay {
                         return messages.size();
                     });
                 }));
+    }
+
+    /**
+     * A row's messages in the order they are sent: its one message; or the events of the tasks it
+     * names (V28), then its messages in array order.
+     */
+    private void addMessages(Row row, List<OutboxMessage> messages) {
+        String payload = row.getString("payload");
+        if (payload != null) {
+            messages.add(new OutboxMessage(row.getString("topic"), row.getString("message_key"), payload, null));
+            return;
+        }
+        UUID[] newTasks = row.getArrayOfUUIDs("new_tasks");
+        if (newTasks != null) {
+            String[] teams = row.getArrayOfStrings("new_task_teams");
+            String[] machines = row.getArrayOfStrings("new_task_machines");
+            Short[] priorities = row.getArrayOfShorts("new_task_priorities");
+            String[] traces = row.getArrayOfStrings("new_task_trace_parents");
+            Instant createdAt = row.getOffsetDateTime("created_at").toInstant();
+            for (int i = 0; i < newTasks.length; i++) {
+                messages.add(newTaskEvents.created(newTasks[i], teams[i], machines[i], priorities[i], createdAt,
+                        traces == null ? null : traces[i]));
+            }
+        }
+        String[] payloads = row.getArrayOfStrings("payloads");
+        if (payloads != null) {
+            String[] topics = row.getArrayOfStrings("topics");
+            String[] keys = row.getArrayOfStrings("message_keys");
+            String[] traces = row.getArrayOfStrings("trace_parents");
+            for (int i = 0; i < payloads.length; i++) {
+                messages.add(new OutboxMessage(topics[i], keys[i], payloads[i], traces == null ? null : traces[i]));
+            }
+        }
     }
 }

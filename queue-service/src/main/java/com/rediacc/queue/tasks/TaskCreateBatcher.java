@@ -55,8 +55,6 @@ public class TaskCreateBatcher {
     @Inject
     MachineRepository machines;
     @Inject
-    TaskEvents events;
-    @Inject
     OutboxRelay relay;
 
     @Inject
@@ -119,7 +117,7 @@ public class TaskCreateBatcher {
     }
 
     private NewTaskRow row(UUID taskId, NewTask request, String team, String vaultCiphertext, String actor, AuditedCall call) {
-        return new NewTaskRow(taskId, team, request, vaultCiphertext, actor, events.created(taskId, team, request),
+        return new NewTaskRow(taskId, team, request, vaultCiphertext, actor,
                 call == null ? null : call.record(team, Task.auditTarget(taskId, request.function()), 201));
     }
 

@@ -2,10 +2,11 @@ package com.rediacc.queue.tasks;
 
 import com.rediacc.contract.events.CloudEvent;
 import com.rediacc.contract.events.Topics;
+import com.rediacc.queue.outbox.NewTaskEvents;
+import com.rediacc.queue.outbox.OutboxPublisher.OutboxMessage;
 import com.rediacc.queue.outbox.OutboxRepository;
 import com.rediacc.queue.outbox.OutboxRepository.OutboxRow;
 import com.rediacc.queue.tasks.lifecycle.Decision;
-import com.rediacc.queue.tasks.lifecycle.TaskStateMachine;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -16,19 +17,22 @@ import java.util.UUID;
 
 /** The outbox messages of a task's transitions (schemas in docs/events.md). */
 @Singleton
-public class TaskEvents {
+public class TaskEvents implements NewTaskEvents {
     public static final String TASK_FAILED_ALERT = "rediacc.alert.task-failed";
 
     @Inject
     OutboxRepository outbox;
 
-    /** A new task's event: the same data {@link TaskEventData#of} gives for the stored task. */
-    public OutboxRow created(UUID taskId, String team, NewTask request) {
-        TaskEventData data = new TaskEventData(taskId, team, request.machine(), TaskStateMachine.INITIAL, null,
-                request.priority(), 0, null, null);
-        return outbox.row(Topics.TASK_EVENTS, taskId.toString(), CloudEvent.of(UUID.randomUUID().toString(),
-                OutboxRepository.SOURCE, TaskEventData.type(TaskStateMachine.INITIAL), taskId.toString(), Instant.now(),
-                TaskEventData.SCHEMA, data));
+    /**
+     * A new task's event, built by the relay from what the outbox row names: the same data
+     * {@link TaskEventData#of} gives for the stored task. Its id is the task's id (a UUID version 7,
+     * where every other event's id is a random version 4), so a pass sent again repeats it exactly.
+     */
+    @Override
+    public OutboxMessage created(UUID taskId, String team, String machine, int priority, Instant createdAt,
+                                 String traceParent) {
+        return new OutboxMessage(Topics.TASK_EVENTS, taskId.toString(),
+                NewTaskEventJson.write(taskId, team, machine, priority, createdAt.toString()), traceParent);
     }
 
     /** What a move sends, in this order: its task event, then the wake-ups and the alert it sets off. */

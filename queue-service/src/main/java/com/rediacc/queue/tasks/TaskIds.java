@@ -1,5 +1,6 @@
 package com.rediacc.queue.tasks;
 
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.UUID;
 
@@ -16,7 +17,13 @@ public final class TaskIds {
     }
 
     public static UUID next() {
-        return at(System.currentTimeMillis(), RANDOM.nextLong(), RANDOM.nextLong());
+        // One draw of the random bits: each draw from the default SecureRandom reads /dev/urandom
+        // under a lock and mixes it with SHA1PRNG output (two nextLong() were 5% of queue-service's
+        // CPU in a batch create).
+        byte[] random = new byte[16];
+        RANDOM.nextBytes(random);
+        ByteBuffer bits = ByteBuffer.wrap(random);
+        return at(System.currentTimeMillis(), bits.getLong(), bits.getLong());
     }
 
     static UUID at(long epochMillis, long randomHigh, long randomLow) {

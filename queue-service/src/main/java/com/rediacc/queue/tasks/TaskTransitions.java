@@ -206,8 +206,7 @@ public class TaskTransitions {
                     UUID id = TaskIds.next();
                     NewTask followUp = NewTask.onExitOf(ended, endedJson(ended));
                     // in the trace of the task it follows, whoever ended that one (a report, the lease reaper)
-                    rows.add(new NewTaskRow(id, ended.team(), followUp, null, null, actor,
-                            events.created(id, ended.team(), followUp), null, ended.traceParent()));
+                    rows.add(new NewTaskRow(id, ended.team(), followUp, null, null, actor, null, ended.traceParent()));
                 }
             }
             return rows;

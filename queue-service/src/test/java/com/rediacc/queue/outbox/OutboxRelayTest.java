@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 
 import static com.rediacc.queue.TestSupport.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Events reach the real Kafka broker through the outbox, and the outbox drains. */
 @QuarkusTest
@@ -134,17 +135,74 @@ class OutboxRelayTest {
     }
 
     @Test
-    void aBatchCallsThousandEventsLeaveWholeFromItsLz4CompressedRow() throws Exception {
-        String compression = pool.query("SELECT attcompression FROM pg_attribute WHERE attrelid = 'outbox'::regclass"
-                + " AND attname = 'payloads'").execute().await().atMost(WAIT).iterator().next().getString(0);
-        assertThat(compression).as("V24 (this PostgreSQL has lz4)").isEqualTo("l");
+    void aRowNamingNewTasksSendsTheirEventsFirstThenItsMessages() throws Exception {
+        UUID first = UUID.randomUUID(), second = UUID.randomUUID();
+        try (KafkaProbe probe = new KafkaProbe(bootstrap, List.of(Topics.TASK_EVENTS))) {
+            pool.preparedQuery("""
+                            INSERT INTO outbox (new_tasks, new_task_teams, new_task_machines, new_task_priorities,
+                                                topics, message_keys, payloads)
+                            VALUES ($1, '{ops,ops}', '{m1,m2}', '{1,5}', $2, $3, '{"{\\"after\\":true}"}')""")
+                    .execute(Tuple.of(new UUID[]{first, second}, new String[]{Topics.TASK_EVENTS},
+                            new String[]{first.toString()}))
+                    .await().atMost(WAIT);
+            relay.wake();
+            List<ConsumerRecord<String, String>> records = probe.await(r -> r.key().equals(first.toString())
+                    || r.key().equals(second.toString()), 3, Duration.ofSeconds(20));
+            // the first task's event and the row's message share a key, hence a partition: their order shows
+            List<String> firstKeyed = records.stream().filter(r -> r.key().equals(first.toString()))
+                    .map(ConsumerRecord::value).toList();
+            assertThat(firstKeyed).hasSize(2);
+            assertThat(firstKeyed.get(1)).isEqualTo("{\"after\":true}");
+            JsonNode event = json.readTree(firstKeyed.getFirst());
+            assertThat(event.path("id").asText()).isEqualTo(first.toString());
+            assertThat(event.path("type").asText()).isEqualTo("rediacc.task.pending");
+            assertThat(event.path("data").path("team").asText()).isEqualTo("ops");
+            assertThat(event.path("data").path("machine").asText()).isEqualTo("m1");
+            assertThat(event.path("data").path("priority").asInt()).isEqualTo(1);
+            JsonNode other = json.readTree(records.stream().filter(r -> r.key().equals(second.toString()))
+                    .findFirst().orElseThrow().value());
+            assertThat(other.path("data").path("machine").asText()).isEqualTo("m2");
+            assertThat(other.path("data").path("priority").asInt()).isEqualTo(5);
+            assertThat(other.path("time").asText()).isEqualTo(event.path("time").asText());
+        }
+        awaitOutboxEmpty();
+    }
+
+    @Test
+    void aRowThatNamesTasksBadlyIsRefused() {
+        inOwnOutbox(db -> {
+            for (String values : List.of(
+                    "'{ops}', '{m1,m2}', '{1,1}'",     // a team short
+                    "'{ops,ops}', '{m1,NULL}', '{1,1}'", // a machine missing
+                    "'{ops,ops}', '{m1,m2}', NULL",     // no priorities
+                    "'{ops,ops}', NULL, '{1,1}'")) {    // no machines
+                run(db, "SAVEPOINT bad");
+                assertThatThrownBy(() -> run(db, "INSERT INTO outbox (new_tasks, new_task_teams, new_task_machines,"
+                        + " new_task_priorities) VALUES (ARRAY[gen_random_uuid(), gen_random_uuid()], " + values + ")"))
+                        .as(values).hasMessageContaining("outbox_one_message_or_many");
+                run(db, "ROLLBACK TO SAVEPOINT bad");
+            }
+            run(db, "SAVEPOINT bad");
+            assertThatThrownBy(() -> run(db, "INSERT INTO outbox (topics, payloads) VALUES ('{t}', '{p}')"))
+                    .as("messages without their keys").hasMessageContaining("outbox_one_message_or_many");
+            run(db, "ROLLBACK TO SAVEPOINT bad");
+        });
+    }
+
+    @Test
+    void aBatchCallsThousandEventsAreBuiltByTheRelayFromItsRow() throws Exception {
+        List<String> compressions = new ArrayList<>();
+        pool.query("SELECT attcompression FROM pg_attribute WHERE attrelid = 'outbox'::regclass"
+                        + " AND attname IN ('payloads', 'new_task_machines')").execute().await().atMost(WAIT)
+                .forEach(r -> compressions.add(r.getString(0)));
+        assertThat(compressions).as("V24, V28 (this PostgreSQL has lz4)").hasSize(2).containsOnly("l");
         String machine = TestSupport.registerMachine(1);
         List<Map<String, Object>> tasks = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             tasks.add(Map.of("machine", machine, "command", "echo " + i));
         }
         try (KafkaProbe probe = new KafkaProbe(bootstrap, List.of(Topics.TASK_EVENTS))) {
-            // one outbox row of ~420 kB: compressed, and TOASTed
+            // one outbox row naming the thousand tasks (~60 bytes each): the relay builds their events
             List<String> ids = TestSupport.admin().body(Map.of("tasks", tasks)).post("/api/v1/tasks/batch?view=ids")
                     .then().statusCode(200).extract().path("results.task.taskId");
             assertThat(ids).hasSize(1000);
@@ -156,7 +214,9 @@ class OutboxRelayTest {
                 JsonNode event = json.readTree(record.value());
                 assertThat(event.path("type").asText()).isEqualTo("rediacc.task.pending");
                 assertThat(event.path("subject").asText()).isEqualTo(record.key());
+                assertThat(event.path("id").asText()).isEqualTo(record.key());
                 assertThat(event.path("data").path("machine").asText()).isEqualTo(machine);
+                assertThat(event.path("data").path("team").asText()).isEqualTo("ops");
             }
         }
         awaitOutboxEmpty();

@@ -12,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -89,15 +90,17 @@ class CreateBatchTest {
                 assertThat(created.task().taskId()).isEqualTo(ids.get(i));
                 assertThat(created.task().status()).isEqualTo(TaskStatus.PENDING);
             }
-            // The 200 tasks' events and their machine's wake-up share one outbox row.
-            String[] keys = new String[ids.size() + 1];
-            for (int i = 0; i < ids.size(); i++) {
-                keys[i] = ids.get(i).toString();
-            }
-            keys[ids.size()] = machine;
-            long rows = pool.preparedQuery("SELECT count(*) FROM outbox WHERE id > $1 AND (message_keys && $2 OR message_key = ANY($2))")
-                    .execute(Tuple.of(outboxIdBefore, keys)).await().atMost(WAIT).iterator().next().getLong(0);
-            assertThat(rows).as("outbox rows holding the batch's messages").isEqualTo(1);
+            // The 200 tasks' events (named, in arrival order) and their machine's wake-up share one outbox row.
+            List<Row> rows = new ArrayList<>();
+            pool.preparedQuery("""
+                            SELECT new_tasks, message_keys, message_count FROM outbox
+                            WHERE id > $1 AND (new_tasks && $2 OR message_keys && $3 OR message_key = ANY($3))""")
+                    .execute(Tuple.of(outboxIdBefore, ids.toArray(UUID[]::new), new String[]{machine}))
+                    .await().atMost(WAIT).forEach(rows::add);
+            assertThat(rows).as("outbox rows holding the batch's messages").hasSize(1);
+            assertThat(rows.getFirst().getArrayOfUUIDs("new_tasks")).containsExactlyElementsOf(ids);
+            assertThat(rows.getFirst().getArrayOfStrings("message_keys")).containsExactly(machine);
+            assertThat(rows.getFirst().getInteger("message_count")).isEqualTo(ids.size() + 1);
             release(relayHeld);
             relay.wake();
             // FIFO: seq in the order the requests arrived; one PENDING history row each.
@@ -132,6 +135,15 @@ class CreateBatchTest {
             assertThat(event.path("data").path("machine").asText()).isEqualTo(machine);
             assertThat(event.path("data").path("team").asText()).isEqualTo("ops");
             assertThat(event.path("data").path("attempts").asInt()).isZero();
+            assertThat(event.path("data").path("priority").asInt()).isEqualTo(3);
+            assertThat(event.path("data").has("previousStatus")).isFalse();
+            // Built by the relay from the row's names: the task's id is the event's, the row's commit its time.
+            for (ConsumerRecord<String, String> record : events) {
+                JsonNode built = json.readTree(record.value());
+                assertThat(built.path("id").asText()).isEqualTo(record.key());
+                assertThat(built.path("subject").asText()).isEqualTo(record.key());
+                assertThat(Instant.parse(built.path("time").asText())).isEqualTo(createdAt(UUID.fromString(record.key())));
+            }
             assertThat(records.stream().filter(r -> r.topic().equals(Topics.DISPATCH)))
                     .as("one wake-up for the batch's machine").hasSize(1);
         }
@@ -326,6 +338,11 @@ class CreateBatchTest {
 
     private static void release(SqlConnection connection) {
         connection.query("ROLLBACK").execute().chain(() -> connection.close()).await().atMost(WAIT);
+    }
+
+    private Instant createdAt(UUID task) {
+        return pool.preparedQuery("SELECT created_at FROM tasks WHERE task_id = $1").execute(Tuple.of(task))
+                .await().atMost(WAIT).iterator().next().getOffsetDateTime("created_at").toInstant();
     }
 
     private long outboxLastId() {

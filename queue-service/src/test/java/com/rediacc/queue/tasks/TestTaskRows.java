@@ -1,13 +1,11 @@
 package com.rediacc.queue.tasks;
 
-import com.rediacc.contract.events.Topics;
-import com.rediacc.queue.outbox.OutboxRepository;
 import com.rediacc.queue.tasks.store.TaskStore;
 import com.rediacc.queue.tasks.store.TaskStore.NewTaskRow;
 
 import java.util.UUID;
 
-/** Rows for {@link TaskStore#create} in tests: team "ops", created by "test", an empty event, no audit record. */
+/** Rows for {@link TaskStore#create} in tests: team "ops", created by "test", no audit record. */
 final class TestTaskRows {
     private TestTaskRows() {
     }
@@ -17,7 +15,6 @@ final class TestTaskRows {
         UUID taskId = TaskIds.next();
         NewTask task = new NewTask(machine, command, 3, 0, 30, Task.RetryBackoff.FIXED, Task.FailureAction.NONE,
                 null, false, null, null, null, null, null, null, null, null, null, null, null, false);
-        return new NewTaskRow(taskId, "ops", task, null, "test",
-                new OutboxRepository.OutboxRow(Topics.TASK_EVENTS, taskId.toString(), "{}"), null);
+        return new NewTaskRow(taskId, "ops", task, null, "test", null);
     }
 }

@@ -61,7 +61,8 @@ public class PgTaskStore implements TaskStore {
 
     /**
      * Stores the tasks (seq in list order; each row is also its task's first history entry) with
-     * their events and audit records, and wakes the bridges of their machines, in one statement
+     * their events (named in the outbox, built by the relay) and audit records, and wakes the
+     * bridges of their machines, in one statement
      * (sql/create-tasks.sql) through {@code client}: the pool (autocommit) or a transaction. A task
      * whose machine is gone or not of its row's team is not stored. Returns the stored tasks by id.
      */
@@ -83,10 +84,6 @@ public class PgTaskStore implements TaskStore {
         OffsetDateTime[] notBefore = new OffsetDateTime[n];
         UUID[] retriedFrom = new UUID[n];
         String[] traceParents = new String[n];
-        boolean traced = false;
-        List<OutboxRepository.OutboxRow> events = new ArrayList<>(n + 1);
-        List<UUID> eventTasks = new ArrayList<>(n + 1);
-        List<String> eventTraces = new ArrayList<>(n + 1);
         Map<String, String> wakeUpTraces = new HashMap<>();
         List<AuditWriter.NewRecord> audit = new ArrayList<>(n);
         List<UUID> auditTasks = new ArrayList<>(n);
@@ -123,10 +120,6 @@ public class PgTaskStore implements TaskStore {
             groups[i] = task.groupId();
             held[i] = task.held();
             traceParents[i] = row.traceParent();
-            traced |= row.traceParent() != null;
-            events.add(row.event());
-            eventTasks.add(row.taskId());
-            eventTraces.add(row.traceParent());
             if (row.audit() != null) {
                 audit.add(row.audit());
                 auditTasks.add(row.taskId());
@@ -137,25 +130,26 @@ public class PgTaskStore implements TaskStore {
             }
         }
         // One wake-up per machine; the statement keeps those of machines that got a task due now.
+        List<OutboxRepository.OutboxRow> wakeUpRows = new ArrayList<>(wakeUps.size());
+        List<String> wakeUpRowTraces = new ArrayList<>(wakeUps.size());
         for (String machine : wakeUps) {
-            events.add(outbox.machineReadyRow(machine));
-            eventTasks.add(null);
-            eventTraces.add(wakeUpTraces.get(machine));
+            wakeUpRows.add(outbox.machineReadyRow(machine));
+            wakeUpRowTraces.add(wakeUpTraces.get(machine));
         }
-        List<Object> params = new ArrayList<>(List.<Object>of(ids, teams, machines, commands, priorities, maxRetries,
-                retryDelays, backoffs, failureActions, tags, resumable, timeouts, notBefore, keys, retriedFrom, vaultData,
-                shapes, actors,
-                events.stream().map(OutboxRepository.OutboxRow::topic).toArray(String[]::new),
-                events.stream().map(OutboxRepository.OutboxRow::key).toArray(String[]::new),
-                events.stream().map(OutboxRepository.OutboxRow::payload).toArray(String[]::new),
-                eventTasks.toArray(UUID[]::new),
+        // An optional column no task of the batch uses goes as no array at all (orNone): unnest pads a
+        // missing array with nulls, and a thousand nulls a column cost encoding and decoding on both sides.
+        List<Object> params = new ArrayList<>(Arrays.<Object>asList(ids, teams, machines, commands, priorities, maxRetries,
+                retryDelays, backoffs, failureActions, orNone(tags), resumable, orNone(timeouts), orNone(notBefore),
+                orNone(keys), orNone(retriedFrom), orNone(vaultData), orNone(shapes), actors,
+                wakeUpRows.stream().map(OutboxRepository.OutboxRow::topic).toArray(String[]::new),
+                wakeUpRows.stream().map(OutboxRepository.OutboxRow::key).toArray(String[]::new),
+                wakeUpRows.stream().map(OutboxRepository.OutboxRow::payload).toArray(String[]::new),
+                orNone(wakeUpRowTraces.toArray(String[]::new)),
                 auditTasks.toArray(UUID[]::new)));
         params.addAll(Arrays.asList(AuditRepository.columns(audit)));
-        params.addAll(List.of(onExits, onExitOf, stdins, contexts, functionNames, functionVersions, functionParams, groups,
-                held));
-        // Untraced (tracing off), no arrays at all: unnest pads a missing one with nulls.
-        params.add(traced ? traceParents : null);
-        params.add(traced ? eventTraces.toArray(String[]::new) : null);
+        params.addAll(Arrays.asList(orNone(onExits), orNone(onExitOf), orNone(stdins), orNone(contexts),
+                orNone(functionNames), orNone(functionVersions), orNone(functionParams), orNone(groups), held,
+                orNone(traceParents)));
         return client.preparedQuery(SqlFiles.load("create-tasks"))
                 .execute(Tuple.from(params))
                 .map(inserted -> {
@@ -168,6 +162,16 @@ public class PgTaskStore implements TaskStore {
                     });
                     return byId;
                 });
+    }
+
+    /** The values, or null when every one of them is null. */
+    private static <T> T[] orNone(T[] values) {
+        for (T value : values) {
+            if (value != null) {
+                return values;
+            }
+        }
+        return null;
     }
 
     /** A task as create-tasks.sql stored it: the request's values, the rest as the columns' defaults. */

@@ -160,21 +160,21 @@ public interface TaskStore {
 
     /** A task to insert (see {@link #create}). */
     record NewTaskRow(UUID taskId, String team, NewTask task, String vaultCiphertext, String vaultDataContext,
-                      String actor, OutboxRow event, AuditWriter.NewRecord audit, String traceParent) {
+                      String actor, AuditWriter.NewRecord audit, String traceParent) {
         public NewTaskRow {
             Objects.requireNonNull(actor, "actor"); // a null created_by would read as a task without its created entry
         }
 
         /** A task traced as a child of the current span (the call or transition that creates it), if any. */
         public NewTaskRow(UUID taskId, String team, NewTask task, String vaultCiphertext, String vaultDataContext,
-                          String actor, OutboxRow event, AuditWriter.NewRecord audit) {
-            this(taskId, team, task, vaultCiphertext, vaultDataContext, actor, event, audit, TraceParents.current());
+                          String actor, AuditWriter.NewRecord audit) {
+            this(taskId, team, task, vaultCiphertext, vaultDataContext, actor, audit, TraceParents.current());
         }
 
         /** As above, a task whose vaultData (if any) is bound to itself. */
-        public NewTaskRow(UUID taskId, String team, NewTask task, String vaultCiphertext, String actor, OutboxRow event,
+        public NewTaskRow(UUID taskId, String team, NewTask task, String vaultCiphertext, String actor,
                           AuditWriter.NewRecord audit) {
-            this(taskId, team, task, vaultCiphertext, null, actor, event, audit);
+            this(taskId, team, task, vaultCiphertext, null, actor, audit);
         }
     }
 
