@@ -424,8 +424,8 @@ public final class ConsoleBench {
                     return;
                 }
                 BatchBench.Answer answer = BatchBench.Answer.parse(json, reply.body());
-                created.addAndGet(answer.ids().size());
-                notCreated.addAndGet(answer.items() - answer.ids().size());
+                created.addAndGet(answer.created());
+                notCreated.addAndGet(answer.items() - answer.created());
                 if (answer.firstProblem() != null) {
                     fail("an item not created: " + answer.firstProblem());
                 }
