@@ -6,6 +6,7 @@ import com.rediacc.bridge.credentials.CredentialStore;
 import com.rediacc.bridge.credentials.VaultCredentialStore;
 import com.rediacc.bridge.metrics.MeteredSshSessions;
 import com.rediacc.bridge.metrics.MeteredTaskQueue;
+import com.rediacc.bridge.queue.CoalescingTaskQueue;
 import com.rediacc.bridge.queue.QueueClient;
 import com.rediacc.bridge.queue.TaskQueue;
 import com.rediacc.bridge.ssh.SshSessionPool;
@@ -100,11 +101,11 @@ public class BridgeWiring {
         return new MeteredSshSessions(pool, registry);
     }
 
-    /** The queue-service, counting claims and lost attempts ended. */
+    /** The queue-service, reports of several tasks sent together, counting claims and lost attempts ended. */
     @Produces
     @Singleton
     TaskQueue taskQueue(QueueClient client, MeterRegistry registry) {
-        return new MeteredTaskQueue(client, registry);
+        return new MeteredTaskQueue(new CoalescingTaskQueue(client, client::reports), registry);
     }
 
     @Produces

@@ -25,6 +25,9 @@ import com.rediacc.contract.bridge.LostAttempts;
 import com.rediacc.contract.bridge.LostAttemptsRequest;
 import com.rediacc.contract.bridge.ReadyMachinesRequest;
 import com.rediacc.contract.bridge.ReleaseReport;
+import com.rediacc.contract.bridge.TaskReport;
+import com.rediacc.contract.bridge.TaskReportAnswer;
+import com.rediacc.contract.bridge.TaskReports;
 
 import java.io.IOException;
 import java.net.URI;
@@ -46,6 +49,8 @@ public class QueueClient implements TaskQueue {
     private static final TypeReference<List<ClaimedTask>> CLAIMED = new TypeReference<>() {
     };
     private static final TypeReference<List<String>> NAMES = new TypeReference<>() {
+    };
+    private static final TypeReference<List<TaskReportAnswer>> ANSWERS = new TypeReference<>() {
     };
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -90,6 +95,20 @@ public class QueueClient implements TaskQueue {
     @Override
     public boolean start(ClaimedTask task) throws QueueUnavailable {
         return accepted(post(BridgeApi.START, task.taskId(), new LeaseReport(task.leaseToken())));
+    }
+
+    /** Starts and results of several tasks in one call ({@link CoalescingTaskQueue}); empty when the queue-service does not know the call. */
+    public Optional<List<TaskReportAnswer>> reports(List<TaskReport> reports) throws QueueUnavailable {
+        HttpResponse<String> response = post(BridgeApi.REPORTS, new TaskReports(reports));
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        expect(response, 200);
+        try {
+            return Optional.of(json.readValue(response.body(), ANSWERS));
+        } catch (IOException e) {
+            throw new QueueUnavailable("unreadable reports answer: " + e.getMessage(), e);
+        }
     }
 
     @Override

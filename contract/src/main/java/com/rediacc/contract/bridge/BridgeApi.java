@@ -7,6 +7,8 @@ public final class BridgeApi {
     public static final String START = "/tasks/{taskId}/start";
     public static final String HEARTBEAT = "/tasks/{taskId}/heartbeat";
     public static final String FINISH = "/tasks/{taskId}/finish";
+    /** Starts and results of several tasks in one call and one transaction ({@link TaskReports}). */
+    public static final String REPORTS = "/reports";
     /** Gives back a claimed task that was never started (bridge shutting down). */
     public static final String RELEASE = "/tasks/{taskId}/release";
     /** The lost attempts of a machine, whose remote commands must be ended (docs/adr/0004). */

@@ -9,6 +9,8 @@ import com.rediacc.contract.bridge.LostAttemptEnded;
 import com.rediacc.contract.bridge.LostAttempts;
 import com.rediacc.contract.bridge.MachineConnection;
 import com.rediacc.contract.bridge.ReleaseReport;
+import com.rediacc.contract.bridge.TaskReport;
+import com.rediacc.contract.bridge.TaskReportAnswer;
 import com.rediacc.queue.QueueConfig;
 import com.rediacc.queue.bridges.DispatchPartitions;
 import com.rediacc.queue.machines.Machine;
@@ -123,6 +125,40 @@ public class BridgeProtocol {
     /** Ends an attempt as the bridge reports it; the state machine decides what follows. */
     public Uni<Void> finish(UUID taskId, AttemptResult result, String bridgeId) {
         return heldBy(taskId, new TaskEvent.AttemptEnded(result.leaseToken(), report(result)), actor(bridgeId));
+    }
+
+    /**
+     * Starts and results of several tasks in one transaction: each judged as its single call would be
+     * ({@link #start}, {@link #finish}), all moves written together; answered in order. The tasks are
+     * locked in id order, so two such calls never wait for each other in a cycle.
+     */
+    public Uni<List<TaskReportAnswer>> report(List<TaskReport> reports, String bridgeId) {
+        List<UUID> ids = reports.stream().map(TaskReport::taskId).toList();
+        return transitions.inTransaction(work -> tasks.lockAll(work.tx(), ids).flatMap(locked -> {
+            Map<UUID, Task> byId = new HashMap<>();
+            locked.forEach(task -> byId.put(task.taskId(), task));
+            List<Decision.Move> moves = new ArrayList<>();
+            List<TaskReportAnswer> answers = new ArrayList<>(reports.size());
+            for (TaskReport report : reports) {
+                Task task = byId.get(report.taskId());
+                Decision decision = task == null ? null : work.decide(task, event(report));
+                answers.add(switch (decision) {
+                    case null -> TaskReportAnswer.refused(TaskProblems.leaseNotHeld(report.taskId()).getMessage());
+                    case Decision.Refuse refuse -> TaskReportAnswer.refused(refuse.detail());
+                    case Decision.Move move -> {
+                        moves.add(move);
+                        yield TaskReportAnswer.ACCEPTED;
+                    }
+                    case Decision.Stay stay -> TaskReportAnswer.ACCEPTED;
+                });
+            }
+            return work.write(moves, actor(bridgeId), null).map(written -> answers);
+        }));
+    }
+
+    private static TaskEvent event(TaskReport report) {
+        return report.start() != null ? new TaskEvent.Start(report.start().leaseToken())
+                : new TaskEvent.AttemptEnded(report.finish().leaseToken(), report(report.finish()));
     }
 
     /** A claimed task the bridge never started goes back to the queue, at once or after the given delay. */

@@ -14,6 +14,9 @@ import com.rediacc.contract.bridge.LostAttempts;
 import com.rediacc.contract.bridge.LostAttemptsRequest;
 import com.rediacc.contract.bridge.ReadyMachinesRequest;
 import com.rediacc.contract.bridge.ReleaseReport;
+import com.rediacc.contract.bridge.TaskReport;
+import com.rediacc.contract.bridge.TaskReportAnswer;
+import com.rediacc.contract.bridge.TaskReports;
 import com.rediacc.queue.bridges.BridgeDirectory;
 import com.rediacc.web.FieldError;
 import com.rediacc.web.ProblemException;
@@ -27,7 +30,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /** The endpoints bridges use to claim work and report on it; bridge token only. */
@@ -77,6 +82,32 @@ public class BridgeResource {
             throw ProblemException.badRequest("a result needs leaseToken and outcome");
         }
         return tasks.finish(taskId, result, bridgeId);
+    }
+
+    /** Starts and results of several tasks in one transaction, each answered as its single call would be. */
+    @POST
+    @Path(BridgeApi.REPORTS)
+    public Uni<List<TaskReportAnswer>> reports(TaskReports request, @HeaderParam(BRIDGE_ID_HEADER) String bridgeId) {
+        if (request == null || request.reports() == null || request.reports().isEmpty()
+                || request.reports().size() > TaskReports.MAX_REPORTS) {
+            throw ProblemException.badRequest("reports must hold 1 to " + TaskReports.MAX_REPORTS + " reports");
+        }
+        Set<UUID> seen = new HashSet<>();
+        for (int i = 0; i < request.reports().size(); i++) {
+            TaskReport report = request.reports().get(i);
+            String at = "reports[" + i + "]";
+            if (report == null || report.taskId() == null || (report.start() == null) == (report.finish() == null)) {
+                throw ProblemException.invalid(List.of(new FieldError(at, "needs taskId and exactly one of start, finish")));
+            }
+            if (report.finish() != null && report.finish().outcome() == null) {
+                throw ProblemException.invalid(List.of(new FieldError(at + ".finish.outcome", "is required")));
+            }
+            if (!seen.add(report.taskId())) {
+                throw ProblemException.invalid(List.of(new FieldError(at + ".taskId", "repeats task " + report.taskId()
+                        + ": one report per task and call")));
+            }
+        }
+        return tasks.report(request.reports(), bridgeId);
     }
 
     @POST

@@ -396,6 +396,12 @@ public class PgTaskStore implements TaskStore {
     }
 
     @Override
+    public Uni<List<Task>> lockAll(SqlClient tx, Collection<UUID> taskIds) {
+        return tx.preparedQuery(SqlFiles.load("lock-tasks")).execute(Tuple.of(taskIds.toArray(UUID[]::new)))
+                .map(PgTaskStore::all);
+    }
+
+    @Override
     public Uni<List<Task>> lockExpiredLeases(SqlClient tx, int limit) {
         return tx.preparedQuery(SqlFiles.load("expired-leases")).execute(Tuple.of(limit)).map(PgTaskStore::all);
     }

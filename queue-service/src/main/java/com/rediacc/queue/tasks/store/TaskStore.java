@@ -80,6 +80,9 @@ public interface TaskStore {
     /** Reads a task and locks its row until the transaction ends. */
     Uni<Optional<Task>> lock(SqlClient tx, UUID taskId);
 
+    /** Reads the tasks there are of {@code taskIds} and locks their rows until the transaction ends (in id order). */
+    Uni<List<Task>> lockAll(SqlClient tx, Collection<UUID> taskIds);
+
     /**
      * The ready tasks a claim for {@code machine} may take, locked, in claim order (priority, then
      * creation), at most {@code max} and the machine's free slots; tasks locked elsewhere are
