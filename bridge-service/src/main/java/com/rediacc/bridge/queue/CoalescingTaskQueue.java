@@ -1,18 +1,13 @@
 package com.rediacc.bridge.queue;
 
 import com.rediacc.contract.bridge.AttemptResult;
-import com.rediacc.contract.bridge.BridgePresence;
 import com.rediacc.contract.bridge.ClaimedTask;
-import com.rediacc.contract.bridge.HeartbeatReply;
-import com.rediacc.contract.bridge.LostAttempt;
-import com.rediacc.contract.bridge.LostAttempts;
 import com.rediacc.contract.bridge.TaskReport;
 import com.rediacc.contract.bridge.TaskReportAnswer;
 import com.rediacc.contract.bridge.TaskReports;
 import io.opentelemetry.api.trace.Span;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * shared call failed (the queue unreachable, or one that does not know {@code /reports} yet); a
  * shared call that failed is answered by each report's own call, so a failure is what it was before.
  */
-public final class CoalescingTaskQueue implements TaskQueue {
+public final class CoalescingTaskQueue extends ForwardingTaskQueue {
     private static final Logger LOG = Logger.getLogger(CoalescingTaskQueue.class);
     /** Output longer than this goes on its own call; a shared call carries at most {@link #CALL_OUTPUT_BUDGET} of it. */
     static final int ALONE_OUTPUT_CHARS = 64 * 1024;
@@ -39,7 +34,6 @@ public final class CoalescingTaskQueue implements TaskQueue {
         Optional<List<TaskReportAnswer>> send(List<TaskReport> reports) throws QueueUnavailable;
     }
 
-    private final TaskQueue queue;
     private final ReportsCall reports;
     private final LinkedBlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
     private volatile boolean shared = true;
@@ -52,7 +46,7 @@ public final class CoalescingTaskQueue implements TaskQueue {
     }
 
     public CoalescingTaskQueue(TaskQueue queue, ReportsCall reports) {
-        this.queue = queue;
+        super(queue);
         this.reports = reports;
         Thread.ofVirtual().name("queue-reports").start(this::sendWhatIsPending);
     }
@@ -139,43 +133,5 @@ public final class CoalescingTaskQueue implements TaskQueue {
         for (int i = 0; i < call.size(); i++) {
             call.get(i).accepted().complete(i < answered.size() ? Optional.of(answered.get(i).accepted()) : Optional.empty());
         }
-    }
-
-    // --- everything else goes straight to the queue
-
-    @Override
-    public List<ClaimedTask> claim(String machine, List<String> tags, int max) throws QueueUnavailable {
-        return queue.claim(machine, tags, max);
-    }
-
-    @Override
-    public List<String> readyMachines(List<Integer> partitions, int partitionCount) throws QueueUnavailable {
-        return queue.readyMachines(partitions, partitionCount);
-    }
-
-    @Override
-    public Optional<HeartbeatReply> heartbeat(ClaimedTask task, int outputOffset, String outputChunk, Long remotePid)
-            throws QueueUnavailable {
-        return queue.heartbeat(task, outputOffset, outputChunk, remotePid);
-    }
-
-    @Override
-    public boolean release(ClaimedTask task, String reason, Duration retryAfter) throws QueueUnavailable {
-        return queue.release(task, reason, retryAfter);
-    }
-
-    @Override
-    public LostAttempts lostAttempts(String machine) throws QueueUnavailable {
-        return queue.lostAttempts(machine);
-    }
-
-    @Override
-    public boolean lostAttemptEnded(LostAttempt attempt, boolean killed) throws QueueUnavailable {
-        return queue.lostAttemptEnded(attempt, killed);
-    }
-
-    @Override
-    public void presence(BridgePresence presence) throws QueueUnavailable {
-        queue.presence(presence);
     }
 }
