@@ -25,16 +25,16 @@ public final class MeteredTaskQueue extends ForwardingTaskQueue {
     }
 
     @Override
-    public List<ClaimedTask> claim(String machine, List<String> tags, int max) throws QueueUnavailable {
-        List<ClaimedTask> claimed;
+    public Claimed claim(String machine, List<String> tags, int max) throws QueueUnavailable {
+        Claimed claimed;
         try {
             claimed = queue.claim(machine, tags, max);
         } catch (QueueUnavailable e) {
             claims("failed");
             throw e;
         }
-        claims(claimed.isEmpty() ? "empty" : "tasks");
-        claimedTasks.increment(claimed.size());
+        claims(claimed.tasks().isEmpty() ? "empty" : "tasks");
+        claimedTasks.increment(claimed.tasks().size());
         return claimed;
     }
 

@@ -20,7 +20,7 @@ public abstract class ForwardingTaskQueue implements TaskQueue {
     }
 
     @Override
-    public List<ClaimedTask> claim(String machine, List<String> tags, int max) throws QueueUnavailable {
+    public Claimed claim(String machine, List<String> tags, int max) throws QueueUnavailable {
         return queue.claim(machine, tags, max);
     }
 

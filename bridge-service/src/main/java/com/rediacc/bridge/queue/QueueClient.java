@@ -71,11 +71,13 @@ public class QueueClient implements TaskQueue {
     }
 
     @Override
-    public List<ClaimedTask> claim(String machine, List<String> tags, int max) throws QueueUnavailable {
+    public Claimed claim(String machine, List<String> tags, int max) throws QueueUnavailable {
         HttpResponse<String> response = post(BridgeApi.CLAIMS, new ClaimRequest(machine, bridgeId, tags, max));
         expect(response, 200);
         try {
-            return json.readValue(response.body(), CLAIMED);
+            boolean readyLeft = response.headers().firstValue(BridgeApi.READY_LEFT_HEADER)
+                    .map(value -> !value.equalsIgnoreCase("false")).orElse(true);
+            return new Claimed(json.readValue(response.body(), CLAIMED), readyLeft);
         } catch (IOException e) {
             throw new QueueUnavailable("unreadable claim response: " + e.getMessage(), e);
         }

@@ -20,8 +20,11 @@ public interface TaskQueue {
     /** The longest one call may take (an unanswered call fails as {@link QueueUnavailable} then). */
     Duration CALL_TIMEOUT = Duration.ofSeconds(15);
 
-    /** Up to {@code max} ready tasks of {@code machine} carrying only tags in {@code tags}, now leased to this bridge. */
-    List<ClaimedTask> claim(String machine, List<String> tags, int max) throws QueueUnavailable;
+    /**
+     * Up to {@code max} ready tasks of {@code machine} carrying only tags in {@code tags}, now leased
+     * to this bridge, and whether ready work of the machine is left after them.
+     */
+    Claimed claim(String machine, List<String> tags, int max) throws QueueUnavailable;
 
     /** The machines on dispatch {@code partitions} (of {@code partitionCount}) with ready work and room to run it. */
     List<String> readyMachines(List<Integer> partitions, int partitionCount) throws QueueUnavailable;
@@ -51,6 +54,17 @@ public interface TaskQueue {
 
     /** Says this bridge is alive, what it serves, and what it sampled ({@link BridgePresence}). */
     void presence(BridgePresence presence) throws QueueUnavailable;
+
+    /**
+     * What a claim took, and whether ready work of its machine is left after it: when none is, a slot
+     * freed on the machine is no reason to claim it again, as new work wakes it anyway. A queue that
+     * cannot tell says {@code true}.
+     */
+    record Claimed(List<ClaimedTask> tasks, boolean readyLeft) {
+        public Claimed {
+            tasks = List.copyOf(tasks);
+        }
+    }
 
     /** The queue-service could not be reached or answered unexpectedly. */
     class QueueUnavailable extends Exception {

@@ -9,6 +9,7 @@ import io.opentelemetry.api.trace.Tracer;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,8 +22,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Turns "machine M has work" signals into claims, within this bridge's capacity ({@code batch-size}
  * tasks at once). Claims are made one at a time on one thread; each claimed task runs on its own
- * virtual thread. A machine stays on the wanted list until a claim returns less than was asked for,
- * and every finished task asks for its machine again.
+ * virtual thread. A machine stays on the wanted list while its claims return all that was asked for
+ * and the queue says ready work is left. A finished task frees a slot: its machine is claimed again
+ * if its last claim said ready work was left (else only new work, which wakes it, is a reason), and
+ * the wanted machines get the slot (docs/adr/0027).
  */
 public final class WorkScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WorkScheduler.class);
@@ -42,6 +45,8 @@ public final class WorkScheduler implements AutoCloseable {
 
     private final Semaphore slots;
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
+    /** Machines whose last claim said ready work was left. Written and read on the claimer only. */
+    private final Set<String> workLeft = new HashSet<>();
     private final Set<String> cleaning = ConcurrentHashMap.newKeySet();
     private final LostAttemptCleanup lostAttempts;
     private final ExecutorService runners = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-", 0).factory());
@@ -142,7 +147,7 @@ public final class WorkScheduler implements AutoCloseable {
                 return; // a finishing task wakes us again
             }
             wanted.remove(machine);
-            List<ClaimedTask> claimed;
+            TaskQueue.Claimed claimed;
             try {
                 claimed = queue.claim(machine, settings.tags(), free);
             } catch (TaskQueue.QueueUnavailable e) {
@@ -150,10 +155,15 @@ public final class WorkScheduler implements AutoCloseable {
                 timers.after(CLAIM_RETRY, () -> wake(machine));
                 continue;
             }
-            if (claimed.size() == free) {
-                wanted.add(machine);
+            if (claimed.readyLeft()) {
+                workLeft.add(machine);
+                if (claimed.tasks().size() == free) {
+                    wanted.add(machine);
+                }
+            } else {
+                workLeft.remove(machine);
             }
-            for (ClaimedTask task : claimed) {
+            for (ClaimedTask task : claimed.tasks()) {
                 slots.acquireUninterruptibly();
                 runners.execute(() -> runAttempt(task));
             }
@@ -171,8 +181,24 @@ public final class WorkScheduler implements AutoCloseable {
         } finally {
             heartbeat.cancel();
             slots.release();
-            wake(task.machine().name());
+            slotFreed(task.machine().name());
         }
+    }
+
+    /**
+     * A task of {@code machine} ended. Decided on the claimer, after any claim in flight has said
+     * whether work is left: claim the machine again only then, and give the slot to the wanted ones.
+     */
+    private void slotFreed(String machine) {
+        if (!accepting) {
+            return;
+        }
+        onClaimer(() -> {
+            if (workLeft.contains(machine)) {
+                wanted.add(machine);
+            }
+            claimWanted();
+        });
     }
 
     /**

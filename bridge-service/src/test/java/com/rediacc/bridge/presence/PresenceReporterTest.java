@@ -70,7 +70,7 @@ class PresenceReporterTest {
         }
 
         @Override
-        public List<ClaimedTask> claim(String machine, List<String> tags, int max) {
+        public Claimed claim(String machine, List<String> tags, int max) {
             throw new UnsupportedOperationException();
         }
 

@@ -100,7 +100,7 @@ class CoalescingTaskQueueTest {
         }
 
         @Override
-        public List<ClaimedTask> claim(String machine, List<String> tags, int max) {
+        public Claimed claim(String machine, List<String> tags, int max) {
             throw new UnsupportedOperationException();
         }
 

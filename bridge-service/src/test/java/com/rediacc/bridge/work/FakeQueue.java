@@ -54,6 +54,7 @@ final class FakeQueue implements TaskQueue {
     private volatile QueueUnavailable startFailure;
     private volatile boolean startRefused;
     private volatile QueueUnavailable lostAttemptsFailure;
+    private volatile boolean tellsWorkLeft;
 
     final List<Claim> claims = new CopyOnWriteArrayList<>();
     final List<List<Integer>> readyMachinesAsked = new CopyOnWriteArrayList<>();
@@ -111,6 +112,11 @@ final class FakeQueue implements TaskQueue {
 
     void failNextReadyMachines(int count) {
         readyMachinesFailures.set(count);
+    }
+
+    /** Claims say whether ready work is left after them; by default they cannot tell (an older queue-service). */
+    void tellWhetherWorkIsLeft() {
+        tellsWorkLeft = true;
     }
 
     void failNextClaims(int count) {
@@ -171,7 +177,7 @@ final class FakeQueue implements TaskQueue {
     }
 
     @Override
-    public List<ClaimedTask> claim(String machine, List<String> tags, int max) throws QueueUnavailable {
+    public Claimed claim(String machine, List<String> tags, int max) throws QueueUnavailable {
         claims.add(new Claim(machine, max));
         if (claimFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new QueueUnavailable("queue-service answered 503 to /claims", null);
@@ -181,7 +187,7 @@ final class FakeQueue implements TaskQueue {
         while (claimed.size() < max && !tasks.isEmpty()) {
             claimed.add(tasks.poll());
         }
-        return claimed;
+        return new Claimed(claimed, !tellsWorkLeft || !tasks.isEmpty());
     }
 
     @Override

@@ -122,6 +122,61 @@ class WorkSchedulerTest {
     }
 
     @Test
+    void aMachineWhoseLastClaimLeftNoWorkIsNotClaimedAgainWhenATaskEnds() {
+        queue.tellWhetherWorkIsLeft();
+        WorkScheduler scheduler = scheduler(settings(2));
+        queue.ready("m1", task("m1", "a1"));
+
+        scheduler.wake("m1");
+        claimer.runPending();
+        ssh.awaitRunning("a1").exit(0);
+        claimWhenWoken();
+        assertThat(queue.claims).as("no claim: nothing was left and nothing new woke m1")
+                .containsExactly(new FakeQueue.Claim("m1", 2));
+
+        queue.ready("m1", task("m1", "a2"));
+        scheduler.wake("m1");
+        claimer.runPending();
+        ssh.awaitRunning("a2");
+        assertThat(queue.claims).as("new work wakes it").containsExactly(new FakeQueue.Claim("m1", 2),
+                new FakeQueue.Claim("m1", 2));
+    }
+
+    @Test
+    void aMachineWhoseLastClaimLeftWorkIsClaimedAgainWhenATaskEnds() {
+        queue.tellWhetherWorkIsLeft();
+        WorkScheduler scheduler = scheduler(settings(2));
+        queue.ready("m1", task("m1", "a1"), task("m1", "a2"), task("m1", "a3"));
+
+        scheduler.wake("m1");
+        claimer.runPending();
+        ssh.awaitRunning("a1").exit(0);
+        claimWhenWoken();
+
+        ssh.awaitRunning("a3");
+        assertThat(queue.claims).containsExactly(new FakeQueue.Claim("m1", 2), new FakeQueue.Claim("m1", 1));
+    }
+
+    @Test
+    void theSlotOfAMachineWithNoWorkLeftGoesToTheWantedOnes() {
+        queue.tellWhetherWorkIsLeft();
+        WorkScheduler scheduler = scheduler(settings(2));
+        queue.ready("m1", task("m1", "a1"));
+        queue.ready("m2", task("m2", "b1"), task("m2", "b2"));
+
+        scheduler.wake("m1");
+        claimer.runPending();
+        scheduler.wake("m2");
+        claimer.runPending();
+        ssh.awaitRunning("a1").exit(0);
+        claimWhenWoken();
+
+        ssh.awaitRunning("b2");
+        assertThat(queue.claims).as("m1 is not claimed again; m2, full and with work left, is")
+                .containsExactly(new FakeQueue.Claim("m1", 2), new FakeQueue.Claim("m2", 1), new FakeQueue.Claim("m2", 1));
+    }
+
+    @Test
     void aClaimTheQueueCannotAnswerIsRetriedASecondLater() {
         WorkScheduler scheduler = scheduler(settings(2));
         queue.ready("m1", task("m1", "a1"));

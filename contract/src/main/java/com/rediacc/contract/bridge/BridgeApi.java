@@ -4,6 +4,12 @@ package com.rediacc.contract.bridge;
 public final class BridgeApi {
     public static final String BASE = "/api/v1/bridge";
     public static final String CLAIMS = "/claims";
+    /**
+     * On a claim's answer: {@code true} when ready work of the machine is left after the tasks it
+     * took, {@code false} when none is. A bridge claims the machine again when a slot frees only
+     * then; new work wakes it anyway. Absent (an older queue-service): assume {@code true}.
+     */
+    public static final String READY_LEFT_HEADER = "X-Rediacc-Ready-Left";
     public static final String START = "/tasks/{taskId}/start";
     public static final String HEARTBEAT = "/tasks/{taskId}/heartbeat";
     public static final String FINISH = "/tasks/{taskId}/finish";

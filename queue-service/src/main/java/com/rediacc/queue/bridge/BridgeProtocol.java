@@ -57,12 +57,15 @@ public class BridgeProtocol {
     @Inject
     QueueConfig config;
 
-    /** Hands up to {@code max} ready tasks of one machine to a bridge; none when the machine is paused or gone. */
-    public Uni<List<ClaimedTask>> claim(ClaimRequest request) {
+    /**
+     * Hands up to {@code max} ready tasks of one machine to a bridge, and says whether ready work of
+     * the machine is left after them; none and nothing left when the machine is paused or gone.
+     */
+    public Uni<Claim> claim(ClaimRequest request) {
         List<String> tags = request.tags() == null ? List.of() : request.tags();
         return transitions.inTransaction(work -> machines.lockClaimable(work.tx(), request.machine()).flatMap(locked -> {
             if (locked.isEmpty()) {
-                return Uni.createFrom().item(List.<ClaimedTask>of());
+                return Uni.createFrom().item(Claim.NOTHING);
             }
             Machine machine = locked.get();
             return secrets.latest(work.tx(), machine.team(), machine.credential())
@@ -75,10 +78,17 @@ public class BridgeProtocol {
                                         moves.add(move);
                                     }
                                 }
+                                boolean readyLeft = candidates.readyLeft() || moves.size() < candidates.tasks().size();
                                 return work.write(moves, actor(request.bridgeId()), request.bridgeId())
-                                        .map(leases -> handOver(moves, leases, machine, credential.orElse(null)));
+                                        .map(leases -> new Claim(handOver(moves, leases, machine, credential.orElse(null)),
+                                                readyLeft));
                             }));
         }));
+    }
+
+    /** The tasks a claim took, and whether ready work of their machine is left after them. */
+    public record Claim(List<ClaimedTask> tasks, boolean readyLeft) {
+        static final Claim NOTHING = new Claim(List.of(), false);
     }
 
     private static List<ClaimedTask> handOver(List<Decision.Move> moves, List<WrittenLease> leases, Machine machine,

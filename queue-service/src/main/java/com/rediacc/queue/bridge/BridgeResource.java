@@ -29,6 +29,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.HashSet;
 import java.util.List;
@@ -50,12 +51,13 @@ public class BridgeResource {
 
     @POST
     @Path(BridgeApi.CLAIMS)
-    public Uni<List<ClaimedTask>> claim(ClaimRequest request) {
+    public Uni<RestResponse<List<ClaimedTask>>> claim(ClaimRequest request) {
         if (request == null || request.machine() == null || request.bridgeId() == null
                 || request.max() < 1 || request.max() > 1000) {
             throw ProblemException.badRequest("a claim needs machine, bridgeId and max between 1 and 1000");
         }
-        return tasks.claim(request);
+        return tasks.claim(request).map(claim -> RestResponse.ResponseBuilder.ok(claim.tasks())
+                .header(BridgeApi.READY_LEFT_HEADER, claim.readyLeft()).build());
     }
 
     @POST

@@ -1,5 +1,6 @@
 package com.rediacc.queue.tasks;
 
+import com.rediacc.contract.bridge.BridgeApi;
 import com.rediacc.queue.TestSupport;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,26 @@ class ClaimAndReportTest {
         admin().get("/api/v1/tasks/" + low).then().body("status", equalTo("PENDING"));
         admin().get("/api/v1/tasks/" + firstHigh).then().body("status", equalTo("ASSIGNED"))
                 .body("assignedAt", notNullValue());
+    }
+
+    @Test
+    void aClaimsAnswerSaysWhetherReadyWorkOfTheMachineIsLeft() {
+        String machine = TestSupport.registerMachine(2);
+        TestSupport.createTask(machine, "echo a", 3);
+        TestSupport.createTask(machine, "echo b", 3);
+        TestSupport.createTask(machine, "echo c", 3);
+
+        assertThat(readyLeft(machine, 1)).as("max 1 of 3").isEqualTo("true");
+        assertThat(readyLeft(machine, 10)).as("one slot left, c waits").isEqualTo("true");
+        assertThat(readyLeft(machine, 10)).as("no free slot, c still waits").isEqualTo("true");
+
+        String idle = TestSupport.registerMachine(2);
+        TestSupport.createTask(idle, "echo only", 3);
+        assertThat(readyLeft(idle, 10)).as("all ready work taken").isEqualTo("false");
+        assertThat(readyLeft(idle, 10)).as("nothing there").isEqualTo("false");
+        admin().post("/api/v1/machines/" + idle + "/pause").then().statusCode(200);
+        TestSupport.createTask(idle, "echo paused", 3);
+        assertThat(readyLeft(idle, 10)).as("a paused machine gives nothing").isEqualTo("false");
     }
 
     @Test
@@ -161,6 +182,11 @@ class ClaimAndReportTest {
     private static List<String> claim(String machine, int max) {
         return bridge().body(Map.of("machine", machine, "bridgeId", "test-bridge", "tags", List.of(), "max", max))
                 .post("/api/v1/bridge/claims").then().statusCode(200).extract().path("taskId");
+    }
+
+    private static String readyLeft(String machine, int max) {
+        return bridge().body(Map.of("machine", machine, "bridgeId", "test-bridge", "tags", List.of(), "max", max))
+                .post("/api/v1/bridge/claims").then().statusCode(200).extract().header(BridgeApi.READY_LEFT_HEADER);
     }
 
     private static Map<String, Object> claimOne(String machine) {

@@ -270,10 +270,15 @@ public class PgTaskStore implements TaskStore {
         return tx.preparedQuery(SqlFiles.load("claim-candidates"))
                 .execute(Tuple.of(machine, max, tags.toArray(String[]::new)))
                 .map(rows -> {
-                    List<Task> tasks = all(rows);
-                    Instant now = rows.size() == 0 ? null : Columns.instant(rows.iterator().next(), "now");
-                    return new Candidates(tasks.stream().sorted((a, b) -> a.priority() != b.priority()
-                            ? Integer.compare(a.priority(), b.priority()) : Long.compare(a.seq(), b.seq())).toList(), now);
+                    List<Task> tasks = new ArrayList<>(rows.size());
+                    Row first = rows.iterator().next(); // one row at least: with no task, its task columns are null
+                    rows.forEach(row -> {
+                        if (row.getUUID("task_id") != null) {
+                            tasks.add(map(row));
+                        }
+                    });
+                    tasks.sort(Comparator.comparingInt(Task::priority).thenComparingLong(Task::seq));
+                    return new Candidates(tasks, Columns.instant(first, "now"), first.getBoolean("ready_left"));
                 });
     }
 

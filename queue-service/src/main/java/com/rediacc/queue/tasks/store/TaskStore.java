@@ -86,7 +86,7 @@ public interface TaskStore {
     /**
      * The ready tasks a claim for {@code machine} may take, locked, in claim order (priority, then
      * creation), at most {@code max} and the machine's free slots; tasks locked elsewhere are
-     * skipped. The caller locked the machine first.
+     * skipped. The caller locked the machine first. Says too whether a ready task is left after them.
      */
     Uni<Candidates> lockClaimCandidates(SqlClient tx, String machine, int max, List<String> tags);
 
@@ -185,8 +185,11 @@ public interface TaskStore {
     record TeamKey(String team, String key) {
     }
 
-    /** The claim candidates and the database's time they were judged ready at. */
-    record Candidates(List<Task> tasks, Instant now) {
+    /**
+     * The claim candidates, the database's time they were judged ready at, and whether a ready task
+     * of the machine is left after them (one passed over as locked elsewhere counts).
+     */
+    record Candidates(List<Task> tasks, Instant now, boolean readyLeft) {
     }
 
     /** A task's lease after a move: token and expiry (null when it has none), and its attempt token. */

@@ -233,6 +233,75 @@ class TaskStoreConformanceTest {
         }
     }
 
+    /**
+     * After the tasks it offers, a claim says whether a ready task is left, exactly as the state
+     * machine judges readiness: in every state, behind a first task that the claim takes.
+     */
+    @Test
+    void readyWorkLeftAfterAClaimAgreesWithTheStateMachineInEveryState() {
+        for (TaskStates.State state : TaskStates.State.values()) {
+            for (List<String> tags : List.of(List.<String>of(), List.of("gpu"))) {
+                for (String tag : new String[] {null, "gpu"}) {
+                    String m = TestSupport.registerMachine(3);
+                    String first = TestSupport.createTask(m, "echo first", 1);
+                    UUID id = rowIn(state, m);
+                    sql("UPDATE tasks SET tag = $2 WHERE task_id = $1", Tuple.of(id, tag));
+                    TaskStore.Candidates candidates = pool.withTransaction(tx -> store.lockClaimCandidates(tx, m, 1, tags))
+                            .await().atMost(WAIT);
+                    Task task = store.find(id).await().atMost(WAIT).orElseThrow();
+                    assertThat(ids(candidates.tasks())).containsExactly(first);
+                    assertThat(candidates.readyLeft()).as("ready work left in state %s, tag %s, bridge tags %s", state, tag, tags)
+                            .isEqualTo(TaskStateMachine.claimable(task, tags, Instant.now()));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aClaimSaysReadyWorkIsLeftWhenTheMachinesSlotsOrItsMaxStoppedIt() {
+        String m = TestSupport.registerMachine(2);
+        TestSupport.createTask(m, "echo a", 3);
+        TestSupport.createTask(m, "echo b", 3);
+        TestSupport.createTask(m, "echo c", 3);
+
+        TaskStore.Candidates byMax = pool.withTransaction(tx -> store.lockClaimCandidates(tx, m, 1, List.of()))
+                .await().atMost(WAIT);
+        assertThat(byMax.tasks()).hasSize(1);
+        assertThat(byMax.readyLeft()).as("stopped by max").isTrue();
+
+        assertThat(claim(m, 10)).as("the machine's two slots").hasSize(2);
+        TaskStore.Candidates full = pool.withTransaction(tx -> store.lockClaimCandidates(tx, m, 10, List.of()))
+                .await().atMost(WAIT);
+        assertThat(full.tasks()).as("no free slot").isEmpty();
+        assertThat(full.readyLeft()).as("c waits for a slot").isTrue();
+        assertThat(full.now()).as("judged at the database's time even when nothing is offered").isNotNull();
+
+        String idle = TestSupport.registerMachine(2);
+        TestSupport.createTask(idle, "echo only", 3);
+        TaskStore.Candidates all = pool.withTransaction(tx -> store.lockClaimCandidates(tx, idle, 10, List.of()))
+                .await().atMost(WAIT);
+        assertThat(all.tasks()).hasSize(1);
+        assertThat(all.readyLeft()).as("all ready work offered").isFalse();
+        String empty = TestSupport.registerMachine(2);
+        TaskStore.Candidates none = pool.withTransaction(tx -> store.lockClaimCandidates(tx, empty, 10, List.of()))
+                .await().atMost(WAIT);
+        assertThat(none.tasks()).isEmpty();
+        assertThat(none.readyLeft()).as("a machine without tasks").isFalse();
+    }
+
+    @Test
+    void aTaskPassedOverAsLockedElsewhereCountsAsReadyWorkLeft() {
+        String m = TestSupport.registerMachine(2);
+        UUID first = UUID.fromString(TestSupport.createTask(m, "echo first", 3));
+        TestSupport.createTask(m, "echo second", 3);
+
+        TaskStore.Candidates whileLocked = pool.withTransaction(holder -> store.lock(holder, first)
+                        .flatMap(locked -> pool.withTransaction(claimer -> store.lockClaimCandidates(claimer, m, 10, List.of()))))
+                .await().atMost(WAIT);
+        assertThat(whileLocked.tasks()).hasSize(1);
+        assertThat(whileLocked.readyLeft()).isTrue();
+    }
+
     /** A task of {@code machine} written as a row in {@code state} (times relative to the database's now). */
     private UUID rowIn(TaskStates.State state, String machineName) {
         UUID id = UUID.fromString(TestSupport.createTask(machineName, "true", 3));
