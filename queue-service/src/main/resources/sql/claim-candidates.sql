@@ -7,8 +7,11 @@
 -- the count of running tasks cannot race). `now` is the time the readiness was judged at.
 -- One row at least: with no task taken, the task columns are null. `ready_left` says whether a
 -- ready task of the machine is left after these (one passed over as locked elsewhere counts), so
--- that the bridge claims again when a slot frees only then (docs/adr/0027). The probe is ordered as
--- tasks_ready_idx is, so that the index is its way (see machines-with-stranded-work.sql).
+-- that the bridge claims again when a slot frees only then (docs/adr/0027): are there more ready
+-- tasks than were taken? It counts no further than one past them, in tasks_ready_idx's order, so
+-- that the index is its way; an EXISTS with NOT EXISTS (picked) was planned as a sequential scan
+-- and an anti-join once the statistics held thousands of PENDING tasks (the planner drops an
+-- EXISTS's ORDER BY).
 WITH capacity AS (
     SELECT GREATEST(0, m.max_concurrency - (
         SELECT count(*) FROM tasks a
@@ -29,15 +32,15 @@ picked AS (
     FOR UPDATE OF t SKIP LOCKED
 )
 SELECT p.*, now() AS now,
-       EXISTS (SELECT 1
-               FROM tasks r
-               WHERE r.machine = $1
-                 AND r.status = 'PENDING'
-                 AND NOT r.held
-                 AND (r.not_before IS NULL OR r.not_before <= now())
-                 AND (r.tag IS NULL OR r.tag = ANY ($3::text[]))
-                 AND NOT EXISTS (SELECT 1 FROM picked q WHERE q.task_id = r.task_id)
-               ORDER BY r.priority, r.seq
-               LIMIT 1) AS ready_left
+       (SELECT count(*)
+        FROM (SELECT 1
+              FROM tasks r
+              WHERE r.machine = $1
+                AND r.status = 'PENDING'
+                AND NOT r.held
+                AND (r.not_before IS NULL OR r.not_before <= now())
+                AND (r.tag IS NULL OR r.tag = ANY ($3::text[]))
+              ORDER BY r.priority, r.seq
+              LIMIT (SELECT count(*) FROM picked) + 1) ready) > (SELECT count(*) FROM picked) AS ready_left
 FROM (VALUES (1)) AS one (n)
 LEFT JOIN picked p ON true

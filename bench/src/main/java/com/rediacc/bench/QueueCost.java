@@ -115,6 +115,12 @@ final class QueueCost {
                     (Double) lat.get("p50"), " ms", null, null));
             rows.add(Table.row("queue cost: created -> PROCESSING p99 at " + half.get("targetTasksPerSecond") + " tasks/s",
                     p99, " ms", "< 50 ms", p99 < 50));
+            for (String leg : List.of("createdToAssignedMs", "assignedToProcessingMs")) {
+                if (half.get(leg) instanceof Map<?, ?> part && part.get("p99") instanceof Double legP99) {
+                    rows.add(Table.row("queue cost: of which " + (leg.startsWith("created") ? "created -> ASSIGNED" : "ASSIGNED -> PROCESSING")
+                            + " p99 (p50 " + part.get("p50") + " ms)", legP99, " ms", null, null));
+                }
+            }
         } else {
             rows.add(Table.row("queue cost: created -> PROCESSING at half rate: not measured", null, "", "< 50 ms", null));
         }
@@ -438,8 +444,9 @@ final class QueueCost {
                 benchCpuNanos() - benchCpuA);
         out.put("targetTasksPerSecond", Stats.round(rate));
         out.put("created", sent);
-        out.put("createdToProcessingMs", createdToProcessing(from, to));
-        Log.info("queue cost: created -> PROCESSING at %.0f tasks/s: %s", rate, out.get("createdToProcessingMs"));
+        out.putAll(createdToProcessing(from, to));
+        Log.info("queue cost: created -> PROCESSING at %.0f tasks/s: %s (created -> ASSIGNED %s, ASSIGNED -> PROCESSING %s)",
+                rate, out.get("createdToProcessingMs"), out.get("createdToAssignedMs"), out.get("assignedToProcessingMs"));
         return out;
     }
 
@@ -503,14 +510,23 @@ final class QueueCost {
         }
     }
 
+    /** Created -> PROCESSING, and its two legs: to the claim (relay, wake-up, claimer) and from it (start report). */
     private Map<String, Object> createdToProcessing(Instant from, Instant to) throws IOException, InterruptedException {
-        String sql = "SELECT extract(epoch FROM started_at - created_at) * 1000 FROM tasks WHERE machine LIKE '"
+        String sql = "SELECT extract(epoch FROM started_at - created_at) * 1000, extract(epoch FROM assigned_at - created_at) * 1000, "
+                + "extract(epoch FROM started_at - assigned_at) * 1000 FROM tasks WHERE machine LIKE '"
                 + "bench-qc-" + runId + "-%' AND created_at BETWEEN '" + from + "' AND '" + to + "' AND started_at IS NOT NULL";
-        List<Double> ms = new ArrayList<>();
+        List<Double> total = new ArrayList<>(), toClaim = new ArrayList<>(), toStart = new ArrayList<>();
         for (String line : psql(sql)) {
-            ms.add(Double.parseDouble(line));
+            String[] f = line.split("\\|");
+            total.add(Double.parseDouble(f[0]));
+            toClaim.add(Double.parseDouble(f[1]));
+            toStart.add(Double.parseDouble(f[2]));
         }
-        return Stats.summary(ms);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("createdToProcessingMs", Stats.summary(total));
+        out.put("createdToAssignedMs", Stats.summary(toClaim));
+        out.put("assignedToProcessingMs", Stats.summary(toStart));
+        return out;
     }
 
     /** How the run's tasks ended (every one should be COMPLETED). */

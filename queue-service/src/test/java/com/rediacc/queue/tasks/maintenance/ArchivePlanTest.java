@@ -53,6 +53,27 @@ class ArchivePlanTest {
         }
     }
 
+    /** The count of ready work left after a claim walks the ready index too, however many tasks wait. */
+    @Test
+    void theClaimStaysOnTheReadyIndexBesideThousandsOfPendingTasksOfItsMachine() {
+        String machine = TestSupport.registerMachine(1);
+        TestSupport.admin().post("/api/v1/machines/" + machine + "/pause").then().statusCode(200);
+        try {
+            pool.preparedQuery("""
+                            INSERT INTO tasks (task_id, team, machine, command, status, priority, created_by)
+                            SELECT gen_random_uuid(), 'ops', $1, 'true', 'PENDING', 3, 'test'
+                            FROM generate_series(1, 10000) g""")
+                    .execute(Tuple.of(machine)).await().atMost(WAIT);
+            pool.query("ANALYZE tasks").execute().await().atMost(WAIT);
+
+            String claim = plan("EXPLAIN " + SqlFiles.load("claim-candidates"), Tuple.of(machine, 8, new String[0]));
+            assertThat(claim).as("plan of claim-candidates.sql").doesNotContain("Seq Scan on tasks")
+                    .contains("tasks_ready_idx");
+        } finally {
+            pool.preparedQuery("DELETE FROM tasks WHERE machine = $1").execute(Tuple.of(machine)).await().atMost(WAIT);
+        }
+    }
+
     @Test
     void theArchiveHasTheColumnsOfTasksInTheirOrderAfterItsHistory() {
         String columns = """
