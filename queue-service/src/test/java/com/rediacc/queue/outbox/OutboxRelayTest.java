@@ -275,6 +275,8 @@ class OutboxRelayTest {
             assertThat(db.query("SELECT message_count FROM outbox ORDER BY id").execute().await().atMost(WAIT))
                     .extracting(r -> r.getInteger(0)).containsExactly(1000, 1000, 1000);
 
+            // as the relay runs it: a sequential scan would also read every dead row other tests left
+            run(db, OutboxRelay.PASS_SETTINGS);
             List<String> plan = new ArrayList<>();
             db.preparedQuery("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) " + SqlFiles.load("relay-batch"))
                     .execute(Tuple.of(1000)).await().atMost(WAIT).forEach(r -> plan.add(r.getString(0)));
